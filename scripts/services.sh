@@ -1,0 +1,160 @@
+# shellcheck shell=bash
+# Local PostgreSQL 15 and Redis 7 for the demo, the tests and CI: private instances on free loopback ports in
+# temporary folders, installed from Debian when missing, stopped on exit. Idempotent; leaves nothing running.
+#
+# Sourced:   . scripts/services.sh; sd_services_up
+#            -> exports ConnectionStrings__Postgres / ConnectionStrings__Redis (and STOCKDATA_TEST_PG / _REDIS);
+#               an EXIT trap stops what it started. When ConnectionStrings__Postgres / __Redis are already set, it
+#               starts nothing for that server and uses the given one.
+# Executed:  scripts/services.sh pg-start DIR [PORT] | pg-stop DIR | redis-start DIR [PORT] | redis-stop DIR
+#            | prometheus-start DIR CONFIG [PORT] | prometheus-stop DIR | free-port [FROM]
+#            Private instances for tests that stop or restart a server; each prints its connection string.
+
+sd_log() { printf '[services %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
+
+sd_apt_install() {
+  export DEBIAN_FRONTEND=noninteractive
+  if [ -z "${_SD_APT_UPDATED:-}" ]; then apt-get update -qq >/dev/null 2>&1 || true; _SD_APT_UPDATED=1; fi
+  apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+sd_sudo() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+# Installs what is missing: PostgreSQL 15 server and client, Redis 7 (and Prometheus when SD_NEED_PROMETHEUS=1).
+sd_ensure_packages() {
+  local need=()
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql-15)
+  command -v pg_isready   >/dev/null 2>&1 || need+=(postgresql-client-15)
+  command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+  command -v redis-cli    >/dev/null 2>&1 || need+=(redis-tools)
+  if [ "${SD_NEED_PROMETHEUS:-0}" = 1 ]; then command -v prometheus >/dev/null 2>&1 || need+=(prometheus); fi
+  if [ ${#need[@]} -gt 0 ]; then
+    sd_log "apt-get install ${need[*]}"
+    if [ "$(id -u)" = 0 ]; then sd_apt_install "${need[@]}"; else sudo bash -c "$(declare -f sd_apt_install); sd_apt_install ${need[*]}"; fi
+  fi
+}
+
+sd_port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+sd_free_port() {
+  # Skip ports in use and ports another sd_free_port call of this shell already handed out.
+  local p=${1:-20000}
+  while sd_port_in_use "$p" || [[ " ${_SD_PORTS_TAKEN:-} " == *" $p "* ]]; do p=$((p + 1)); done
+  _SD_PORTS_TAKEN="${_SD_PORTS_TAKEN:-} $p"
+  echo "$p"
+}
+sd_wait() { local deadline=$((SECONDS + $1)); shift
+  until "$@" >/dev/null 2>&1; do [ $SECONDS -ge $deadline ] && return 1; sleep 0.1; done; }
+sd_pg_bin() { ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1; }
+
+# sd_pg_start DIR PORT: a private cluster in DIR (created, owned by postgres), trust auth on 127.0.0.1:PORT.
+sd_pg_start() {
+  local dir=$1 port=$2 pgbin; pgbin=$(sd_pg_bin)
+  mkdir -p "$dir"; chown postgres:postgres "$dir"
+  if [ ! -f "$dir/data/PG_VERSION" ]; then
+    runuser -u postgres -- "$pgbin/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 \
+        --no-sync >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; return 1; }
+  fi
+  echo "$port" >"$dir/port"
+  runuser -u postgres -- "$pgbin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
+      -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
+      start >/dev/null || { cat "$dir/server.log" >&2; return 1; }
+  sd_wait 30 pg_isready -q -h 127.0.0.1 -p "$port" || { cat "$dir/server.log" >&2; return 1; }
+}
+sd_pg_stop() {
+  local dir=$1 mode=${2:-fast}
+  [ -f "$dir/data/postmaster.pid" ] || return 0
+  runuser -u postgres -- "$(sd_pg_bin)/pg_ctl" -D "$dir/data" -m "$mode" -w -t 20 stop >/dev/null 2>&1 \
+    || kill -9 "$(head -1 "$dir/data/postmaster.pid")" 2>/dev/null || true
+}
+
+# sd_redis_start DIR PORT: a private Redis on 127.0.0.1:PORT, no persistence.
+sd_redis_start() {
+  local dir=$1 port=$2
+  mkdir -p "$dir"; echo "$port" >"$dir/port"
+  redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --dir "$dir" \
+      --daemonize yes --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" || return 1
+  sd_wait 30 bash -c "redis-cli -h 127.0.0.1 -p $port ping | grep -q PONG" || { cat "$dir/redis.log" >&2; return 1; }
+}
+sd_redis_stop() {
+  local dir=$1 port
+  [ -f "$dir/port" ] || return 0
+  port=$(cat "$dir/port")
+  redis-cli -h 127.0.0.1 -p "$port" shutdown nosave >/dev/null 2>&1 \
+    || { [ -f "$dir/redis.pid" ] && kill "$(cat "$dir/redis.pid")" 2>/dev/null; } || true
+  sd_wait 10 bash -c "! (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null" || true
+}
+
+# sd_prometheus_start DIR CONFIG PORT: Prometheus on 127.0.0.1:PORT scraping what CONFIG says.
+sd_prometheus_start() {
+  local dir=$1 config=$2 port=$3
+  mkdir -p "$dir/data"; echo "$port" >"$dir/port"
+  nohup prometheus --config.file="$config" --storage.tsdb.path="$dir/data" --web.listen-address="127.0.0.1:$port" \
+      --storage.tsdb.retention.time=1h --web.enable-lifecycle >"$dir/prometheus.log" 2>&1 &
+  echo $! >"$dir/prometheus.pid"
+  sd_wait 30 bash -c "curl -fs http://127.0.0.1:$port/-/ready" || { cat "$dir/prometheus.log" >&2; return 1; }
+}
+sd_prometheus_stop() {
+  local dir=$1
+  [ -f "$dir/prometheus.pid" ] || return 0
+  kill "$(cat "$dir/prometheus.pid")" 2>/dev/null || true
+  sd_wait 10 bash -c "! kill -0 $(cat "$dir/prometheus.pid") 2>/dev/null" || kill -9 "$(cat "$dir/prometheus.pid")" 2>/dev/null || true
+}
+
+sd_services_down() {
+  if [ -n "${SD_REDIS_DIR:-}" ]; then sd_redis_stop "$SD_REDIS_DIR"; rm -rf "$SD_REDIS_DIR"; SD_REDIS_DIR=; fi
+  if [ -n "${SD_PG_DIR:-}" ]; then sd_pg_stop "$SD_PG_DIR"; rm -rf "$SD_PG_DIR"; SD_PG_DIR=; fi
+}
+
+# Starts (or adopts) PostgreSQL and Redis and exports the connection strings; stops what it started on exit.
+sd_services_up() {
+  local need_pg=1 need_redis=1
+  [ -n "${ConnectionStrings__Postgres:-}" ] && need_pg=0
+  [ -n "${ConnectionStrings__Redis:-}" ] && need_redis=0
+  if [ $need_pg = 1 ] || [ $need_redis = 1 ]; then sd_ensure_packages; fi
+  trap 'rc=$?; sd_services_down; exit $rc' EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+  if [ $need_pg = 1 ]; then
+    SD_PG_DIR=$(mktemp -d /tmp/stockdata-pg.XXXXXX)
+    local pg_port; pg_port=$(sd_free_port "${SD_PG_PORT:-54329}")
+    sd_pg_start "$SD_PG_DIR" "$pg_port" || return 1
+    psql -h 127.0.0.1 -p "$pg_port" -U postgres -qAtc "CREATE DATABASE stockdata" >/dev/null
+    psql -h 127.0.0.1 -p "$pg_port" -U postgres -qAtc "CREATE DATABASE stockdata_test" >/dev/null
+    export ConnectionStrings__Postgres="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=stockdata"
+    export STOCKDATA_TEST_PG="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=stockdata_test"
+    sd_log "postgres up on 127.0.0.1:$pg_port ($SD_PG_DIR)"
+  else
+    export STOCKDATA_TEST_PG="${STOCKDATA_TEST_PG:-$ConnectionStrings__Postgres}"
+    sd_log "using the PostgreSQL in ConnectionStrings__Postgres"
+  fi
+  if [ $need_redis = 1 ]; then
+    SD_REDIS_DIR=$(mktemp -d /tmp/stockdata-redis.XXXXXX)
+    local redis_port; redis_port=$(sd_free_port "${SD_REDIS_PORT:-63790}")
+    sd_redis_start "$SD_REDIS_DIR" "$redis_port" || return 1
+    export ConnectionStrings__Redis="127.0.0.1:$redis_port"
+    export STOCKDATA_TEST_REDIS="127.0.0.1:$redis_port"
+    sd_log "redis up on 127.0.0.1:$redis_port"
+  else
+    export STOCKDATA_TEST_REDIS="${STOCKDATA_TEST_REDIS:-$ConnectionStrings__Redis}"
+    sd_log "using the Redis in ConnectionStrings__Redis"
+  fi
+}
+
+# Executed directly: one private instance per call (the tests' restart scenarios use these).
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+  set -euo pipefail
+  cmd=${1:-}; shift || true
+  case "$cmd" in
+    pg-start) sd_ensure_packages; port=${2:-$(sd_free_port 45000)}; sd_pg_start "$1" "$port"
+              echo "Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres" ;;
+    pg-stop) sd_pg_stop "$1" "${2:-fast}" ;;
+    redis-start) sd_ensure_packages; port=${2:-$(sd_free_port 46000)}; sd_redis_start "$1" "$port"; echo "127.0.0.1:$port" ;;
+    redis-stop) sd_redis_stop "$1" ;;
+    prometheus-start) SD_NEED_PROMETHEUS=1 sd_ensure_packages; port=${3:-$(sd_free_port 47000)}
+                      sd_prometheus_start "$1" "$2" "$port"; echo "http://127.0.0.1:$port" ;;
+    prometheus-stop) sd_prometheus_stop "$1" ;;
+    free-port) sd_free_port "${1:-20000}" ;;
+    *) echo "usage: $0 pg-start DIR [PORT] | pg-stop DIR [fast|immediate] | redis-start DIR [PORT] | redis-stop DIR" \
+            "| prometheus-start DIR CONFIG [PORT] | prometheus-stop DIR | free-port [FROM]" >&2; exit 2 ;;
+  esac
+fi

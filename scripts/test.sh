@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# The whole test suite, with its own PostgreSQL and Redis (scripts/services.sh), ending with one line:
+# "N passed, N failed, N skipped" summed over all test projects. Exit non-zero on any failure or when no test ran.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+# The servers are started here, so a test that cannot reach one is a failure, never a skip.
+export STOCKDATA_TEST_REQUIRE=1
+started=$SECONDS
+
+. scripts/services.sh
+sd_services_up
+
+dotnet build StockData.Pipeline.sln -c Release -nologo -v quiet -clp:ErrorsOnly
+
+log=$(mktemp /tmp/stockdata-test.XXXXXX.log)
+set +e
+dotnet test StockData.Pipeline.sln -c Release --no-build -nologo "$@" 2>&1 | tee "$log"
+rc=${PIPESTATUS[0]}
+set -e
+
+# VSTest prints one "Passed!/Failed! - Failed: n, Passed: n, Skipped: n, …" line per project; the CI judge reads
+# only a plain "N passed, N failed" line, so sum them here.
+summary=$(awk '/^[A-Za-z]+! +- Failed: / { gsub(/,/, ""); for (i = 1; i <= NF; i++) {
+       if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) } }
+     END { printf "%d %d %d\n", p, f, s }' "$log")
+rm -f "$log"
+read -r passed failed skipped <<<"$summary"
+echo "test wall time: $((SECONDS - started)) s" >&2
+echo "$passed passed, $failed failed, $skipped skipped"
+if [ "$rc" -eq 0 ] && [ "$passed" -eq 0 ]; then echo "no test ran" >&2; exit 1; fi
+if [ "$rc" -eq 0 ] && [ "$failed" -gt 0 ]; then exit 1; fi
+exit "$rc"

@@ -1,0 +1,31 @@
+using System.CommandLine;
+
+namespace StockData.Pipeline.Cli;
+
+/// <summary>The <c>stockdata</c> root command: one verb per file, each registered here.</summary>
+internal static class StockDataCli
+{
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("stockdata: keeps a PostgreSQL store of stock price bars up to date from Yahoo Finance's chart API.");
+        root.Subcommands.Add(MigrateCommand.Create());
+        return root;
+    }
+
+    public static async Task<int> InvokeAsync(string[] args)
+    {
+        var parse = Build().Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors)
+            {
+                await Console.Error.WriteLineAsync($"stockdata: {error.Message}");
+            }
+
+            await Console.Error.WriteLineAsync("Run 'stockdata --help' for usage.");
+            return ExitCodes.Usage;
+        }
+
+        return await parse.InvokeAsync();
+    }
+}

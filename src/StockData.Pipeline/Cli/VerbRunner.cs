@@ -1,0 +1,59 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using StockData.Pipeline.Hosting;
+
+namespace StockData.Pipeline.Cli;
+
+/// <summary>
+/// Runs a verb's body inside a built host and turns the failures every verb shares into one clear line and an exit
+/// code: invalid configuration → 2, an unreachable database → 1. No stack traces for expected failures.
+/// </summary>
+internal static class VerbRunner
+{
+    public static async Task<int> RunAsync(Func<IHost, CancellationToken, Task<int>> body, CancellationToken cancellationToken,
+        Action<HostApplicationBuilder>? configure = null)
+    {
+        IHost host;
+        try
+        {
+            host = StockDataHost.Build(configure);
+            StockDataHost.ValidateOptions(host.Services);
+        }
+        catch (OptionsValidationException ex)
+        {
+            return ConfigurationError(ex);
+        }
+
+        using (host)
+        {
+            try
+            {
+                return await body(host, cancellationToken);
+            }
+            catch (OptionsValidationException ex)
+            {
+                return ConfigurationError(ex);
+            }
+            catch (NpgsqlException ex) when (ex is not PostgresException)
+            {
+                await Console.Error.WriteLineAsync($"stockdata: cannot reach PostgreSQL: {FirstLine(ex.Message)}" +
+                    (ex.InnerException is { } inner ? $" ({FirstLine(inner.Message)})" : ""));
+                return ExitCodes.Failed;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                await Console.Error.WriteLineAsync("stockdata: cancelled");
+                return 130;
+            }
+        }
+    }
+
+    private static int ConfigurationError(OptionsValidationException ex)
+    {
+        Console.Error.WriteLine($"stockdata: configuration error: {string.Join("; ", ex.Failures.Select(FirstLine))}");
+        return ExitCodes.Usage;
+    }
+
+    private static string FirstLine(string text) => text.Split('\n')[0].Trim();
+}

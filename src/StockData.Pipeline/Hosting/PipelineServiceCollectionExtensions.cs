@@ -1,0 +1,16 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using StockData.Storage;
+
+namespace StockData.Pipeline.Hosting;
+
+/// <summary>The composition root: one <c>Add…</c> per area.</summary>
+internal static class PipelineServiceCollectionExtensions
+{
+    public static IHostApplicationBuilder AddStockDataPipeline(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.AddStockDataStorage();
+        return builder;
+    }
+}

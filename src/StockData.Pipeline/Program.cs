@@ -1,0 +1,3 @@
+using StockData.Pipeline.Cli;
+
+return await StockDataCli.InvokeAsync(args);

@@ -1,0 +1,40 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace StockData.Storage;
+
+/// <summary>Storage settings: section <c>StockData:Storage</c>; connection strings live under <c>ConnectionStrings</c>.</summary>
+public sealed class StorageOptions
+{
+    public const string SectionName = "StockData:Storage";
+
+    /// <summary>The PostgreSQL connection string (from <c>ConnectionStrings:Postgres</c>).</summary>
+    public string? PostgresConnectionString { get; set; }
+
+    /// <summary>The StackExchange.Redis configuration string (from <c>ConnectionStrings:Redis</c>); optional.</summary>
+    public string? RedisConnectionString { get; set; }
+
+    /// <summary>The schema every table lives in (search_path).</summary>
+    /// <value>Default <c>public</c>.</value>
+    [RegularExpression("^[a-z_][a-z0-9_]{0,62}$", ErrorMessage = "must be a lower-case SQL identifier (a-z, 0-9, _)")]
+    public string Schema { get; set; } = "public";
+
+    /// <summary>The most server backends this process may hold: the one data source's pool size.</summary>
+    /// <value>Default 20.</value>
+    [Range(2, 1000)]
+    public int MaxPoolSize { get; set; } = 20;
+
+    /// <summary>The application_name the backends show in pg_stat_activity.</summary>
+    /// <value>Default <c>stockdata</c>.</value>
+    [Required]
+    [RegularExpression("^[A-Za-z0-9_.:-]{1,63}$", ErrorMessage = "must be 1-63 characters of A-Z, a-z, 0-9, _ . : -")]
+    public string ApplicationName { get; set; } = "stockdata";
+
+    /// <summary>Per-command timeout.</summary>
+    /// <value>Default 5 minutes.</value>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Keep a stored bar's old values in bar_revisions when they change.</summary>
+    /// <value>Default true.</value>
+    public bool KeepRevisions { get; set; } = true;
+}

@@ -1,0 +1,66 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using StockData.Storage.Postgres;
+using StockData.Storage.Redis;
+
+namespace StockData.Storage;
+
+/// <summary>
+/// The composition file of storage: the only place in <c>src/</c> that builds an <see cref="NpgsqlDataSource"/>.
+/// Everything else takes the one data source from DI, so the pool size bounds the backends this process uses.
+/// </summary>
+public static class StorageServiceCollectionExtensions
+{
+    /// <summary>Registers the storage options (validated at start-up), the one data source, the migrator and Redis.</summary>
+    public static IHostApplicationBuilder AddStockDataStorage(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddStockDataStorage(builder.Configuration);
+        return builder;
+    }
+
+    /// <inheritdoc cref="AddStockDataStorage(IHostApplicationBuilder)"/>
+    public static IServiceCollection AddStockDataStorage(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<StorageOptions>()
+            .Bind(configuration.GetSection(StorageOptions.SectionName))
+            .Configure(o =>
+            {
+                o.PostgresConnectionString ??= configuration.GetConnectionString("Postgres");
+                o.RedisConnectionString ??= configuration.GetConnectionString("Redis");
+            })
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsAttributeValidator>();
+        services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
+
+        services.AddSingleton(sp => CreateDataSource(
+            sp.GetRequiredService<IOptions<StorageOptions>>().Value,
+            sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton<SchemaMigrator>();
+        services.AddSingleton<RedisConnectionProvider>();
+        return services;
+    }
+
+    private static NpgsqlDataSource CreateDataSource(StorageOptions options, ILoggerFactory loggerFactory)
+    {
+        var connectionString = new NpgsqlConnectionStringBuilder(options.PostgresConnectionString)
+        {
+            MaxPoolSize = options.MaxPoolSize,
+            ApplicationName = options.ApplicationName,
+            SearchPath = options.Schema,
+            CommandTimeout = (int)Math.Ceiling(options.CommandTimeout.TotalSeconds),
+            // The writer COPYs into a TEMP staging table created once per physical connection and emptied per batch
+            // (CREATE/DROP per batch churns pg_class/pg_attribute). Npgsql's default reset on return to the pool runs
+            // DISCARD ALL, which drops temp tables; with No Reset On Close the staging table survives. Nothing else
+            // here leaves session state behind (no SET, no prepared-by-name statements, no advisory session locks).
+            NoResetOnClose = true,
+        };
+
+        var builder = new NpgsqlDataSourceBuilder(connectionString.ConnectionString);
+        builder.UseLoggerFactory(loggerFactory);
+        return builder.Build();
+    }
+}

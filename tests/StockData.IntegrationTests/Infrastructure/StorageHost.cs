@@ -1,0 +1,30 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using StockData.Storage;
+using StockData.TestSupport;
+
+namespace StockData.IntegrationTests.Infrastructure;
+
+/// <summary>The product's own storage composition (one data source, validated options) on a fixture's scratch database.</summary>
+public static class StorageHost
+{
+    public static ServiceProvider Create(PostgresFixture postgres, IDictionary<string, string?>? settings = null, RedisFixture? redis = null)
+    {
+        var values = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Postgres"] = postgres.DatabaseConnectionString,
+            ["ConnectionStrings:Redis"] = redis?.ConnectionString,
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            values[key] = value;
+        }
+
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
+        return new ServiceCollection()
+            .AddLogging()
+            .AddSingleton(TimeProvider.System)
+            .AddStockDataStorage(configuration)
+            .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+    }
+}

@@ -1,0 +1,46 @@
+namespace StockData.TestSupport;
+
+/// <summary>Where things are: the repository root, the shared fixtures beside it, built binaries.</summary>
+public static class RepoPaths
+{
+    private static readonly Lazy<string> RootLazy = new(FindRoot);
+
+    /// <summary>The folder holding StockData.Pipeline.sln.</summary>
+    public static string Root => RootLazy.Value;
+
+    /// <summary>The build configuration the tests run under (Debug or Release), read off the test binary's path.</summary>
+    public static string Configuration =>
+        new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
+
+    /// <summary>The read-only shared folder laid beside the clone (../shared), overridable by STOCKDATA_SHARED_DIR.</summary>
+    public static string SharedDir =>
+        Environment.GetEnvironmentVariable("STOCKDATA_SHARED_DIR") is { Length: > 0 } dir
+            ? dir
+            : Path.GetFullPath(Path.Combine(Root, "..", "shared"));
+
+    /// <summary>The recorded Yahoo responses every parser test must read.</summary>
+    public static string YahooFixtures => Path.Combine(SharedDir, "fixtures", "yahoo");
+
+    /// <summary>The built output folder of a src project (same configuration as the tests).</summary>
+    public static string BinDir(string project) =>
+        Path.Combine(Root, "src", project, "bin", Configuration, "net10.0");
+
+    /// <summary>The built <c>stockdata</c> entry assembly.</summary>
+    public static string StockDataDll => Path.Combine(BinDir("StockData.Pipeline"), "stockdata.dll");
+
+    /// <summary>The built simulator entry assembly.</summary>
+    public static string SimulatorDll => Path.Combine(BinDir("StockData.YahooSim"), "StockData.YahooSim.dll");
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "StockData.Pipeline.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"StockData.Pipeline.sln not found above {AppContext.BaseDirectory}");
+    }
+}
