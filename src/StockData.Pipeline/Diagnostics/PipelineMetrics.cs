@@ -54,7 +54,8 @@ internal static class PipelineMetrics
         "stockdata_symbols_processed_total", "Symbols finished, by outcome (ok, not_found, failed).", "outcome");
 
     public static readonly Counter UpstreamResponses = Metrics.CreateCounter(
-        "stockdata_upstream_responses_total", "Upstream chart responses by HTTP status class (2xx, 4xx, 5xx, none) and error category.",
+        "stockdata_upstream_responses_total",
+        "Upstream chart responses by HTTP status class (2xx, 4xx, 5xx, none) and error category (rate_limited, …; none for a usable answer).",
         "status_class", "category");
 
     public static readonly Histogram RateLimiterWait = Metrics.CreateHistogram(
@@ -87,6 +88,11 @@ internal static class PipelineMetrics
 
     public static readonly Counter LeaseTakeovers = Metrics.CreateCounter(
         "stockdata_lease_takeovers_total", "Expired leases of another replica taken over.");
+
+    // Store-wide "work exists" signal for the no-progress alert (issue 8): overdue lags by design ("well past"), so an
+    // alert on it alone would wait that long before it could say the fleet is stuck.
+    public static readonly Gauge SymbolsDue = Metrics.CreateGauge(
+        "stockdata_symbols_due", "Symbol intervals due now (next_fetch_at at or before now), store-wide.");
 
     public static readonly Gauge SymbolsOverdue = Metrics.CreateGauge(
         "stockdata_symbols_overdue", "Symbols whose next_fetch_at is well past.");
