@@ -9,6 +9,8 @@ export STOCKDATA_TEST_REQUIRE=1
 started=$SECONDS
 
 . scripts/services.sh
+# The observability tests run promtool and a real Prometheus (Debian package `prometheus`): install it when missing.
+export SD_NEED_PROMETHEUS=1
 sd_services_up
 
 dotnet build StockData.Pipeline.sln -c Release -nologo -v quiet -clp:ErrorsOnly
