@@ -55,7 +55,8 @@ internal static class PipelineMetrics
 
     public static readonly Counter UpstreamResponses = Metrics.CreateCounter(
         "stockdata_upstream_responses_total",
-        "Upstream chart responses by HTTP status class (2xx, 4xx, 5xx, none) and error category (rate_limited, …; none for a usable answer).",
+        "Upstream chart responses by HTTP status class (2xx, 4xx, 5xx, none) and error category " +
+        "(rate_limited, …; none for a usable answer).",
         "status_class", "category");
 
     public static readonly Histogram RateLimiterWait = Metrics.CreateHistogram(

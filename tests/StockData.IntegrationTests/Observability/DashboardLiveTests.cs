@@ -66,7 +66,9 @@ public sealed class DashboardLiveTests
         // Prometheus evaluated the rules file itself (1 s interval): every rule healthy; the write stage's recorded
         // failures fire StockDataWriteErrors (no `for`), and nothing else fires on this otherwise healthy exporter.
         var rules = await prometheus.RulesAsync(ct);
-        Assert.Equal(AlertRules.Load().Select(r => r.Name).Order(StringComparer.Ordinal), rules.Select(r => r.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(
+            AlertRules.Load().Select(r => r.Name).Order(StringComparer.Ordinal),
+            rules.Select(r => r.Name).Order(StringComparer.Ordinal));
         Assert.All(rules, r => Assert.True(r.Health == "ok", $"{r.Name}: {r.Health} {r.LastError}"));
         Assert.Equal(["StockDataWriteErrors"], rules.Where(r => r.State != "inactive").Select(r => r.Name));
     }

@@ -24,7 +24,8 @@ public sealed class PromtoolTests
         var result = await PrometheusTools.PromtoolAsync("check", "rules", "dashboards/prometheus/alerts.yml");
 
         Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.Contains($"SUCCESS: {AlertRules.Load().Count} rules found", result.StandardOutput + result.StandardError, StringComparison.Ordinal);
+        Assert.Contains($"SUCCESS: {AlertRules.Load().Count} rules found", result.StandardOutput + result.StandardError,
+            StringComparison.Ordinal);
     }
 
     [Fact]
@@ -46,7 +47,8 @@ public sealed class PromtoolTests
         {
             var rules = await File.ReadAllTextAsync(AlertRules.RulesFile);
             Assert.Contains("for: 30m", rules, StringComparison.Ordinal);
-            await File.WriteAllTextAsync(Path.Combine(folder.FullName, "alerts.yml"), rules.Replace("for: 30m", "for: 10m", StringComparison.Ordinal));
+            await File.WriteAllTextAsync(Path.Combine(folder.FullName, "alerts.yml"),
+                rules.Replace("for: 30m", "for: 10m", StringComparison.Ordinal));
             File.Copy(AlertRules.RulesTestFile, Path.Combine(folder.FullName, "alerts_test.yml"));
 
             var result = await PrometheusTools.PromtoolAsync("test", "rules", Path.Combine(folder.FullName, "alerts_test.yml"));

@@ -60,7 +60,8 @@ public static partial class DashboardQueries
             return substitutions.BuiltIn(name)
                    ?? (variables.TryGetValue(name, out var value)
                        ? value
-                       : throw new InvalidOperationException($"{source}: ${name} is neither a Grafana built-in nor a variable of the dashboard."));
+                       : throw new InvalidOperationException(
+                           $"{source}: ${name} is neither a Grafana built-in nor a variable of the dashboard."));
         });
 
     private static void AddPanels(JsonElement panels, GrafanaSubstitutions substitutions,

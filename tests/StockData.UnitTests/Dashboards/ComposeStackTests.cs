@@ -68,7 +68,8 @@ public sealed partial class ComposeStackTests
     public void Prometheus_ConfigAndRules_MountedWhereTheCommandLooks()
     {
         var prometheus = YamlTree.Map(Services, "prometheus");
-        var configFlag = YamlTree.List(prometheus, "command").Cast<string>().Single(a => a.StartsWith("--config.file=", StringComparison.Ordinal));
+        var configFlag = YamlTree.List(prometheus, "command").Cast<string>()
+            .Single(a => a.StartsWith("--config.file=", StringComparison.Ordinal));
         var configInContainer = configFlag["--config.file=".Length..];
 
         var configOnHost = HostPathOf(prometheus, configInContainer);
@@ -99,7 +100,8 @@ public sealed partial class ComposeStackTests
 
         Assert.Equal("prometheus", url.Host);
         Assert.Contains(YamlTree.List(prometheus, "ports").Cast<string>(), p => p.EndsWith($":{url.Port}", StringComparison.Ordinal));
-        Assert.DoesNotContain(YamlTree.List(prometheus, "command").Cast<string>(), a => a.StartsWith("--web.listen-address", StringComparison.Ordinal));
+        Assert.DoesNotContain(YamlTree.List(prometheus, "command").Cast<string>(),
+            a => a.StartsWith("--web.listen-address", StringComparison.Ordinal)); // so it listens on the default 9090
     }
 
     [Fact]
@@ -157,7 +159,8 @@ public sealed partial class ComposeStackTests
     public void Images_FromRegistries_PinnedWithAWhyComment()
     {
         var images = File.ReadLines(Path.Combine(Root, "docker-compose.yml"))
-            .Select(line => ImageLine().Match(line)).Where(m => m.Success && !m.Groups["image"].Value.EndsWith(":local", StringComparison.Ordinal))
+            .Select(line => ImageLine().Match(line))
+            .Where(m => m.Success && !m.Groups["image"].Value.EndsWith(":local", StringComparison.Ordinal))
             .ToList();
 
         Assert.Equal(4, images.Count); // postgres, redis, prometheus, grafana

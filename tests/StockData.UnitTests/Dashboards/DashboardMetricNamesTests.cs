@@ -103,7 +103,10 @@ public sealed class DashboardMetricNamesTests
     public void SeriesNames_Histogram_BucketSumCountButNotTheBareName()
     {
         var series = ExportedMetrics.SeriesNames(ExportedMetrics.ParseFamilies(
-            """Metrics.CreateHistogram("h_seconds", "x"); Metrics.CreateCounter(  "c_total", "y", "l"); Metrics.CreateSummary("s", "z");"""));
+            """
+            Metrics.CreateHistogram("h_seconds", "x"); Metrics.CreateCounter(
+                "c_total", "y", "l"); Metrics.CreateSummary("s", "z");
+            """));
 
         Assert.Equal(["c_total", "h_seconds_bucket", "h_seconds_count", "h_seconds_sum", "s", "s_count", "s_sum"],
             series.Order(StringComparer.Ordinal));
@@ -111,7 +114,9 @@ public sealed class DashboardMetricNamesTests
 
     private static List<string> UnknownNames(IEnumerable<(string Source, string Expression)> queries, IReadOnlySet<string> series) =>
         queries.SelectMany(q => PromQl.MetricNames(q.Expression)
-                .Where(name => name.StartsWith("stockdata_", StringComparison.Ordinal) ? !series.Contains(name) : !OtherExportedNames.Contains(name))
+                .Where(name => name.StartsWith("stockdata_", StringComparison.Ordinal)
+                    ? !series.Contains(name)
+                    : !OtherExportedNames.Contains(name))
                 .Select(name => $"{q.Source}: {name}"))
             .ToList();
 }

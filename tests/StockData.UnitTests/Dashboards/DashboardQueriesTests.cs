@@ -73,7 +73,9 @@ public sealed class DashboardQueriesTests
     [Fact]
     public void Extract_UndefinedVariable_ThrowsNamingPanelAndVariable()
     {
-        const string json = """{ "panels": [ { "title": "Typo", "targets": [ { "refId": "A", "expr": "up{instance=~\"$instnace\"}" } ] } ] }""";
+        const string json = """
+            { "panels": [ { "title": "Typo", "targets": [ { "refId": "A", "expr": "up{instance=~\"$instnace\"}" } ] } ] }
+            """;
 
         var error = Assert.Throws<InvalidOperationException>(() => DashboardQueries.Extract(json, Substitutions));
 

@@ -34,7 +34,8 @@ public sealed class PromQlTests
     [Fact]
     public void MetricNames_SubqueryNumbersAndKeywords_NoFalseNames()
     {
-        var names = PromQl.MetricNames("min_over_time((stockdata_circuit_state == bool 2)[5m:30s]) > 1e3 or absent(up{job=\"x\"} == 1) + Inf");
+        var names = PromQl.MetricNames(
+            "min_over_time((stockdata_circuit_state == bool 2)[5m:30s]) > 1e3 or absent(up{job=\"x\"} == 1) + Inf");
 
         Assert.Equal(["stockdata_circuit_state", "up"], names);
     }
