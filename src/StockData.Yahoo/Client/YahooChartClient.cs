@@ -107,7 +107,9 @@ internal sealed class YahooChartClient : IYahooChartClient
                 }
             }
 
-            var result = new YahooResponse(request, uri, response.StatusCode, response.Content.Headers.ContentType?.ToString(),
+            // The header as sent (MediaTypeHeaderValue.ToString() would re-space it).
+            var contentType = response.Content.Headers.NonValidated.TryGetValues("Content-Type", out var values) ? values.ToString() : null;
+            var result = new YahooResponse(request, uri, response.StatusCode, contentType,
                 RetryAfter.From(response.Headers.RetryAfter, _timeProvider.GetUtcNow()), response.Version, buffer, length);
             buffer = null;
             return result;

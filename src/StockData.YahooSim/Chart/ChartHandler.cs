@@ -66,6 +66,8 @@ internal sealed class ChartHandler
             switch (fault)
             {
                 case FaultKind.Reset:
+                    // RequestAborted fires asynchronously after Abort(); the marker status tells the stats middleware now.
+                    context.Response.StatusCode = SimStats.AbortedStatus;
                     context.Abort();
                     return;
                 case FaultKind.TooManyRequests:
@@ -90,7 +92,8 @@ internal sealed class ChartHandler
         var body = Body(upper, context.Request.Query, requestNumber);
         if (fault == FaultKind.Truncated && body.Status == 200)
         {
-            body = body with { Bytes = body.Bytes[..(body.Bytes.Length / 2)] };
+            // A new body, not `with`: a copy would carry the full body's cached gzip form.
+            body = new ChartBody(body.Status, body.ContentType, body.Bytes[..(body.Bytes.Length / 2)]);
         }
 
         await WriteAsync(context, body);
@@ -174,12 +177,34 @@ internal sealed class ChartHandler
         var response = context.Response;
         response.StatusCode = body.Status;
         response.ContentType = body.ContentType;
-        response.ContentLength = body.Bytes.Length;
+        var bytes = body.Bytes;
+        if (_options.Gzip && body.Status == 200 && bytes.Length >= 512 && AcceptsGzip(context.Request))
+        {
+            // Yahoo gzips its JSON; a client's size cap must hold for the decompressed body, not the wire length.
+            bytes = body.Gzip;
+            response.Headers.ContentEncoding = "gzip";
+            response.Headers.Vary = "Accept-Encoding";
+        }
+
+        response.ContentLength = bytes.Length;
         if (retryAfter is { } delay && _options.RetryAfterHeader)
         {
             response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(delay.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
-        return response.Body.WriteAsync(body.Bytes, context.RequestAborted).AsTask();
+        return response.Body.WriteAsync(bytes, context.RequestAborted).AsTask();
+    }
+
+    private static bool AcceptsGzip(HttpRequest request)
+    {
+        foreach (var value in request.Headers.AcceptEncoding)
+        {
+            if (value is not null && value.Contains("gzip", StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

@@ -26,6 +26,7 @@ internal static class SimulatorCommandLine
         ["--not-found-pattern"] = Key(nameof(SimulatorOptions.NotFoundPattern)),
         ["--live-bar"] = Key(nameof(SimulatorOptions.LiveBar)),
         ["--null-rows"] = Key(nameof(SimulatorOptions.NullRows)),
+        ["--gzip"] = Key(nameof(SimulatorOptions.Gzip)),
         ["--cache-mb"] = Key(nameof(SimulatorOptions.CacheMegabytes)),
     };
 
@@ -46,6 +47,7 @@ internal static class SimulatorCommandLine
           --not-found-pattern REGEX    symbols answering 404 (default ^ZZ)
           --live-bar BOOL              today's bar stamped with the last trade time (default true)
           --null-rows P                share of all-null rows (default 0.002; 0 = clean)
+          --gzip BOOL                  gzip 200 bodies when the client accepts it (default true)
           --cache-mb N                 response cache bound with a fixed --now (default 256)
         """;
 

@@ -86,6 +86,9 @@ internal sealed class SimulatorOptions
     [Range(0.0, 1.0)]
     public double NullRows { get; set; } = 0.002;
 
+    /// <summary>Gzip 200 bodies for clients that send Accept-Encoding: gzip, as Yahoo does.</summary>
+    public bool Gzip { get; set; } = true;
+
     /// <summary>The response cache's bound (used only with a fixed <see cref="Now"/>).</summary>
     [Range(0, 16384)]
     public int CacheMegabytes { get; set; } = 256;

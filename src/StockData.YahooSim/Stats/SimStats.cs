@@ -14,6 +14,9 @@ internal sealed class SimStats
     /// <summary>Distinct paths kept; beyond it only <c>paths_not_recorded</c> grows, so a long run cannot exhaust memory.</summary>
     public const int MaxDistinctPaths = 20_000;
 
+    /// <summary>The status a handler sets before aborting a connection (nginx's "client closed request"); never sent.</summary>
+    public const int AbortedStatus = 499;
+
     private readonly ConcurrentDictionary<int, long> _byStatus = new();
     private readonly ConcurrentDictionary<string, long> _perSymbol = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _paths = new(StringComparer.Ordinal);
@@ -49,7 +52,7 @@ internal sealed class SimStats
     public void RequestEnded(int status, bool aborted)
     {
         Interlocked.Decrement(ref _inFlight);
-        if (aborted)
+        if (aborted || status == AbortedStatus)
         {
             Interlocked.Increment(ref _aborted);
         }
