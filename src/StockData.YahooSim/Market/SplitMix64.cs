@@ -7,6 +7,8 @@ namespace StockData.YahooSim.Market;
 internal struct SplitMix64(ulong seed)
 {
     private ulong _state = seed;
+    private double _spare;
+    private bool _hasSpare;
 
     public ulong NextUInt64()
     {
@@ -20,12 +22,22 @@ internal struct SplitMix64(ulong seed)
     /// <summary>Uniform in [min, max).</summary>
     public double Between(double min, double max) => min + (max - min) * NextDouble();
 
-    /// <summary>Standard normal (Box–Muller; one of the pair is discarded for simplicity).</summary>
+    /// <summary>Standard normal (Box–Muller, both values of each pair used: generation cost is mostly these).</summary>
     public double NextNormal()
     {
+        if (_hasSpare)
+        {
+            _hasSpare = false;
+            return _spare;
+        }
+
         var u1 = 1.0 - NextDouble();
         var u2 = NextDouble();
-        return Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2.0 * Math.PI * u2);
+        var radius = Math.Sqrt(-2.0 * Math.Log(u1));
+        var (sin, cos) = Math.SinCos(2.0 * Math.PI * u2);
+        _spare = radius * sin;
+        _hasSpare = true;
+        return radius * cos;
     }
 
     /// <summary>The SplitMix64 finaliser: a good 64-bit mixer, also used to hash several values into one draw.</summary>
