@@ -127,6 +127,19 @@ public sealed class YahooClientSimulatorTests(SimulatorFixture fixture) : IClass
     }
 
     [Fact]
+    public async Task Simulator_RawEncodedSlash_RecordedVerbatimAndAnswered404()
+    {
+        // Not through the client (it would refuse): what the simulator does with such a path when something sends it.
+        using var http = new HttpClient();
+
+        using var response = await http.GetAsync(new Uri(Sim.BaseUrl, "/v8/finance/chart/AAPL%2F..%2Fx?range=1d&interval=1d"));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Contains("Not Found", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("/v8/finance/chart/AAPL%2F..%2Fx", await Sim.PathsAsync());
+    }
+
+    [Fact]
     public async Task GetChart_SameRequestTwice_SameBytes_OtherSymbolDiffers()
     {
         using var host = new YahooClientHost(Sim.BaseUrl);
