@@ -1,5 +1,3 @@
-// The Yahoo-compatible simulator. Placeholder host until the Yahoo issue lands its endpoints.
-var builder = WebApplication.CreateSlimBuilder(args);
-var app = builder.Build();
-app.MapGet("/healthz", () => Results.Text("ok"));
-app.Run();
+using StockData.YahooSim.Hosting;
+
+return await SimulatorHost.RunAsync(args);

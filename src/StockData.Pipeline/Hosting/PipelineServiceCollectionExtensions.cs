@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using StockData.Storage;
+using StockData.Yahoo;
 
 namespace StockData.Pipeline.Hosting;
 
@@ -11,6 +12,7 @@ internal static class PipelineServiceCollectionExtensions
     {
         builder.Services.AddSingleton(TimeProvider.System);
         builder.AddStockDataStorage();
+        builder.AddYahooClient();
         return builder;
     }
 }

@@ -1,0 +1,7 @@
+using Microsoft.Extensions.Options;
+
+namespace StockData.Yahoo;
+
+/// <summary>The data-annotation rules of <see cref="YahooOptions"/>, source-generated.</summary>
+[OptionsValidator]
+internal sealed partial class YahooOptionsAttributeValidator : IValidateOptions<YahooOptions>;

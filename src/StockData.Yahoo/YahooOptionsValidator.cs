@@ -1,0 +1,65 @@
+using Microsoft.Extensions.Options;
+
+namespace StockData.Yahoo;
+
+/// <summary>Rules the attributes cannot say: well-formed hosts, header-safe strings, timeouts that fit together.</summary>
+internal sealed class YahooOptionsValidator : IValidateOptions<YahooOptions>
+{
+    private const string HowToSet = "set it with the environment variable StockData__Yahoo__{0} or StockData.Yahoo.{0} in appsettings.json";
+
+    public ValidateOptionsResult Validate(string? name, YahooOptions options)
+    {
+        var builder = new ValidateOptionsResultBuilder();
+        if (CheckBaseUrl(options.BaseUrl, nameof(YahooOptions.BaseUrl), required: true) is { } baseUrlError)
+        {
+            builder.AddError(baseUrlError);
+        }
+
+        if (CheckBaseUrl(options.FallbackBaseUrl, nameof(YahooOptions.FallbackBaseUrl), required: false) is { } fallbackError)
+        {
+            builder.AddError(fallbackError);
+        }
+
+        CheckHeader(builder, options.UserAgent, nameof(YahooOptions.UserAgent));
+        CheckHeader(builder, options.AcceptLanguage, nameof(YahooOptions.AcceptLanguage));
+
+        if (options.ConnectTimeout > options.AttemptTimeout)
+        {
+            builder.AddError(
+                $"StockData:Yahoo:ConnectTimeout ({options.ConnectTimeout}) must not exceed StockData:Yahoo:AttemptTimeout " +
+                $"({options.AttemptTimeout}): a connection is part of an attempt; " + string.Format(null, HowToSet, nameof(YahooOptions.ConnectTimeout)));
+        }
+
+        return builder.Build();
+    }
+
+    /// <summary>Returns an error message, or null when the value is an absolute http(s) URL with nothing a path could be appended to wrongly.</summary>
+    internal static string? CheckBaseUrl(string? value, string setting, bool required)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return required
+                ? $"StockData:Yahoo:{setting} is empty: {string.Format(null, HowToSet, setting)} (e.g. https://query2.finance.yahoo.com)"
+                : null;
+        }
+
+        if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) ||
+            (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps) ||
+            !string.IsNullOrEmpty(uri.Query) || !string.IsNullOrEmpty(uri.Fragment) || !string.IsNullOrEmpty(uri.UserInfo))
+        {
+            return $"StockData:Yahoo:{setting} '{value}' must be an absolute http or https URL without user info, query or fragment " +
+                   $"(e.g. https://query2.finance.yahoo.com): {string.Format(null, HowToSet, setting)}";
+        }
+
+        return null;
+    }
+
+    private static void CheckHeader(ValidateOptionsResultBuilder builder, string? value, string setting)
+    {
+        // A CR or LF in a header value would let configuration inject headers; HttpClient rejects it too, but only at the first request.
+        if (value is not null && value.Any(c => char.IsControl(c) || c > '\u007e'))
+        {
+            builder.AddError($"StockData:Yahoo:{setting} must be printable ASCII without control characters: {string.Format(null, HowToSet, setting)}");
+        }
+    }
+}

@@ -1,0 +1,95 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace StockData.YahooSim.Hosting;
+
+/// <summary>
+/// The simulator's settings: section <c>YahooSim</c>, set by command-line switches (<c>--now</c>, <c>--rate</c>, …;
+/// see <see cref="SimulatorCommandLine"/>) or environment variables (<c>YahooSim__Now</c>, <c>YahooSim__Rate</c>, …).
+/// </summary>
+internal sealed class SimulatorOptions
+{
+    public const string SectionName = "YahooSim";
+
+    /// <summary>A fixed clock (ISO-8601). With it every response is byte-identical across runs and processes; without it the real clock.</summary>
+    public DateTimeOffset? Now { get; set; }
+
+    /// <summary>Added to every chart response.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan Latency { get; set; } = TimeSpan.Zero;
+
+    /// <summary>A uniform extra delay in [0, Jitter] on top of <see cref="Latency"/>.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan Jitter { get; set; } = TimeSpan.Zero;
+
+    /// <summary>The global token bucket's refill rate in requests per second; 0 disables the limit.</summary>
+    [Range(0.0, 1_000_000.0)]
+    public double Rate { get; set; }
+
+    /// <summary>The bucket's capacity (requests allowed at once after a quiet spell).</summary>
+    [Range(1, 1_000_000)]
+    public int Burst { get; set; } = 10;
+
+    /// <summary>Send Retry-After (whole seconds, at least 1) with every 429.</summary>
+    public bool RetryAfterHeader { get; set; } = true;
+
+    /// <summary>Fault probabilities per chart request; they are exclusive and must sum to at most 1.</summary>
+    [Range(0.0, 1.0)]
+    public double Fault429 { get; set; }
+
+    [Range(0.0, 1.0)]
+    public double Fault500 { get; set; }
+
+    [Range(0.0, 1.0)]
+    public double Fault503 { get; set; }
+
+    /// <summary>200 with the body cut in half (framed correctly, so the client sees a complete but invalid JSON body).</summary>
+    [Range(0.0, 1.0)]
+    public double FaultTruncate { get; set; }
+
+    /// <summary>Answer only after <see cref="SlowDelay"/>, past a client's per-attempt timeout.</summary>
+    [Range(0.0, 1.0)]
+    public double FaultSlow { get; set; }
+
+    /// <summary>Abort the connection without a response.</summary>
+    [Range(0.0, 1.0)]
+    public double FaultReset { get; set; }
+
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan SlowDelay { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The Retry-After of a fault 429 (the rate limit computes its own).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan FaultRetryAfter { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Seeds every fault draw: the n-th request for a symbol gets the same fault in every run.</summary>
+    public int FaultSeed { get; set; } = 1;
+
+    /// <summary>Share of dates silently missing from a 200 response (Yahoo under load), drawn per request.</summary>
+    [Range(0.0, 1.0)]
+    public double DropDates { get; set; }
+
+    /// <summary>Share of dividends silently missing from a 200 response, drawn per request.</summary>
+    [Range(0.0, 1.0)]
+    public double DropDividends { get; set; }
+
+    /// <summary>Dates absent on every request (trading halts): <c>SYMBOL:yyyy-MM-dd</c> separated by commas or semicolons.</summary>
+    public string? Halts { get; set; }
+
+    /// <summary>Symbols matching this regular expression (after upper-casing) answer Yahoo's 404 Not Found body.</summary>
+    [Required]
+    public string NotFoundPattern { get; set; } = "^ZZ";
+
+    /// <summary>Stamp today's bar with the last trade time while it forms (and keep that stamp after the close), as Yahoo does.</summary>
+    public bool LiveBar { get; set; } = true;
+
+    /// <summary>Share of rows sent with every field null (Yahoo's all-null rows); 0 gives clean data.</summary>
+    [Range(0.0, 1.0)]
+    public double NullRows { get; set; } = 0.002;
+
+    /// <summary>Gzip 200 bodies for clients that send Accept-Encoding: gzip, as Yahoo does.</summary>
+    public bool Gzip { get; set; } = true;
+
+    /// <summary>The response cache's bound (used only with a fixed <see cref="Now"/>).</summary>
+    [Range(0, 16384)]
+    public int CacheMegabytes { get; set; } = 256;
+}

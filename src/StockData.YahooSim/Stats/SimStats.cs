@@ -1,0 +1,151 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using StockData.YahooSim.Faults;
+
+namespace StockData.YahooSim.Stats;
+
+/// <summary>
+/// What the simulator saw, for <c>GET /sim/stats</c>: requests, responses by status, 429s, peak concurrency, requests
+/// per symbol and the raw request paths (as received, for the path-injection tests). Lock-free counters: the
+/// bookkeeping must not cost the 5,000 requests/s the simulator is sized for.
+/// </summary>
+internal sealed class SimStats
+{
+    /// <summary>Distinct paths kept; beyond it only <c>paths_not_recorded</c> grows, so a long run cannot exhaust memory.</summary>
+    public const int MaxDistinctPaths = 20_000;
+
+    /// <summary>The status a handler sets before aborting a connection (nginx's "client closed request"); never sent.</summary>
+    public const int AbortedStatus = 499;
+
+    private readonly ConcurrentDictionary<int, long> _byStatus = new();
+    private readonly ConcurrentDictionary<string, long> _perSymbol = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _paths = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<FaultKind, long> _faults = new();
+    private long _total;
+    private long _aborted;
+    private long _rateLimited;
+    private long _inFlight;
+    private long _peak;
+    private long _pathsNotRecorded;
+    private long _droppedDates;
+    private long _droppedDividends;
+
+    public void RequestStarted(string rawPath)
+    {
+        Interlocked.Increment(ref _total);
+        var current = Interlocked.Increment(ref _inFlight);
+        long peak;
+        while (current > (peak = Interlocked.Read(ref _peak)) && Interlocked.CompareExchange(ref _peak, current, peak) != peak)
+        {
+        }
+
+        if (_paths.Count < MaxDistinctPaths || _paths.ContainsKey(rawPath))
+        {
+            _paths.AddOrUpdate(rawPath, 1, static (_, n) => n + 1);
+        }
+        else
+        {
+            Interlocked.Increment(ref _pathsNotRecorded);
+        }
+    }
+
+    public void RequestEnded(int status, bool aborted)
+    {
+        Interlocked.Decrement(ref _inFlight);
+        if (aborted || status == AbortedStatus)
+        {
+            Interlocked.Increment(ref _aborted);
+        }
+        else
+        {
+            _byStatus.AddOrUpdate(status, 1, static (_, n) => n + 1);
+        }
+    }
+
+    /// <summary>Counts a request for <paramref name="symbol"/> and returns its number (1 for the first since start or reset).</summary>
+    public long CountSymbol(string symbol) => _perSymbol.AddOrUpdate(symbol, 1, static (_, n) => n + 1);
+
+    public void RateLimited() => Interlocked.Increment(ref _rateLimited);
+
+    public void Fault(FaultKind kind) => _faults.AddOrUpdate(kind, 1, static (_, n) => n + 1);
+
+    public void Dropped(int dates, int dividends)
+    {
+        Interlocked.Add(ref _droppedDates, dates);
+        Interlocked.Add(ref _droppedDividends, dividends);
+    }
+
+    public void Reset()
+    {
+        _byStatus.Clear();
+        _perSymbol.Clear();
+        _paths.Clear();
+        _faults.Clear();
+        Interlocked.Exchange(ref _total, 0);
+        Interlocked.Exchange(ref _aborted, 0);
+        Interlocked.Exchange(ref _rateLimited, 0);
+        Interlocked.Exchange(ref _peak, Interlocked.Read(ref _inFlight));
+        Interlocked.Exchange(ref _pathsNotRecorded, 0);
+        Interlocked.Exchange(ref _droppedDates, 0);
+        Interlocked.Exchange(ref _droppedDividends, 0);
+    }
+
+    /// <summary>
+    /// The snapshot as JSON (snake_case, keys sorted): <c>total_requests</c>, <c>responses_by_status</c>,
+    /// <c>aborted</c>, <c>responses_429</c> (all 429s), <c>rate_limited_429</c>, <c>faults</c>, <c>in_flight</c>,
+    /// <c>peak_concurrent</c>, <c>per_symbol</c>, <c>paths</c>, <c>paths_not_recorded</c>, <c>dropped_dates</c>, <c>dropped_dividends</c>.
+    /// </summary>
+    public void WriteJson(Utf8JsonWriter writer)
+    {
+        writer.WriteStartObject();
+        writer.WriteNumber("total_requests", Interlocked.Read(ref _total));
+        writer.WriteStartObject("responses_by_status");
+        foreach (var (status, count) in _byStatus.OrderBy(p => p.Key))
+        {
+            writer.WriteNumber(status.ToString(System.Globalization.CultureInfo.InvariantCulture), count);
+        }
+
+        writer.WriteEndObject();
+        writer.WriteNumber("aborted", Interlocked.Read(ref _aborted));
+        writer.WriteNumber("responses_429", _byStatus.GetValueOrDefault(429));
+        writer.WriteNumber("rate_limited_429", Interlocked.Read(ref _rateLimited));
+        writer.WriteStartObject("faults");
+        foreach (var (kind, count) in _faults.OrderBy(p => p.Key))
+        {
+            writer.WriteNumber(FaultName(kind), count);
+        }
+
+        writer.WriteEndObject();
+        writer.WriteNumber("in_flight", Interlocked.Read(ref _inFlight));
+        writer.WriteNumber("peak_concurrent", Interlocked.Read(ref _peak));
+        writer.WriteStartObject("per_symbol");
+        foreach (var (symbol, count) in _perSymbol.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            writer.WriteNumber(symbol, count);
+        }
+
+        writer.WriteEndObject();
+        writer.WriteStartObject("paths");
+        foreach (var (path, count) in _paths.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            writer.WriteNumber(path, count);
+        }
+
+        writer.WriteEndObject();
+        writer.WriteNumber("paths_not_recorded", Interlocked.Read(ref _pathsNotRecorded));
+        writer.WriteNumber("dropped_dates", Interlocked.Read(ref _droppedDates));
+        writer.WriteNumber("dropped_dividends", Interlocked.Read(ref _droppedDividends));
+        writer.WriteEndObject();
+    }
+
+    private static string FaultName(FaultKind kind) => kind switch
+    {
+        FaultKind.TooManyRequests => "429",
+        FaultKind.InternalServerError => "500",
+        FaultKind.ServiceUnavailable => "503",
+        FaultKind.Truncated => "truncated",
+        FaultKind.Slow => "slow",
+        FaultKind.Reset => "reset",
+        _ => "none",
+    };
+}
