@@ -26,7 +26,7 @@ internal sealed class ChartBody
     public PooledColumn<double> Close;
     public PooledColumn<long> Volume;
 
-    /// <summary>adjclose cells; NaN for null or non-finite (R5).</summary>
+    /// <summary>adjclose cells, coded like the price columns; anything but a finite number becomes a null adj close (R5).</summary>
     public PooledColumn<double> AdjClose;
 
     public bool HasErrorObject { get; set; }

@@ -67,7 +67,7 @@ internal static class ChartResultBuilder
         FillAbsent(ref body.Low, rowCount, ChartBody.NullPrice);
         FillAbsent(ref body.Close, rowCount, ChartBody.NullPrice);
         FillAbsent(ref body.Volume, rowCount, ChartBody.NullVolume);
-        FillAbsent(ref body.AdjClose, rowCount, double.NaN);
+        FillAbsent(ref body.AdjClose, rowCount, ChartBody.NullPrice);
 
         var dates = zone is null ? default : new LocalDateCalculator(zone, rememberDays: interval.IsIntraday);
         var (bars, dropped) = rowCount == 0 ? (Array.Empty<Bar>(), Array.Empty<DroppedRow>()) : BuildRows(body, info, interval, ref dates);
@@ -167,7 +167,7 @@ internal static class ChartResultBuilder
                     high[i],
                     low[i],
                     close[i],
-                    double.IsNaN(adj) ? null : adj,
+                    double.IsFinite(adj) ? adj : null,
                     vol == ChartBody.NullVolume ? null : vol);
             }
 
