@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using StockData.Core;
 using StockData.Yahoo.Parsing;
 
@@ -26,14 +27,19 @@ internal static class YahooCommand
         {
             Description = "The HTTP status the body came with.",
             DefaultValueFactory = _ => 200,
-        };
-        status.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() is < 100 or > 599)
+            // Parsed here rather than validated afterwards: a validator reading an unconvertible value throws.
+            CustomParser = result =>
             {
-                result.AddError($"--status must be an HTTP status code (100-599), not {result.GetValueOrDefault<int>()}.");
-            }
-        });
+                var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
+                if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var code) && code is >= 100 and <= 599)
+                {
+                    return code;
+                }
+
+                result.AddError($"--status must be an HTTP status code (100-599), not '{text}'.");
+                return 0;
+            },
+        };
         var contentType = new Option<string>("--content-type")
         {
             Description = "The Content-Type the body came with (shown in error messages).",
@@ -53,14 +59,22 @@ internal static class YahooCommand
             }
         });
         var period2 = new Option<long?>("--period2") { Description = "The request's period2 (exclusive end, epoch seconds)." };
-        var retryAfter = new Option<double?>("--retry-after") { Description = "The Retry-After header in seconds." };
-        retryAfter.Validators.Add(result =>
+        var retryAfter = new Option<double?>("--retry-after")
         {
-            if (result.GetValueOrDefault<double?>() is { } seconds && (!double.IsFinite(seconds) || seconds < 0 || seconds > 1e9))
+            Description = "The Retry-After header in seconds.",
+            CustomParser = result =>
             {
-                result.AddError($"--retry-after must be a number of seconds >= 0, not {seconds}.");
-            }
-        });
+                var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
+                if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) &&
+                    double.IsFinite(seconds) && seconds is >= 0 and <= 1e9)
+                {
+                    return seconds;
+                }
+
+                result.AddError($"--retry-after must be a number of seconds >= 0, not '{text}'.");
+                return null;
+            },
+        };
 
         var command = new Command("parse", "Parse a saved Yahoo chart response body (rules R1-R14) and print the result as JSON.")
         {
