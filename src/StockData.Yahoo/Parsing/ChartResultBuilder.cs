@@ -69,7 +69,7 @@ internal static class ChartResultBuilder
         FillAbsent(ref body.Volume, rowCount, ChartBody.NullVolume);
         FillAbsent(ref body.AdjClose, rowCount, ChartBody.NullPrice);
 
-        var dates = zone is null ? default : new LocalDateCalculator(zone, rememberDays: interval.IsIntraday);
+        var dates = zone is null ? default : new LocalDateCalculator(zone);
         var (bars, dropped) = rowCount == 0 ? (Array.Empty<Bar>(), Array.Empty<DroppedRow>()) : BuildRows(body, info, interval, ref dates);
 
         var metadata = new SymbolMetadata(

@@ -12,6 +12,8 @@ internal sealed class ExchangeZone
 
     private static readonly ConcurrentDictionary<string, ExchangeZone?> Cache = new(StringComparer.Ordinal);
 
+    private readonly ConcurrentDictionary<int, ZoneYear> _years = new();
+
     private ExchangeZone(TimeZoneInfo zone)
     {
         Zone = zone;
@@ -53,8 +55,7 @@ internal sealed class ExchangeZone
         return zone;
     }
 
-    /// <summary>The zone's offset from UTC at an instant, in seconds.</summary>
-    public long OffsetSeconds(long epochSeconds) =>
-        FixedOffsetSeconds ?? (long)Zone.GetUtcOffset(new DateTime(DateTime.UnixEpoch.Ticks + (epochSeconds * TimeSpan.TicksPerSecond),
-            DateTimeKind.Utc)).TotalSeconds;
+    /// <summary>The offsets of the UTC year holding <paramref name="epochSeconds"/>, built once per zone and year.</summary>
+    public ZoneYear YearOf(long epochSeconds) =>
+        _years.GetOrAdd(ZoneYear.YearOf(epochSeconds), static (year, zone) => ZoneYear.Build(zone, year), Zone);
 }

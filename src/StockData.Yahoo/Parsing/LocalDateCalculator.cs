@@ -1,20 +1,18 @@
 namespace StockData.Yahoo.Parsing;
 
 /// <summary>
-/// Epoch seconds to exchange-local dates for one response. Intraday bars come hundreds per day, so the UTC span of
-/// the last local day is remembered once both of its ends are seen to have the same offset (no transition inside).
-/// A mutable struct: keep it in a local and pass it by ref.
+/// Epoch seconds to exchange-local dates for one response (R1), through the zone's per-year offset tables. Bars come
+/// sorted, so the year looked up last almost always holds the next bar. A mutable struct: keep it in a local and pass
+/// it by ref.
 /// </summary>
-internal struct LocalDateCalculator(ExchangeZone zone, bool rememberDays)
+internal struct LocalDateCalculator(ExchangeZone zone)
 {
     private const long SecondsPerDay = 86_400;
 
     // DateOnly.DayNumber of 1970-01-01.
     private const int UnixEpochDayNumber = 719_162;
 
-    private long _dayStart = long.MaxValue;
-    private long _dayEnd = long.MinValue;
-    private int _dayNumber;
+    private ZoneYear? _year;
 
     public DateOnly LocalDate(long epochSeconds)
     {
@@ -23,24 +21,13 @@ internal struct LocalDateCalculator(ExchangeZone zone, bool rememberDays)
             return ToDate(epochSeconds + fixedOffset);
         }
 
-        if (epochSeconds >= _dayStart && epochSeconds < _dayEnd)
+        var year = _year;
+        if (year is null || epochSeconds < year.Start || epochSeconds >= year.End)
         {
-            return DateOnly.FromDayNumber(_dayNumber);
+            _year = year = zone.YearOf(epochSeconds);
         }
 
-        var offset = zone.OffsetSeconds(epochSeconds);
-        var date = ToDate(epochSeconds + offset);
-        if (rememberDays)
-        {
-            var start = ((long)(date.DayNumber - UnixEpochDayNumber) * SecondsPerDay) - offset;
-            var end = start + SecondsPerDay;
-            if (zone.OffsetSeconds(start) == offset && zone.OffsetSeconds(end - 1) == offset)
-            {
-                (_dayStart, _dayEnd, _dayNumber) = (start, end, date.DayNumber);
-            }
-        }
-
-        return date;
+        return ToDate(epochSeconds + year.OffsetSeconds(epochSeconds));
     }
 
     private static DateOnly ToDate(long localSeconds)
