@@ -8,7 +8,7 @@ using StockData.Benchmarks.Columns;
 namespace StockData.Benchmarks;
 
 /// <summary>
-/// A short job run in process: the machine has 2 cores shared with other builds, so the point is a side-by-side
+/// A short job (3 warm-ups, 5 measured iterations, one launch) run in process: the machine has 2 cores shared with other builds, so the point is a side-by-side
 /// comparison in one run within minutes, not publication-grade intervals. In process also avoids BenchmarkDotNet
 /// generating and building a separate project under this repository's warnings-as-errors settings.
 /// </summary>
@@ -16,7 +16,7 @@ internal static class BenchmarkConfig
 {
     public static IConfig Create() =>
         ManualConfig.CreateEmpty()
-            .AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance).WithId("ShortRun-InProcess"))
+            .AddJob(Job.ShortRun.WithIterationCount(5).WithToolchain(InProcessEmitToolchain.Instance).WithId("Short-InProcess"))
             .AddDiagnoser(MemoryDiagnoser.Default)
             .AddColumnProvider(DefaultColumnProviders.Instance)
             .AddColumn(new RowsColumn(), new BarsPerSecondColumn(), new BytesPerBarColumn())

@@ -70,7 +70,9 @@ internal static class ChartResultBuilder
         FillAbsent(ref body.AdjClose, rowCount, ChartBody.NullPrice);
 
         var dates = zone is null ? default : new LocalDateCalculator(zone);
-        var (bars, dropped) = rowCount == 0 ? (Array.Empty<Bar>(), Array.Empty<DroppedRow>()) : BuildRows(body, info, interval, ref dates);
+        var (bars, dropped) = rowCount == 0
+            ? ((IReadOnlyList<Bar>)Array.Empty<Bar>(), Array.Empty<DroppedRow>())
+            : BuildRows(body, info, interval, ref dates);
 
         var metadata = new SymbolMetadata(
             body.Currency,
@@ -126,7 +128,7 @@ internal static class ChartResultBuilder
         }
     }
 
-    private static (Bar[] Bars, DroppedRow[] Dropped) BuildRows(ChartBody body, ChartResponseInfo info, BarInterval interval,
+    private static (IReadOnlyList<Bar> Bars, DroppedRow[] Dropped) BuildRows(ChartBody body, ChartResponseInfo info, BarInterval interval,
         ref LocalDateCalculator dates)
     {
         var timestamps = body.Timestamps.Span;
@@ -147,7 +149,7 @@ internal static class ChartResultBuilder
                 ? ApplyIntradayTail(timestamps, reasons, order[..kept], info.Period2, (long)interval.Nominal.TotalSeconds)
                 : ApplyDailyTail(timestamps, reasons, order[..kept], ref dates);
 
-            var bars = new Bar[kept];
+            var bars = new ChunkedList<Bar>(kept);
             var open = body.Open.Span;
             var high = body.High.Span;
             var low = body.Low.Span;
@@ -160,7 +162,7 @@ internal static class ChartResultBuilder
                 var t = timestamps[i];
                 var adj = adjClose[i];
                 var vol = volume[i];
-                bars[j] = new Bar(
+                bars.Set(j, new Bar(
                     DateTimeOffset.FromUnixTimeSeconds(t),
                     dates.LocalDate(t),
                     open[i],
@@ -168,7 +170,7 @@ internal static class ChartResultBuilder
                     low[i],
                     close[i],
                     double.IsFinite(adj) ? adj : null,
-                    vol == ChartBody.NullVolume ? null : vol);
+                    vol == ChartBody.NullVolume ? null : vol));
             }
 
             var dropped = new DroppedRow[rowCount - kept];
