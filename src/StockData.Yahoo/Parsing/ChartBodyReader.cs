@@ -608,7 +608,15 @@ internal static class ChartBodyReader
     {
         if (reader.TokenType == JsonTokenType.String)
         {
-            return reader.GetString();
+            // The reader checks UTF-8 only when a string is decoded; a body that is not UTF-8 is not JSON (RFC 8259).
+            try
+            {
+                return reader.GetString();
+            }
+            catch (InvalidOperationException ex)
+            {
+                throw new JsonException("A string is not valid UTF-8.", ex);
+            }
         }
 
         reader.Skip();

@@ -278,6 +278,40 @@ public sealed partial class ChartParserTests
             ChartParser.Parse(Segmented(Encoding.UTF8.GetBytes(NotFoundBody), 5), new ChartResponseInfo(404)).Error?.Category);
     }
 
+    [Fact]
+    public void Parse_RandomlyCorruptedFixtures_NeverThrowsAlwaysOneOutcome()
+    {
+        var random = new Random(314159);
+        var files = Directory.GetFiles(StockData.TestSupport.RepoPaths.YahooFixtures, "*.json").Order(StringComparer.Ordinal).ToArray();
+        var tokens = new[] { "null", "NaN", "\"NaN\"", "{}", "[]", "-1", "1e999", "\"x\"", ",", "]", "}", "\"" };
+        for (var i = 0; i < 600; i++)
+        {
+            var bytes = File.ReadAllBytes(files[random.Next(files.Length)]).ToList();
+            for (var edits = random.Next(1, 4); edits > 0; edits--)
+            {
+                var at = random.Next(bytes.Count);
+                switch (random.Next(3))
+                {
+                    case 0:
+                        bytes[at] = (byte)random.Next(256);
+                        break;
+                    case 1:
+                        bytes.RemoveRange(at, Math.Min(random.Next(1, 40), bytes.Count - at));
+                        break;
+                    default:
+                        bytes.InsertRange(at, Encoding.UTF8.GetBytes(tokens[random.Next(tokens.Length)]));
+                        break;
+                }
+            }
+
+            var status = new[] { 200, 200, 200, 404, 400, 500 }[random.Next(6)];
+            var interval = new[] { "1d", "1m", "3mo" }[random.Next(3)];
+            var result = ChartParser.Parse(bytes.ToArray(), new ChartResponseInfo(status) { Interval = BarInterval.Parse(interval), Period2 = 1727913600 });
+
+            Assert.True(result.Error is null || (result.Bars.Count == 0 && result.DroppedRows.Count == 0), $"case {i}");
+        }
+    }
+
     private static FetchResult Parse(string body, int status, TimeSpan? retryAfter = null, string? contentType = null,
         string? symbol = "TEST") =>
         ChartParser.Parse(Encoding.UTF8.GetBytes(body), new ChartResponseInfo(status)
