@@ -1,0 +1,18 @@
+using StockData.Core;
+
+namespace StockData.Pipeline.Ingest;
+
+/// <summary>
+/// Hooks a source gives the pipeline to learn how each of its requests ended: the daemon moves a symbol's schedule
+/// and releases its lease, a job marks its item done or failed. Called once per request.
+/// </summary>
+internal class IngestCallbacks
+{
+    public static IngestCallbacks None { get; } = new();
+
+    /// <summary>The fetch's last chunk committed (check <see cref="FetchCommit.WatermarkMoved"/>).</summary>
+    public virtual ValueTask CommittedAsync(SymbolRequest request, FetchCommit commit) => ValueTask.CompletedTask;
+
+    /// <summary>The request failed with a reject category (as recorded in fetch_rejects).</summary>
+    public virtual ValueTask FailedAsync(SymbolRequest request, string category, string detail) => ValueTask.CompletedTask;
+}

@@ -1,0 +1,57 @@
+using Npgsql;
+
+namespace StockData.Storage.Postgres;
+
+/// <summary>
+/// Records a per-symbol failure: a row in fetch_rejects, and the symbol's status (not_found, or failing with its last
+/// error and a growing failure count), in one transaction. Failures never fault the pipeline; this is where they go.
+/// </summary>
+public sealed class RejectRecorder(NpgsqlDataSource dataSource)
+{
+    /// <summary>Detail text is cut to this length: a malformed body's message must not bloat the table.</summary>
+    public const int MaxDetailLength = 2000;
+
+    public async Task RecordAsync(string symbol, string? interval, string category, string? detail, long? jobItemId,
+        CancellationToken cancellationToken)
+    {
+        detail = detail is { Length: > MaxDetailLength } ? detail[..MaxDetailLength] : detail;
+        var status = category == "not_found" ? "not_found" : "failing";
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection)
+        {
+            BatchCommands =
+            {
+                Command("INSERT INTO fetch_rejects (symbol, interval, category, detail, job_item_id) VALUES ($1, $2, $3, $4, $5)",
+                    symbol, (object?)interval ?? DBNull.Value, category, (object?)detail ?? DBNull.Value, (object?)jobItemId ?? DBNull.Value),
+                Command("""
+                    INSERT INTO symbols (symbol, status, last_error) VALUES ($1, $2, $3)
+                    ON CONFLICT (symbol) DO UPDATE SET status = excluded.status, last_error = excluded.last_error, updated_at = now()
+                    """, symbol, status, $"{category}: {detail}"),
+            },
+        };
+        if (interval is not null)
+        {
+            batch.BatchCommands.Add(Command("""
+                INSERT INTO symbol_intervals (symbol, interval, consecutive_failures, last_fetch_at) VALUES ($1, $2, 1, now())
+                ON CONFLICT (symbol, interval) DO UPDATE
+                SET consecutive_failures = symbol_intervals.consecutive_failures + 1, last_fetch_at = now()
+                """, symbol, interval));
+        }
+
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        batch.Transaction = transaction;
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private static NpgsqlBatchCommand Command(string sql, params object[] values)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var value in values)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value });
+        }
+
+        return command;
+    }
+}
