@@ -145,6 +145,11 @@ internal sealed class BarBatchPlan
         };
     }
 
+    /// <summary>The fetch spans of a batch that failed validation (offsets and last flags only), to release waiters.</summary>
+    public static IReadOnlyList<FetchSpan> Spans(WriteBatch batch) =>
+        [.. batch.Chunks.GroupBy(c => c.FetchId).Select(g => new FetchSpan(g.Key, g.First().Symbol ?? "", g.First().Interval,
+            g.First().IsFullHistory, g.Min(c => c.Offset), g.Max(c => c.Offset + c.RowCount), g.Any(c => c.IsLast), null, null))];
+
     /// <summary>
     /// The common case, one chunk whose keys strictly increase, is passed through without copying. Otherwise the rows
     /// are keyed (trade date for the daily family, UTC instant intraday), the last row per key kept, and sorted by key.

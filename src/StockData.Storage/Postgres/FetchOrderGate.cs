@@ -27,8 +27,8 @@ internal sealed class FetchOrderGate
     }
 
     /// <summary>
-    /// Waits until each span's earlier offsets are done. Returns, per span, whether every earlier chunk committed
-    /// (false when one failed, or when the wait timed out and the span went ahead out of order).
+    /// Waits until each span's earlier offsets are done. Returns, per span, whether every earlier offset committed
+    /// (false when a chunk before it failed, or when the wait timed out and the span went ahead out of order).
     /// </summary>
     public async Task<bool[]> EnterAsync(IReadOnlyList<FetchSpan> spans, TimeSpan timeout, TimeProvider timeProvider,
         Action<FetchSpan> onTimeout, CancellationToken cancellationToken)
@@ -64,25 +64,24 @@ internal sealed class FetchOrderGate
                 }
                 catch (TimeoutException)
                 {
-                    lock (_lock)
-                    {
-                        progress.AllCommitted = false;
-                    }
-
                     onTimeout(span);
                 }
             }
 
             lock (_lock)
             {
-                result[i] = progress.AllCommitted;
+                result[i] = progress.CommittedThrough >= span.FirstOffset;
             }
         }
 
         return result;
     }
 
-    /// <summary>Marks the spans done (committed or not) and releases the batches waiting for them.</summary>
+    /// <summary>
+    /// Marks the spans done (committed or not) and releases the batches waiting for them. A fetch is forgotten when its
+    /// last chunk commits; after a failure it is kept, so a caller that hands the failed chunk again is not made to
+    /// wait for earlier offsets that are long done.
+    /// </summary>
     public void Exit(IReadOnlyList<FetchSpan> spans, bool committed)
     {
         lock (_lock)
@@ -95,7 +94,11 @@ internal sealed class FetchOrderGate
                 }
 
                 var progress = GetOrAdd(span.FetchId);
-                progress.AllCommitted &= committed;
+                if (committed && progress.CommittedThrough >= span.FirstOffset)
+                {
+                    progress.CommittedThrough = Math.Max(progress.CommittedThrough, span.EndOffset);
+                }
+
                 progress.DoneThrough = Math.Max(progress.DoneThrough, span.EndOffset);
                 for (var w = progress.Waiters.Count - 1; w >= 0; w--)
                 {
@@ -107,7 +110,7 @@ internal sealed class FetchOrderGate
                     }
                 }
 
-                if (span.ContainsLast)
+                if (span.ContainsLast && committed)
                 {
                     _fetches.Remove(span.FetchId);
                 }
@@ -127,9 +130,11 @@ internal sealed class FetchOrderGate
 
     private sealed class Progress
     {
+        /// <summary>Every offset below this is done (committed or failed): later chunks may go.</summary>
         public long DoneThrough { get; set; }
 
-        public bool AllCommitted { get; set; } = true;
+        /// <summary>Every offset below this committed: a chunk starting at or below it may complete the fetch.</summary>
+        public long CommittedThrough { get; set; }
 
         public List<(int Offset, TaskCompletionSource Waiter)> Waiters { get; } = [];
     }

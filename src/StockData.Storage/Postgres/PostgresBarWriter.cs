@@ -39,7 +39,18 @@ internal sealed class PostgresBarWriter(
 
     public async Task<WriteResult> WriteAsync(WriteBatch batch, CancellationToken cancellationToken)
     {
-        var plan = BarBatchPlan.Create(batch);
+        BarBatchPlan plan;
+        try
+        {
+            plan = BarBatchPlan.Create(batch);
+        }
+        catch (ArgumentException)
+        {
+            // A refused batch still counts as handed: release the batches waiting for its chunks.
+            _gate.Exit(BarBatchPlan.Spans(batch), committed: false);
+            throw;
+        }
+
         var committed = false;
         try
         {
