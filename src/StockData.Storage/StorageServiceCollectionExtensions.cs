@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using StockData.Core;
 using StockData.Storage.Postgres;
 using StockData.Storage.Redis;
 
@@ -15,7 +16,11 @@ namespace StockData.Storage;
 /// </summary>
 public static class StorageServiceCollectionExtensions
 {
-    /// <summary>Registers the storage options (validated at start-up), the one data source, the migrator and Redis.</summary>
+    /// <summary>
+    /// Registers the storage and writer options (validated at start-up), the one data source, the migrator, the bar
+    /// writer (<see cref="IBarWriter"/>, a singleton: it tracks fetches in flight and which connections hold its staging
+    /// tables) and Redis. Needs a <see cref="TimeProvider"/> registered by the host.
+    /// </summary>
     public static IHostApplicationBuilder AddStockDataStorage(this IHostApplicationBuilder builder)
     {
         builder.Services.AddStockDataStorage(builder.Configuration);
@@ -39,7 +44,14 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton(sp => CreateDataSource(
             sp.GetRequiredService<IOptions<StorageOptions>>().Value,
             sp.GetRequiredService<ILoggerFactory>()));
+        services.AddOptions<BarWriterOptions>()
+            .Bind(configuration.GetSection(BarWriterOptions.SectionName))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<BarWriterOptions>, BarWriterOptionsAttributeValidator>();
+        services.AddSingleton<IValidateOptions<BarWriterOptions>, BarWriterOptionsValidator>();
+
         services.AddSingleton<SchemaMigrator>();
+        services.AddSingleton<IBarWriter, PostgresBarWriter>();
         services.AddSingleton<RedisConnectionProvider>();
         return services;
     }

@@ -29,6 +29,13 @@ internal sealed class IngestPipeline(
     TimeProvider time,
     ILogger<IngestPipeline> logger)
 {
+    private readonly FetchPlanner _planner = planner;
+    private readonly ChartFetchService _fetchService = fetchService;
+    private readonly IBarWriter _writer = writer;
+    private readonly RejectRecorder _rejects = rejects;
+    private readonly TimeProvider _time = time;
+    private readonly ILogger _logger = logger;
+
     /// <summary>The reject category of a batch the database refused (not an upstream category).</summary>
     public const string WriteFailedCategory = "write_failed";
 
@@ -72,7 +79,7 @@ internal sealed class IngestPipeline(
             _callbacks = callbacks;
             _abort = abort;
             var o = owner._options;
-            _unauthorized = new UnauthorizedGate(o.UnauthorizedThreshold, o.UnauthorizedCooldown, owner.time, owner.logger);
+            _unauthorized = new UnauthorizedGate(o.UnauthorizedThreshold, o.UnauthorizedCooldown, owner._time, owner._logger);
 
             // EnsureOrdered keeps a fetch's parts in order through the parallel stages; the sequencer and the writer's
             // ordering gate rely on it.
@@ -98,7 +105,7 @@ internal sealed class IngestPipeline(
                 CancellationToken = abort.Token,
             });
             _batch = new SizeOrAgeBatcher<FetchChunk>(o.BatchSize, o.MaxBatchAge, o.BatchQueueCapacity, o.WriteQueueCapacity,
-                chunk => chunk.RowCount, (chunk, rows) => chunk.Split(rows), owner.time);
+                chunk => chunk.RowCount, (chunk, rows) => chunk.Split(rows), owner._time);
             _write = new ActionBlock<IReadOnlyList<FetchChunk>>(WriteAsync, new ExecutionDataflowBlockOptions
             {
                 MaxDegreeOfParallelism = o.WriteConcurrency,
@@ -123,7 +130,7 @@ internal sealed class IngestPipeline(
 
         public async Task ExecuteAsync(IAsyncEnumerable<SymbolRequest> source, CancellationToken stopToken)
         {
-            using var sampler = _owner.time.CreateTimer(_ => SampleQueues(), null, TimeSpan.Zero, TimeSpan.FromSeconds(1));
+            using var sampler = _owner._time.CreateTimer(_ => SampleQueues(), null, TimeSpan.Zero, TimeSpan.FromSeconds(1));
             try
             {
                 await FeedAsync(source, stopToken);
@@ -135,10 +142,10 @@ internal sealed class IngestPipeline(
 
             if (stopToken.IsCancellationRequested)
             {
-                PipelineLog.Draining(_owner.logger, _owner._options.DrainTimeout);
-                if (await Task.WhenAny(_write.Completion, Task.Delay(_owner._options.DrainTimeout, _owner.time)) != _write.Completion)
+                PipelineLog.Draining(_owner._logger, _owner._options.DrainTimeout);
+                if (await Task.WhenAny(_write.Completion, Task.Delay(_owner._options.DrainTimeout, _owner._time, _abort.Token)) != _write.Completion)
                 {
-                    PipelineLog.DrainTimedOut(_owner.logger, _owner._options.DrainTimeout);
+                    PipelineLog.DrainTimedOut(_owner._logger, _owner._options.DrainTimeout);
                     await _abort.CancelAsync();
                 }
             }
@@ -175,7 +182,7 @@ internal sealed class IngestPipeline(
                     FetchPlan plan;
                     try
                     {
-                        plan = await _owner.planner.PlanAsync(request, _abort.Token);
+                        plan = await _owner._planner.PlanAsync(request, _abort.Token);
                     }
                     catch (ArgumentException ex)
                     {
@@ -209,7 +216,7 @@ internal sealed class IngestPipeline(
             try
             {
                 await _unauthorized.WaitAsync(_abort.Token);
-                var response = await _owner.fetchService.FetchAsync(part.Request, _abort.Token);
+                var response = await _owner._fetchService.FetchAsync(part.Request, _abort.Token);
                 _unauthorized.Observe((int)response.StatusCode);
                 PipelineMetrics.StageItemsOut.WithLabels(stage).Inc();
                 return new FetchedPart(part, response, null);
@@ -358,7 +365,7 @@ internal sealed class IngestPipeline(
             var started = Stopwatch.GetTimestamp();
             try
             {
-                var result = await _owner.writer.WriteAsync(batch, _abort.Token);
+                var result = await _owner._writer.WriteAsync(batch, _abort.Token);
                 var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
                 PipelineMetrics.WriteDuration.Observe(elapsed);
                 PipelineMetrics.StageDuration.WithLabels(stage).Observe(elapsed);
@@ -395,7 +402,7 @@ internal sealed class IngestPipeline(
                 // commit without moving their watermark (the writer's gate knows an earlier chunk failed).
                 PipelineMetrics.StageItemsFailed.WithLabels(stage).Inc();
                 var symbols = chunks.Select(c => c.Symbol).Distinct(StringComparer.Ordinal).ToList();
-                PipelineLog.BatchRejected(_owner.logger, batch.RowCount, string.Join(", ", symbols.Take(10)), ex.Message);
+                PipelineLog.BatchRejected(_owner._logger, batch.RowCount, string.Join(", ", symbols.Take(10)), ex.Message);
                 foreach (var chunk in chunks.Where(c => c.IsLast))
                 {
                     if (_plans.TryRemove(chunk.FetchId, out var plan))
@@ -408,7 +415,7 @@ internal sealed class IngestPipeline(
             {
                 // The store is unreachable past the writer's retries: nothing downstream can make progress.
                 PipelineMetrics.StageItemsFailed.WithLabels(stage).Inc();
-                PipelineLog.WriteFatal(_owner.logger, ex.Message, ex);
+                PipelineLog.WriteFatal(_owner._logger, ex.Message, ex);
                 _fatal ??= ex;
                 await _abort.CancelAsync();
                 throw;
@@ -432,8 +439,8 @@ internal sealed class IngestPipeline(
                 PipelineMetrics.SymbolsProcessed.WithLabels("failed").Inc();
             }
 
-            PipelineLog.SymbolFailed(_owner.logger, request.Symbol, request.Interval.Token, category, detail);
-            await _owner.rejects.RecordAsync(request.Symbol, request.Interval.Token, category, detail, request.JobItemId, _abort.Token);
+            PipelineLog.SymbolFailed(_owner._logger, request.Symbol, request.Interval.Token, category, detail);
+            await _owner._rejects.RecordAsync(request.Symbol, request.Interval.Token, category, detail, request.JobItemId, _abort.Token);
             await _callbacks.FailedAsync(request, category, detail);
         }
 

@@ -1,0 +1,39 @@
+namespace StockData.Core;
+
+/// <summary>
+/// A batch could not be written: nothing of it was committed. The message names the batch's symbols;
+/// <see cref="RetriesExhausted"/> tells a database that stayed unreachable (or kept failing transiently) from a batch
+/// the database refused.
+/// </summary>
+public sealed class BarWriteException : Exception
+{
+    public BarWriteException()
+    {
+        Symbols = [];
+    }
+
+    public BarWriteException(string message)
+        : base(message)
+    {
+        Symbols = [];
+    }
+
+    public BarWriteException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+        Symbols = [];
+    }
+
+    public BarWriteException(string message, IReadOnlyList<string> symbols, bool retriesExhausted, Exception innerException)
+        : base(message, innerException)
+    {
+        Symbols = symbols;
+        RetriesExhausted = retriesExhausted;
+    }
+
+    /// <summary>The distinct symbols of the failed batch.</summary>
+    public IReadOnlyList<string> Symbols { get; }
+
+    /// <summary>True when the failure was transient and the retries ran out.</summary>
+    public bool RetriesExhausted { get; }
+}

@@ -1,0 +1,18 @@
+using Microsoft.Extensions.Options;
+
+namespace StockData.Storage;
+
+/// <summary>Attribute rules, source-generated.</summary>
+[OptionsValidator]
+internal sealed partial class BarWriterOptionsAttributeValidator : IValidateOptions<BarWriterOptions>;
+
+/// <summary>Rules across fields.</summary>
+internal sealed class BarWriterOptionsValidator : IValidateOptions<BarWriterOptions>
+{
+    public ValidateOptionsResult Validate(string? name, BarWriterOptions options) =>
+        options.RetryMaxDelay < options.RetryBaseDelay
+            ? ValidateOptionsResult.Fail(
+                $"StockData:Writer:RetryMaxDelay ({options.RetryMaxDelay}) is shorter than StockData:Writer:RetryBaseDelay " +
+                $"({options.RetryBaseDelay}): set StockData__Writer__RetryMaxDelay to at least the base delay")
+            : ValidateOptionsResult.Success;
+}

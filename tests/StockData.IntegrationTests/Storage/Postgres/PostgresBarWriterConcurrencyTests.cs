@@ -1,0 +1,128 @@
+using StockData.Core;
+using StockData.IntegrationTests.Infrastructure;
+using StockData.Storage.Postgres;
+using StockData.TestSupport;
+using static StockData.IntegrationTests.Infrastructure.TestBars;
+
+namespace StockData.IntegrationTests.Storage.Postgres;
+
+/// <summary>Several writers and parallel batches against one real database.</summary>
+public sealed class PostgresBarWriterConcurrencyTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task WriteAsync_TwoWritersOnOverlappingSymbolsAtOnce_EveryRowOnceAndNoBatchFails()
+    {
+        postgres.EnsureAvailable();
+        await using var first = await WriterScope.CreateAsync(postgres);
+        await using var second = first.Sibling();
+        // Writer 1 owns S00..S11, writer 2 S06..S17: six symbols overlap. Both send the same values for a key, in
+        // three rounds: fresh history (both predict the fast path), then re-sends, then every close changed.
+        string[] Symbols(int from) => [.. Enumerable.Range(from, 12).Select(i => $"S{i:00}")];
+        async Task<List<WriteResult>> Run(IBarWriter writer, string[] symbols, double bump)
+        {
+            var results = new List<WriteResult>();
+            var chunks = symbols.Select(s => Fetch(s, Daily(300).Select(b => b with { Close = b.Close + bump }).ToArray()));
+            foreach (var batch in WriteBatch.Pack(chunks, 1000))
+            {
+                results.Add(await writer.WriteAsync(batch, Ct));
+            }
+
+            return results;
+        }
+
+        // Per round, between the two writers: each of the 18 × 300 keys is inserted (or changed) exactly once, and
+        // the 6 × 300 overlapping rows the second-comer meets are unchanged.
+        (double Bump, int Inserted, int Updated)[] rounds = [(0.0, 5400, 0), (0.0, 0, 0), (0.25, 0, 5400)];
+        foreach (var (bump, inserted, updated) in rounds)
+        {
+            var both = await Task.WhenAll(Run(first.Writer, Symbols(0), bump), Run(second.Writer, Symbols(6), bump));
+
+            var all = both.SelectMany(r => r).ToList();
+            Assert.Equal((inserted, updated, 7200 - inserted - updated),
+                (all.Sum(r => r.Inserted), all.Sum(r => r.Updated), all.Sum(r => r.Unchanged)));
+            Assert.Equal(18 * 300, await first.CountAsync("SELECT count(*) FROM daily_bars"));
+            Assert.Equal(18 * 300, await first.CountAsync(
+                $"SELECT count(*) FROM daily_bars WHERE close = open + 1 + {bump.ToString(System.Globalization.CultureInfo.InvariantCulture)}"));
+        }
+
+        Assert.Equal(5400, await first.CountAsync("SELECT count(*) FROM bar_revisions"));
+        Assert.Equal(18, await first.CountAsync("SELECT count(*) FROM symbol_intervals WHERE watermark IS NOT NULL"));
+    }
+
+    [Fact]
+    public async Task WriteAsync_TwoFreshHistoryWritersOnTheSameSymbols_NothingLostOrDuplicated()
+    {
+        postgres.EnsureAvailable();
+        await using var first = await WriterScope.CreateAsync(postgres);
+        await using var second = first.Sibling();
+        var chunks = new[] { "AAA", "BBB", "CCC", "DDD" }.Select(s => Fetch(s, Daily(1500))).ToList();
+
+        var results = await Task.WhenAll(
+            Task.Run(async () => await first.Writer.WriteAsync(new WriteBatch(chunks), Ct)),
+            Task.Run(async () => await second.Writer.WriteAsync(new WriteBatch([.. chunks.AsEnumerable().Reverse()]), Ct)));
+
+        Assert.Equal(6000, results.Sum(r => r.Inserted));
+        Assert.Equal(6000, results.Sum(r => r.Unchanged));
+        Assert.Equal(6000, await first.CountAsync("SELECT count(*) FROM daily_bars"));
+        Assert.Equal(6000, await first.CountAsync("SELECT count(DISTINCT (symbol, trade_date)) FROM daily_bars"));
+    }
+
+    [Fact]
+    public async Task WriteAsync_LaterBatchOfAFetchStartedFirst_WaitsAndCommitsAfterTheEarlierOne()
+    {
+        postgres.EnsureAvailable();
+        await using var scope = await WriterScope.CreateAsync(postgres);
+        var bars = Daily(30);
+        var batches = WriteBatch.Pack([Fetch("AAA", bars, full: true), Fetch("BBB", Daily(5))], 20).ToList();
+
+        var later = scope.Writer.WriteAsync(batches[1], Ct);
+        await Task.Delay(300, Ct);
+        Assert.False(later.IsCompleted);
+        Assert.Equal(0, await scope.CountAsync("SELECT count(*) FROM daily_bars"));
+        var earlier = await scope.Writer.WriteAsync(batches[0], Ct);
+        var last = await later;
+
+        Assert.Equal(20, earlier.Inserted);
+        Assert.True(Assert.Single(last.CompletedFetches, f => f.Symbol == "AAA").WatermarkMoved);
+        Assert.Equal(bars[^1].Timestamp, await scope.WatermarkAsync("AAA"));
+        // The earlier batch's rows carry the older transaction id: it committed first.
+        Assert.Equal(1, await scope.CountAsync($"""
+            SELECT count(*) FROM (SELECT max(xmin::text::bigint) AS a FROM daily_bars WHERE trade_date < '{bars[20].TradeDate:yyyy-MM-dd}' AND symbol = 'AAA') x,
+                                 (SELECT min(xmin::text::bigint) AS b FROM daily_bars WHERE trade_date >= '{bars[20].TradeDate:yyyy-MM-dd}' AND symbol = 'AAA') y
+            WHERE x.a < y.b
+            """));
+        Assert.Equal(0, ((PostgresBarWriter)scope.Writer).TrackedFetches);
+    }
+
+    [Fact]
+    public async Task WriteAsync_ManyParallelBatches_EveryFetchCompletesInOrderThroughThePool()
+    {
+        postgres.EnsureAvailable();
+        await using var scope = await WriterScope.CreateAsync(postgres, new Dictionary<string, string?> { ["StockData:Storage:MaxPoolSize"] = "4" });
+        var fetches = Enumerable.Range(0, 12).Select(i => Fetch($"P{i:00}", Daily(700 + (37 * i)))).ToList();
+        var batches = WriteBatch.Pack(fetches, 1000).ToList();
+
+        // Write parallelism 4, batches started in order as a Dataflow block with MaxDegreeOfParallelism 4 would.
+        using var slots = new SemaphoreSlim(4);
+        var results = await Task.WhenAll(batches.Select(async batch =>
+        {
+            await slots.WaitAsync(Ct);
+            try
+            {
+                return await scope.Writer.WriteAsync(batch, Ct);
+            }
+            finally
+            {
+                slots.Release();
+            }
+        }));
+
+        Assert.Equal(fetches.Sum(f => f.RowCount), results.Sum(r => r.Inserted));
+        Assert.Equal(12, results.SelectMany(r => r.CompletedFetches).Count(f => f.WatermarkMoved));
+        Assert.Equal(12, await scope.CountAsync("SELECT count(*) FROM symbol_intervals si WHERE watermark = " +
+            "(SELECT ts FROM daily_bars b WHERE b.symbol = si.symbol ORDER BY trade_date DESC LIMIT 1)"));
+        Assert.Equal(0, ((PostgresBarWriter)scope.Writer).TrackedFetches);
+    }
+}
