@@ -1,5 +1,7 @@
+using System.Threading.RateLimiting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -74,5 +76,41 @@ public static class StorageServiceCollectionExtensions
         var builder = new NpgsqlDataSourceBuilder(connectionString.ConnectionString);
         builder.UseLoggerFactory(loggerFactory);
         return builder.Build();
+    }
+
+    /// <summary>
+    /// Registers the shared upstream rate limit (section <c>StockData:RateLimit</c>, validated at start-up): one
+    /// <see cref="RedisTokenBucketRateLimiter"/>, also as <see cref="RateLimiter"/>, and its <see cref="RedisCooldownStore"/>.
+    /// Call after <see cref="AddStockDataStorage(IHostApplicationBuilder)"/> (it uses the one Redis multiplexer); without a
+    /// Redis connection string the limiter is an in-process bucket at this replica's share.
+    /// </summary>
+    public static IHostApplicationBuilder AddStockDataRateLimiting(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddStockDataRateLimiting(builder.Configuration);
+        return builder;
+    }
+
+    /// <inheritdoc cref="AddStockDataRateLimiting(IHostApplicationBuilder)"/>
+    public static IServiceCollection AddStockDataRateLimiting(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<RateLimitOptions>()
+            .Bind(configuration.GetSection(RateLimitOptions.SectionName))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<RateLimitOptions>, RateLimitOptionsAttributeValidator>();
+        services.AddSingleton<IValidateOptions<RateLimitOptions>, RateLimitOptionsValidator>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(sp =>
+        {
+            var redis = sp.GetRequiredService<RedisConnectionProvider>();
+            return new RedisRateLimitBackend(
+                redis.IsConfigured ? async ct => await redis.GetAsync(ct) : null,
+                sp.GetRequiredService<IOptions<RateLimitOptions>>().Value,
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILoggerFactory>().CreateLogger<RedisTokenBucketRateLimiter>());
+        });
+        services.AddSingleton(sp => new RedisCooldownStore(sp.GetRequiredService<RedisRateLimitBackend>()));
+        services.AddSingleton(sp => new RedisTokenBucketRateLimiter(sp.GetRequiredService<RedisCooldownStore>()));
+        services.AddSingleton<RateLimiter>(sp => sp.GetRequiredService<RedisTokenBucketRateLimiter>());
+        return services;
     }
 }

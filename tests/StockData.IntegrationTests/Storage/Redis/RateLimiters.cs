@@ -1,0 +1,44 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using StackExchange.Redis;
+using StockData.Storage.Redis;
+using StockData.TestSupport;
+
+namespace StockData.IntegrationTests.Storage.Redis;
+
+/// <summary>Builds limiters the way the composition does, on a test's own Redis connection and keys.</summary>
+internal static class RateLimiters
+{
+    /// <summary>Options on the fixture's key prefix with an upstream name of the test's own, so tests never share a bucket.</summary>
+    public static RateLimitOptions Options(RedisFixture redis, double rate = 10, int burst = 2, TimeSpan? maxWait = null) => new()
+    {
+        KeyPrefix = redis.KeyPrefix,
+        Upstream = "u" + Guid.NewGuid().ToString("N")[..10],
+        PermitsPerSecond = rate,
+        Burst = burst,
+        MaxWait = maxWait ?? TimeSpan.FromSeconds(30),
+        RedisTimeout = TimeSpan.FromSeconds(5),
+    };
+
+    public static RedisTokenBucketRateLimiter Create(IConnectionMultiplexer? multiplexer, RateLimitOptions options,
+        TimeProvider? timeProvider = null, ILogger? logger = null)
+    {
+        var backend = new RedisRateLimitBackend(
+            multiplexer is null ? null : _ => ValueTask.FromResult(multiplexer),
+            options,
+            timeProvider ?? TimeProvider.System,
+            logger ?? NullLogger.Instance);
+        return new RedisTokenBucketRateLimiter(new RedisCooldownStore(backend));
+    }
+
+    /// <summary>A multiplexer of the test's own (a second "replica"), reconnecting quickly after a server restart.</summary>
+    public static async Task<ConnectionMultiplexer> ConnectAsync(string connectionString)
+    {
+        var config = ConfigurationOptions.Parse(connectionString);
+        config.AbortOnConnectFail = false;
+        config.AllowAdmin = true;
+        config.ConnectTimeout = 2000;
+        config.ReconnectRetryPolicy = new LinearRetry(250);
+        return await ConnectionMultiplexer.ConnectAsync(config);
+    }
+}

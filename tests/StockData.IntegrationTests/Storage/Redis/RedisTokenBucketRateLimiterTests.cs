@@ -1,0 +1,223 @@
+using System.Diagnostics;
+using System.Threading.RateLimiting;
+using Polly;
+using Polly.RateLimiting;
+using StockData.Storage.Redis;
+using StockData.TestSupport;
+
+namespace StockData.IntegrationTests.Storage.Redis;
+
+/// <summary>The limiter as a <see cref="RateLimiter"/> over the shared Redis (issue 7, test 6).</summary>
+public sealed class RedisTokenBucketRateLimiterTests(RedisFixture redis) : IClassFixture<RedisFixture>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task AcquireAsync_Burst_GrantedAtOnce_ThenOneIntervalApart()
+    {
+        redis.EnsureAvailable();
+        using var limiter = RateLimiters.Create(redis.Multiplexer, RateLimiters.Options(redis, rate: 10, burst: 3));
+        var started = Stopwatch.GetTimestamp();
+        var grantedAt = new List<TimeSpan>();
+        for (var k = 0; k < 5; k++)
+        {
+            using var lease = await limiter.AcquireAsync(1, Ct);
+            Assert.True(lease.IsAcquired);
+            grantedAt.Add(Stopwatch.GetElapsedTime(started));
+        }
+
+        // Correctness bound only (never a speed assertion): the 4th and 5th waited for their slots, 100 and 200 ms on.
+        Assert.True(grantedAt[3] >= TimeSpan.FromMilliseconds(95), $"4th grant at {grantedAt[3]}");
+        Assert.True(grantedAt[4] >= TimeSpan.FromMilliseconds(195), $"5th grant at {grantedAt[4]}");
+        Assert.Equal(5, limiter.GetStatistics()!.TotalSuccessfulLeases);
+    }
+
+    [Fact]
+    public async Task AcquireAsync_SlotBeyondMaxWait_RefusedWithStandardRetryAfter()
+    {
+        redis.EnsureAvailable();
+        using var limiter = RateLimiters.Create(redis.Multiplexer,
+            RateLimiters.Options(redis, rate: 1, burst: 2, maxWait: TimeSpan.FromMilliseconds(500)));
+        Assert.True((await limiter.AcquireAsync(1, Ct)).IsAcquired);
+        Assert.True((await limiter.AcquireAsync(1, Ct)).IsAcquired);
+
+        using var refused = await limiter.AcquireAsync(1, Ct);
+
+        Assert.False(refused.IsAcquired);
+        Assert.True(refused.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter));
+        Assert.InRange(retryAfter, TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1));
+        Assert.True(refused.TryGetMetadata(MetadataName.ReasonPhrase, out var reason));
+        Assert.Equal(RedisRateLimitLease.MaxWaitReason, reason);
+        Assert.Contains(MetadataName.RetryAfter.Name, refused.MetadataNames);
+        Assert.Equal(1, limiter.GetStatistics()!.TotalFailedLeases);
+    }
+
+    [Fact]
+    public async Task PollyRateLimiterStrategy_Refusal_CarriesRetryAfter()
+    {
+        redis.EnsureAvailable();
+        using var limiter = RateLimiters.Create(redis.Multiplexer, RateLimiters.Options(redis, rate: 1, burst: 1, maxWait: TimeSpan.Zero));
+        var pipeline = new ResiliencePipelineBuilder().AddRateLimiter(limiter).Build();
+        var calls = 0;
+
+        await pipeline.ExecuteAsync(_ => { calls++; return ValueTask.CompletedTask; }, Ct);
+        var ex = await Assert.ThrowsAsync<RateLimiterRejectedException>(
+            async () => await pipeline.ExecuteAsync(_ => { calls++; return ValueTask.CompletedTask; }, Ct));
+
+        Assert.Equal(1, calls);
+        Assert.NotNull(ex.RetryAfter);
+        Assert.InRange(ex.RetryAfter.Value, TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1));
+    }
+
+    [Fact]
+    public async Task AttemptAcquire_GrantsOnlyWhatIsFreeNow()
+    {
+        redis.EnsureAvailable();
+        using var limiter = RateLimiters.Create(redis.Multiplexer, RateLimiters.Options(redis, rate: 1, burst: 2));
+
+        using var probe = limiter.AttemptAcquire(0);
+        Assert.True(probe.IsAcquired);
+        Assert.True(limiter.AttemptAcquire(1).IsAcquired);
+        Assert.True(limiter.AttemptAcquire(1).IsAcquired);
+        using var refused = limiter.AttemptAcquire(1);
+
+        Assert.False(refused.IsAcquired);
+        Assert.True(refused.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter));
+        Assert.InRange(retryAfter, TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1));
+        Assert.False(limiter.AttemptAcquire(0).IsAcquired);
+    }
+
+    [Fact]
+    public async Task AcquireAsync_MorePermitsThanTheBurst_Throws()
+    {
+        redis.EnsureAvailable();
+        using var limiter = RateLimiters.Create(redis.Multiplexer, RateLimiters.Options(redis, burst: 2));
+
+        var ex = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () => await limiter.AcquireAsync(3, Ct));
+        Assert.Contains("Burst", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AcquireAsync_CancelledWhileWaitingForItsSlot_Throws()
+    {
+        redis.EnsureAvailable();
+        using var limiter = RateLimiters.Create(redis.Multiplexer, RateLimiters.Options(redis, rate: 0.5, burst: 1));
+        Assert.True((await limiter.AcquireAsync(1, Ct)).IsAcquired);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+
+        var waiting = limiter.AcquireAsync(1, cts.Token).AsTask();
+        await WaitUntilAsync(() => limiter.GetStatistics()!.CurrentQueuedCount == 1);
+        Assert.Null(limiter.IdleDuration);
+        await cts.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
+        Assert.Equal(0, limiter.GetStatistics()!.CurrentQueuedCount);
+        Assert.NotNull(limiter.IdleDuration);
+    }
+
+    [Fact]
+    public async Task GetStatistics_NeverThrows_AndReportsPermitsLeft()
+    {
+        redis.EnsureAvailable();
+        using var limiter = RateLimiters.Create(redis.Multiplexer, RateLimiters.Options(redis, rate: 1, burst: 3));
+        Assert.Equal(3, limiter.GetStatistics()!.CurrentAvailablePermits);
+        await limiter.AcquireAsync(1, Ct);
+
+        var statistics = limiter.GetStatistics()!;
+
+        Assert.Equal(2, statistics.CurrentAvailablePermits);
+        Assert.Equal(1, statistics.TotalSuccessfulLeases);
+        Assert.False(limiter.IsFallbackActive);
+        Assert.True(limiter.IsShared);
+    }
+
+    [Fact]
+    public async Task AcquireAsync_AfterDispose_Throws()
+    {
+        redis.EnsureAvailable();
+        var limiter = RateLimiters.Create(redis.Multiplexer, RateLimiters.Options(redis));
+        await limiter.DisposeAsync();
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(async () => await limiter.AcquireAsync(1, Ct));
+    }
+
+    [Fact]
+    public async Task TwoInstances_OnTwoConnections_NeverExceedRateTimesTimePlusBurst()
+    {
+        redis.EnsureAvailable();
+        const double rate = 20;
+        const int burst = 5;
+        var options = RateLimiters.Options(redis, rate, burst);
+        await using var first = await RateLimiters.ConnectAsync(redis.ConnectionString);
+        await using var second = await RateLimiters.ConnectAsync(redis.ConnectionString);
+        using var a = RateLimiters.Create(first, options);
+        using var b = RateLimiters.Create(second, options);
+        var grants = new System.Collections.Concurrent.ConcurrentBag<long>();
+        var started = Stopwatch.GetTimestamp();
+        var until = started + (long)(Stopwatch.Frequency * 2.5);
+
+        async Task HammerAsync(RateLimiter limiter)
+        {
+            while (Stopwatch.GetTimestamp() < until)
+            {
+                using var lease = await limiter.AcquireAsync(1, Ct);
+                Assert.True(lease.IsAcquired);
+                grants.Add(Stopwatch.GetTimestamp());
+            }
+        }
+
+        await Task.WhenAll(Enumerable.Range(0, 12).Select(i => Task.Run(() => HammerAsync(i % 2 == 0 ? a : b), Ct)));
+
+        // The k-th grant cannot come before its slot, (k - burst) / rate after the bucket's first use, which is after
+        // `started`. Timers may fire a tick early (coarse clock), hence 10 ms of slack; a late grant only helps.
+        var sorted = grants.Order().ToArray();
+        for (var k = 1; k <= sorted.Length; k++)
+        {
+            var elapsed = Stopwatch.GetElapsedTime(started, sorted[k - 1]).TotalSeconds;
+            Assert.True(k <= rate * (elapsed + 0.010) + burst,
+                $"grant {k} at {elapsed:0.000} s exceeds {rate}/s x t + {burst}");
+        }
+
+        Assert.False(a.IsFallbackActive || b.IsFallbackActive || a.FallbackCount + b.FallbackCount > 0,
+            "a limiter fell back to its local bucket: the bound above is not about the shared bucket then");
+        Assert.True(a.GetStatistics()!.TotalSuccessfulLeases > 0 && b.GetStatistics()!.TotalSuccessfulLeases > 0);
+        TestContext.Current.TestOutputHelper?.WriteLine(
+            $"two limiters: {sorted.Length} grants in {Stopwatch.GetElapsedTime(started, sorted[^1]).TotalSeconds:0.00} s at {rate}/s burst {burst}");
+    }
+
+    [Fact]
+    public async Task AcquireAsync_Uncontended_LatencyIsReported()
+    {
+        redis.EnsureAvailable();
+        using var limiter = RateLimiters.Create(redis.Multiplexer, RateLimiters.Options(redis, rate: 100_000, burst: 100_000));
+        var samples = new double[2000];
+        for (var i = 0; i < 200; i++)
+        {
+            await limiter.AcquireAsync(1, Ct); // warm-up: script load, JIT
+        }
+
+        for (var i = 0; i < samples.Length; i++)
+        {
+            var t = Stopwatch.GetTimestamp();
+            using var lease = await limiter.AcquireAsync(1, Ct);
+            samples[i] = Stopwatch.GetElapsedTime(t).TotalMilliseconds;
+            Assert.True(lease.IsAcquired);
+        }
+
+        Array.Sort(samples);
+        var p50 = samples[samples.Length / 2];
+        var p99 = samples[(int)(samples.Length * 0.99)];
+        TestContext.Current.TestOutputHelper?.WriteLine($"limiter acquire (no wait) over local Redis: p50 {p50:0.000} ms, p99 {p99:0.000} ms");
+        Assert.True(p50 > 0);
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var deadline = Stopwatch.GetTimestamp() + Stopwatch.Frequency * 10;
+        while (!condition())
+        {
+            Assert.True(Stopwatch.GetTimestamp() < deadline, "condition not met within 10 s");
+            await Task.Delay(10, Ct);
+        }
+    }
+}

@@ -1,0 +1,169 @@
+using System.Diagnostics;
+using StockData.Storage.Redis;
+using StockData.TestSupport;
+
+namespace StockData.IntegrationTests.Storage.Redis;
+
+/// <summary>
+/// The Lua semantics of the shared bucket, called directly (issue 7, test 6): burst, refusal, reservation order, expiry.
+/// Slow rates keep the arithmetic exact on a loaded machine: these tests never sleep for a slot.
+/// </summary>
+public sealed class TokenBucketScriptTests(RedisFixture redis) : IClassFixture<RedisFixture>
+{
+    private const double Rate = 2; // one permit per 500 ms
+    private const int Burst = 3;
+    private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(500);
+
+    [Fact]
+    public async Task FullBucket_GrantsTheBurstWithoutDelay_ThenReservesOneIntervalApart()
+    {
+        redis.EnsureAvailable();
+        var keys = NewKeys();
+
+        // Each reply's delay plus the server time elapsed since the first call is the slot's offset, (k - burst) intervals:
+        // the server's "now" for call k lies between this call's send and the first call's receive (or vice versa).
+        var first = Stopwatch.GetTimestamp();
+        var firstDone = 0L;
+        for (var k = 1; k <= 10; k++)
+        {
+            var sent = Stopwatch.GetTimestamp();
+            var reply = await EvaluateAsync(keys, permits: 1, maxWait: TimeSpan.FromSeconds(30));
+            var received = Stopwatch.GetTimestamp();
+            if (k == 1)
+            {
+                firstDone = received;
+            }
+
+            Assert.True(reply.Granted, $"call {k} refused");
+            var slot = Interval * Math.Max(0, k - Burst);
+            var serverElapsedMin = k == 1 ? TimeSpan.Zero : Stopwatch.GetElapsedTime(firstDone, sent);
+            var serverElapsedMax = Stopwatch.GetElapsedTime(first, received);
+            if (k <= Burst)
+            {
+                Assert.Equal(TimeSpan.Zero, reply.Delay);
+            }
+            else
+            {
+                var tolerance = TimeSpan.FromMilliseconds(1);
+                Assert.InRange(reply.Delay, slot - serverElapsedMax - tolerance, slot - serverElapsedMin + tolerance);
+            }
+
+            Assert.InRange(reply.Available, Burst - k, Burst - k + 1); // +1 only if the calls took longer than an interval
+        }
+    }
+
+    [Fact]
+    public async Task SlotBeyondMaxWait_IsRefusedWithTheDelay_AndWritesNothing()
+    {
+        redis.EnsureAvailable();
+        var keys = NewKeys();
+        for (var k = 0; k < Burst + 2; k++)
+        {
+            Assert.True((await EvaluateAsync(keys, 1, TimeSpan.FromSeconds(1.2))).Granted); // slots at 0, 0, 0, 0.5 s, 1.0 s
+        }
+
+        var tatBefore = (string?)await redis.Multiplexer.GetDatabase().StringGetAsync(keys.Bucket);
+        var refused = await EvaluateAsync(keys, 1, TimeSpan.FromSeconds(1.2)); // would be 1.5 s ahead
+
+        Assert.False(refused.Granted);
+        Assert.InRange(refused.Delay, TimeSpan.FromSeconds(1.2), TimeSpan.FromSeconds(1.5));
+        Assert.Equal(tatBefore, (string?)await redis.Multiplexer.GetDatabase().StringGetAsync(keys.Bucket));
+
+        // Refusals spend nothing: the next caller with a longer budget gets the very slot that was refused.
+        var next = await EvaluateAsync(keys, 1, TimeSpan.FromSeconds(30));
+        Assert.True(next.Granted);
+        Assert.InRange(next.Delay, refused.Delay - TimeSpan.FromMilliseconds(200), refused.Delay);
+    }
+
+    [Fact]
+    public async Task ZeroPermits_AnswersWhetherOneIsFree_WithoutSpendingIt()
+    {
+        redis.EnsureAvailable();
+        var keys = NewKeys();
+
+        Assert.True((await EvaluateAsync(keys, 0, TimeSpan.Zero)).Granted);
+        Assert.False(await redis.Multiplexer.GetDatabase().KeyExistsAsync(keys.Bucket));
+        for (var k = 0; k < Burst; k++)
+        {
+            Assert.True((await EvaluateAsync(keys, 1, TimeSpan.Zero)).Granted);
+        }
+
+        var empty = await EvaluateAsync(keys, 0, TimeSpan.Zero);
+        Assert.False(empty.Granted);
+        Assert.InRange(empty.Delay, TimeSpan.FromMilliseconds(300), Interval);
+    }
+
+    [Fact]
+    public async Task BucketKey_ExpiresWhenTheBucketWouldBeFull()
+    {
+        redis.EnsureAvailable();
+        var keys = NewKeys();
+        var started = Stopwatch.GetTimestamp();
+        for (var k = 0; k < 5; k++)
+        {
+            await EvaluateAsync(keys, 1, TimeSpan.FromSeconds(30));
+        }
+
+        var ttl = await redis.Multiplexer.GetDatabase().KeyTimeToLiveAsync(keys.Bucket);
+        var elapsed = Stopwatch.GetElapsedTime(started);
+
+        // Five permits from a full bucket: TAT = first call + 5 intervals, so full again 2.5 s after the first call.
+        Assert.NotNull(ttl);
+        Assert.InRange(ttl.Value, Interval * 5 - elapsed - TimeSpan.FromMilliseconds(2), Interval * 5 + TimeSpan.FromMilliseconds(1));
+    }
+
+    [Fact]
+    public async Task ExpiredKey_ReadsAsAFullBucket()
+    {
+        redis.EnsureAvailable();
+        var keys = NewKeys();
+        var fast = TimeSpan.FromMilliseconds(50); // 20/s, burst 2: full again 100 ms after two grants
+        Assert.True((await EvaluateAsync(keys, 1, TimeSpan.Zero, fast, burst: 2)).Granted);
+        Assert.True((await EvaluateAsync(keys, 1, TimeSpan.Zero, fast, burst: 2)).Granted);
+        Assert.False((await EvaluateAsync(keys, 1, TimeSpan.Zero, fast, burst: 2)).Granted);
+
+        var deadline = Stopwatch.GetTimestamp() + Stopwatch.Frequency * 5;
+        while (await redis.Multiplexer.GetDatabase().KeyExistsAsync(keys.Bucket))
+        {
+            Assert.True(Stopwatch.GetTimestamp() < deadline, "the bucket key never expired");
+            await Task.Delay(20, TestContext.Current.CancellationToken);
+        }
+
+        var again = await EvaluateAsync(keys, 1, TimeSpan.Zero, fast, burst: 2);
+        Assert.True(again.Granted);
+        Assert.Equal(1, again.Available);
+    }
+
+    [Fact]
+    public async Task Keys_ShareOneClusterSlot_AndEgressScopesAreIndependent()
+    {
+        redis.EnsureAvailable();
+        var upstream = "u" + Guid.NewGuid().ToString("N")[..10];
+        var a = new RateLimitKeys(new RateLimitOptions { KeyPrefix = redis.KeyPrefix, Upstream = upstream, EgressId = "10.0.0.1" });
+        var b = new RateLimitKeys(new RateLimitOptions { KeyPrefix = redis.KeyPrefix, Upstream = upstream, EgressId = "10.0.0.2" });
+
+        var slot = redis.Multiplexer.HashSlot(a.Bucket);
+        Assert.Equal(slot, redis.Multiplexer.HashSlot(a.Cooldown));
+        Assert.Equal(slot, redis.Multiplexer.HashSlot(a.Strikes));
+
+        for (var k = 0; k < Burst; k++)
+        {
+            Assert.True((await EvaluateAsync(a, 1, TimeSpan.Zero)).Granted);
+        }
+
+        Assert.False((await EvaluateAsync(a, 1, TimeSpan.Zero)).Granted);
+        Assert.True((await EvaluateAsync(b, 1, TimeSpan.Zero)).Granted);
+    }
+
+    private RateLimitKeys NewKeys() =>
+        new(new RateLimitOptions { KeyPrefix = redis.KeyPrefix, Upstream = "u" + Guid.NewGuid().ToString("N")[..10] });
+
+    private async Task<TokenBucketReply> EvaluateAsync(RateLimitKeys keys, int permits, TimeSpan maxWait, TimeSpan? interval = null,
+        int burst = Burst)
+    {
+        var result = await redis.Multiplexer.GetDatabase().ScriptEvaluateAsync(LuaScripts.TokenBucket,
+            [keys.Bucket, keys.Cooldown, keys.Strikes],
+            [(interval ?? Interval).TotalMicroseconds, burst, permits, (long)maxWait.TotalMicroseconds]);
+        return TokenBucketReply.Parse(result);
+    }
+}
