@@ -9,6 +9,7 @@ internal static class StockDataCli
     {
         var root = new RootCommand("stockdata: keeps a PostgreSQL store of stock price bars up to date from Yahoo Finance's chart API.");
         root.Subcommands.Add(MigrateCommand.Create());
+        root.Subcommands.Add(ReplayCommand.Create());
         root.Subcommands.Add(YahooCommand.Create());
         return root;
     }
@@ -27,6 +28,8 @@ internal static class StockDataCli
             return ExitCodes.Usage;
         }
 
-        return await parse.InvokeAsync();
+        // Verbs handle Ctrl-C / SIGTERM themselves (drain, then abort on a second signal): System.CommandLine would
+        // force an exit two seconds after the first.
+        return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using StockData.Pipeline.Ingest;
 using StockData.Storage;
 using StockData.Yahoo;
 
@@ -12,7 +13,9 @@ internal static class PipelineServiceCollectionExtensions
     {
         builder.Services.AddSingleton(TimeProvider.System);
         builder.AddStockDataStorage();
+        builder.AddStockDataRateLimiting();
         builder.AddYahooClient();
+        builder.AddStockDataIngest();
         return builder;
     }
 }

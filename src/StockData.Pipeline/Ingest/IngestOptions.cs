@@ -18,11 +18,6 @@ public sealed class IngestOptions
     [Range(0, 256)]
     public int ParseConcurrency { get; set; }
 
-    /// <summary>Rows per write batch (one transaction each).</summary>
-    /// <value>Default 5,000: measured as the knee of the COPY-merge curve (docs/performance.md).</value>
-    [Range(1, 1_000_000)]
-    public int BatchSize { get; set; } = 5000;
-
     /// <summary>A partial batch is written once its first row has waited this long, so a trickle is never held.</summary>
     /// <value>Default 2 seconds.</value>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]

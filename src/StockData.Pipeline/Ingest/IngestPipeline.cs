@@ -3,11 +3,11 @@ using System.Diagnostics;
 using System.Threading.Tasks.Dataflow;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Npgsql;
 using Polly.Timeout;
 using StockData.Core;
 using StockData.Pipeline.Diagnostics;
 using StockData.Pipeline.Fetching;
+using StockData.Storage;
 using StockData.Storage.Postgres;
 using StockData.Yahoo.Client;
 using StockData.Yahoo.Parsing;
@@ -22,6 +22,7 @@ namespace StockData.Pipeline.Ingest;
 /// </summary>
 internal sealed class IngestPipeline(
     IOptions<IngestOptions> options,
+    IOptions<BarWriterOptions> writerOptions,
     FetchPlanner planner,
     ChartFetchService fetchService,
     IBarWriter writer,
@@ -40,6 +41,7 @@ internal sealed class IngestPipeline(
     public const string WriteFailedCategory = "write_failed";
 
     private readonly IngestOptions _options = options.Value;
+    private readonly int _batchSize = writerOptions.Value.BatchSize;
 
     /// <summary>
     /// Runs <paramref name="source"/> through the graph until it ends. <paramref name="stopToken"/> stops reading the
@@ -104,7 +106,7 @@ internal sealed class IngestPipeline(
                 BoundedCapacity = o.BatchQueueCapacity,
                 CancellationToken = abort.Token,
             });
-            _batch = new SizeOrAgeBatcher<FetchChunk>(o.BatchSize, o.MaxBatchAge, o.BatchQueueCapacity, o.WriteQueueCapacity,
+            _batch = new SizeOrAgeBatcher<FetchChunk>(owner._batchSize, o.MaxBatchAge, o.BatchQueueCapacity, o.WriteQueueCapacity,
                 chunk => chunk.RowCount, (chunk, rows) => chunk.Split(rows), owner._time);
             _write = new ActionBlock<IReadOnlyList<FetchChunk>>(WriteAsync, new ExecutionDataflowBlockOptions
             {
@@ -395,7 +397,7 @@ internal sealed class IngestPipeline(
                     }
                 }
             }
-            catch (BarWriteException ex) when (!IsUnreachable(ex))
+            catch (BarWriteException ex) when (!ex.RetriesExhausted)
             {
                 // The database refused this batch (not a connectivity problem): record it against its symbols and go
                 // on with the next batch. Fetches whose last chunk was here end failed; later chunks of others will
@@ -421,9 +423,6 @@ internal sealed class IngestPipeline(
                 throw;
             }
         }
-
-        private static bool IsUnreachable(Exception ex) =>
-            ex.InnerException is NpgsqlException { IsTransient: true } or TimeoutException or System.Net.Sockets.SocketException;
 
         /// <summary>Counts a symbol as failed (or not found), records the reject and tells the callbacks; once per fetch.</summary>
         private async Task FailAsync(SymbolRequest request, string category, string detail, FetchErrorCategory? upstream)

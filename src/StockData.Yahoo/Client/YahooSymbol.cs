@@ -16,6 +16,10 @@ public static class YahooSymbol
     /// <summary>True when <paramref name="symbol"/> passes <see cref="Validate"/>.</summary>
     public static bool IsValid(string? symbol) => Check(symbol) is null;
 
+    /// <summary>Why <paramref name="symbol"/> is refused (naming it, printable), or null when it is acceptable.</summary>
+    public static string? Problem(string? symbol) =>
+        Check(symbol) is { } reason ? $"invalid symbol '{Printable(symbol)}': {reason}" : null;
+
     /// <summary>Throws <see cref="InvalidYahooSymbolException"/> naming the symbol and the reason when it is not acceptable.</summary>
     public static void Validate(string? symbol)
     {
