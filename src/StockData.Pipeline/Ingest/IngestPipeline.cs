@@ -133,6 +133,19 @@ internal sealed class IngestPipeline(
         public async Task ExecuteAsync(IAsyncEnumerable<SymbolRequest> source, CancellationToken stopToken)
         {
             using var sampler = _owner._time.CreateTimer(_ => SampleQueues(), null, TimeSpan.Zero, TimeSpan.FromSeconds(1));
+            _owner._fetchService.AttemptCompleted += _stats.Request;
+            try
+            {
+                await RunGraphAsync(source, stopToken);
+            }
+            finally
+            {
+                _owner._fetchService.AttemptCompleted -= _stats.Request;
+            }
+        }
+
+        private async Task RunGraphAsync(IAsyncEnumerable<SymbolRequest> source, CancellationToken stopToken)
+        {
             try
             {
                 await FeedAsync(source, stopToken);
