@@ -192,6 +192,8 @@ internal sealed class IngestPipeline(
             {
                 await foreach (var request in source.WithCancellation(stopOrAbort.Token))
                 {
+                    // An iterator over a buffered file never looks at the token itself: check it per item.
+                    stopOrAbort.Token.ThrowIfCancellationRequested();
                     _stats.SymbolRead();
                     PipelineMetrics.StageItemsIn.WithLabels(PipelineMetrics.Stages.Source).Inc();
                     FetchPlan plan;
@@ -210,7 +212,9 @@ internal sealed class IngestPipeline(
                     PipelineMetrics.StageItemsOut.WithLabels(PipelineMetrics.Stages.Source).Inc();
                     for (var i = 0; i < plan.Parts.Count; i++)
                     {
-                        if (!await _fetch.SendAsync(new FetchPart(plan, i, i == plan.Parts.Count - 1, plan.Parts[i]), _abort.Token))
+                        // A send blocked by backpressure gives way to a stop too (a fetch cut short here never
+                        // completes, so its watermark stays where its committed rows put it).
+                        if (!await _fetch.SendAsync(new FetchPart(plan, i, i == plan.Parts.Count - 1, plan.Parts[i]), stopOrAbort.Token))
                         {
                             return; // the graph is shutting down (fatal failure)
                         }

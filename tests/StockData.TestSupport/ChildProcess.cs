@@ -1,0 +1,120 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace StockData.TestSupport;
+
+/// <summary>
+/// A long-running child process (a replay, a worker) that a test watches, signals (SIGINT, SIGKILL) and awaits.
+/// Output is captured as it comes. Dispose kills it if it still runs.
+/// </summary>
+public sealed class ChildProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _stdout = new();
+    private readonly StringBuilder _stderr = new();
+
+    private ChildProcess(Process process) => _process = process;
+
+    public int Id => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    public string StandardOutput { get { lock (_stdout) { return _stdout.ToString(); } } }
+
+    public string StandardError { get { lock (_stderr) { return _stderr.ToString(); } } }
+
+    /// <summary>Starts the built <c>stockdata</c> with <paramref name="arguments"/>.</summary>
+    public static ChildProcess StartStockData(IEnumerable<string> arguments, IDictionary<string, string?>? environment = null) =>
+        Start("dotnet", new[] { RepoPaths.StockDataDll }.Concat(arguments), environment);
+
+    public static ChildProcess Start(string fileName, IEnumerable<string> arguments, IDictionary<string, string?>? environment = null)
+    {
+        var process = new Process { StartInfo = ProcessRunner.CreateStartInfo(fileName, arguments, environment) };
+        var child = new ChildProcess(process);
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (child._stdout) { child._stdout.AppendLine(e.Data); } } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (child._stderr) { child._stderr.AppendLine(e.Data); } } };
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return child;
+    }
+
+    /// <summary>Sends a POSIX signal (2 = SIGINT, 9 = SIGKILL, 15 = SIGTERM) through kill(1).</summary>
+    public void Signal(int signal)
+    {
+        using var kill = Process.Start("kill", ["-" + signal, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
+
+    /// <summary>Waits for the exit; returns the code. Throws on timeout (and kills the process).</summary>
+    public async Task<ProcessResult> WaitAsync(TimeSpan timeout)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            _process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"process {_process.Id} did not exit within {timeout}.\n{StandardOutput}\n{StandardError}");
+        }
+
+        _process.WaitForExit();
+        return new ProcessResult(_process.ExitCode, StandardOutput, StandardError);
+    }
+
+    /// <summary>Polls <paramref name="condition"/> every 100 ms until it holds or the process exits; false on timeout.</summary>
+    public async Task<bool> WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout)
+    {
+        var until = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+        while (Stopwatch.GetTimestamp() < until)
+        {
+            if (await condition())
+            {
+                return true;
+            }
+
+            if (_process.HasExited)
+            {
+                return false;
+            }
+
+            await Task.Delay(100);
+        }
+
+        return false;
+    }
+
+    /// <summary>The process's resident set size in MB (from /proc), or 0 when it has exited.</summary>
+    public double ResidentMegabytes()
+    {
+        try
+        {
+            foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
+            {
+                if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+                {
+                    var kb = double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture);
+                    return kb / 1024;
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+
+        return 0;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+}
