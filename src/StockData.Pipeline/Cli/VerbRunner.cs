@@ -11,14 +11,19 @@ namespace StockData.Pipeline.Cli;
 /// </summary>
 internal static class VerbRunner
 {
+    /// <param name="requireDatabase">False for verbs that never touch PostgreSQL (<c>yahoo fetch</c>): its connection
+    /// string may then be missing.</param>
     public static async Task<int> RunAsync(Func<IHost, CancellationToken, Task<int>> body, CancellationToken cancellationToken,
-        Action<HostApplicationBuilder>? configure = null)
+        Action<HostApplicationBuilder>? configure = null, bool requireDatabase = true)
     {
         IHost host;
         try
         {
             host = StockDataHost.Build(configure);
-            StockDataHost.ValidateOptions(host.Services);
+            if (requireDatabase)
+            {
+                StockDataHost.ValidateOptions(host.Services);
+            }
         }
         catch (OptionsValidationException ex)
         {

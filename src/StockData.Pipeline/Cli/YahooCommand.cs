@@ -12,6 +12,7 @@ internal static class YahooCommand
     {
         var command = new Command("yahoo", "Yahoo Finance chart API tools.");
         command.Subcommands.Add(CreateParse());
+        command.Subcommands.Add(YahooFetchCommand.Create());
         return command;
     }
 

@@ -16,6 +16,9 @@ internal static class StockDataHost
             Args = [],
             ContentRootPath = AppContext.BaseDirectory,
         });
+        // Logs go to stderr: stdout carries the verbs' results (JSON, summaries) and must stay parseable.
+        builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(
+            o => o.LogToStandardErrorThreshold = Microsoft.Extensions.Logging.LogLevel.Trace);
         builder.AddStockDataPipeline();
         configure?.Invoke(builder);
         return builder.Build();
