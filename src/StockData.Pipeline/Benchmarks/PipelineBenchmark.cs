@@ -1,0 +1,205 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using NpgsqlTypes;
+using StockData.Core;
+using StockData.Pipeline.Ingest;
+using StockData.Storage;
+using StockData.Storage.Postgres;
+
+namespace StockData.Pipeline.Benchmarks;
+
+/// <summary>
+/// <c>bench pipeline</c>: the replay code path end to end (fetch service with a cold cache and the limiter set to
+/// unlimited, parse, batch, COPY merge) against a simulator process with zero latency and no rate limit, beside raw
+/// binary COPY of the same rows, in one run. Also the process's peak RSS and the most PostgreSQL backends it used.
+/// </summary>
+internal sealed class PipelineBenchmark(
+    IngestPipeline pipeline,
+    SchemaMigrator migrator,
+    NpgsqlDataSource dataSource,
+    IOptions<StorageOptions> storage,
+    TimeProvider time)
+{
+    public async Task<PipelineBenchmarkResult> RunAsync(int symbols, int years, Action<string> log, CancellationToken cancellationToken)
+    {
+        await migrator.MigrateAsync(cancellationToken);
+        var from = time.GetUtcNow().AddYears(-years);
+        var requests = Enumerable.Range(1, symbols)
+            .Select(i => new SymbolRequest($"BENCH{i:D5}", BarInterval.Daily, from))
+            .ToList();
+
+        using var sampling = new CancellationTokenSource();
+        var backends = SampleBackendsAsync(storage.Value.ApplicationName, sampling.Token);
+        var stats = new IngestStats();
+        log($"replaying {symbols} symbols x {years} years");
+        var started = Stopwatch.GetTimestamp();
+        await pipeline.RunAsync(ToAsync(requests), stats, null, cancellationToken, cancellationToken);
+        var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        await sampling.CancelAsync();
+        var maxBackends = await backends;
+        var peakRss = PeakRssMegabytes();
+        if (stats.SymbolsOk != symbols)
+        {
+            throw new InvalidOperationException($"only {stats.SymbolsOk} of {symbols} symbols landed ({stats.SymbolsFailed} failed)");
+        }
+
+        var rows = stats.RowsWritten;
+        log($"pipeline: {rows:N0} rows in {elapsed:0.00} s; now raw COPY of the same rows");
+        var rawRowsPerSecond = await RawCopyRowsPerSecondAsync(cancellationToken);
+        return new PipelineBenchmarkResult(rows, rows / elapsed, rawRowsPerSecond, peakRss, maxBackends, storage.Value.MaxPoolSize);
+    }
+
+    private static async IAsyncEnumerable<SymbolRequest> ToAsync(IEnumerable<SymbolRequest> requests)
+    {
+        foreach (var request in requests)
+        {
+            yield return request;
+        }
+
+        await Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// The limit: stored rows read back into memory (at most <see cref="RawCopySampleRows"/>, so a 5,000-symbol run does
+    /// not hold 12 million rows; COPY's rate is flat in the row count), then binary COPY into an empty copy of
+    /// daily_bars with its primary key, timed alone.
+    /// </summary>
+    private async Task<double> RawCopyRowsPerSecondAsync(CancellationToken cancellationToken)
+    {
+        var rows = new List<(string Symbol, string Interval, DateOnly Date, DateTime Ts, double O, double H, double L, double C, double? A, long? V)>();
+        await using (var read = dataSource.CreateCommand(
+                         $"SELECT symbol, interval, trade_date, ts, open, high, low, close, adj_close, volume FROM daily_bars LIMIT {RawCopySampleRows}"))
+        await using (var reader = await read.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                rows.Add((reader.GetString(0), reader.GetString(1), reader.GetFieldValue<DateOnly>(2), reader.GetDateTime(3), reader.GetDouble(4),
+                    reader.GetDouble(5), reader.GetDouble(6), reader.GetDouble(7), reader.IsDBNull(8) ? null : reader.GetDouble(8),
+                    reader.IsDBNull(9) ? null : reader.GetInt64(9)));
+            }
+        }
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using (var create = new NpgsqlCommand(
+                         "DROP TABLE IF EXISTS bench_raw_copy; CREATE TABLE bench_raw_copy (LIKE daily_bars INCLUDING ALL)", connection))
+        {
+            await create.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        await using (var importer = await connection.BeginBinaryImportAsync(
+                         "COPY bench_raw_copy (symbol, interval, trade_date, ts, open, high, low, close, adj_close, volume) FROM STDIN (FORMAT BINARY)",
+                         cancellationToken))
+        {
+            foreach (var r in rows)
+            {
+                await importer.StartRowAsync(cancellationToken);
+                await importer.WriteAsync(r.Symbol, NpgsqlDbType.Text, cancellationToken);
+                await importer.WriteAsync(r.Interval, NpgsqlDbType.Text, cancellationToken);
+                await importer.WriteAsync(r.Date, NpgsqlDbType.Date, cancellationToken);
+                await importer.WriteAsync(r.Ts, NpgsqlDbType.TimestampTz, cancellationToken);
+                await importer.WriteAsync(r.O, NpgsqlDbType.Double, cancellationToken);
+                await importer.WriteAsync(r.H, NpgsqlDbType.Double, cancellationToken);
+                await importer.WriteAsync(r.L, NpgsqlDbType.Double, cancellationToken);
+                await importer.WriteAsync(r.C, NpgsqlDbType.Double, cancellationToken);
+                if (r.A is { } a)
+                {
+                    await importer.WriteAsync(a, NpgsqlDbType.Double, cancellationToken);
+                }
+                else
+                {
+                    await importer.WriteNullAsync(cancellationToken);
+                }
+
+                if (r.V is { } v)
+                {
+                    await importer.WriteAsync(v, NpgsqlDbType.Bigint, cancellationToken);
+                }
+                else
+                {
+                    await importer.WriteNullAsync(cancellationToken);
+                }
+            }
+
+            await importer.CompleteAsync(cancellationToken);
+        }
+
+        var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        await using (var drop = new NpgsqlCommand("DROP TABLE bench_raw_copy", connection))
+        {
+            await drop.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        return rows.Count / seconds;
+    }
+
+    private const int RawCopySampleRows = 2_000_000;
+
+    /// <summary>The most backends with this process's application_name seen in pg_stat_activity (sampled every 50 ms).</summary>
+    private async Task<int> SampleBackendsAsync(string applicationName, CancellationToken cancellationToken)
+    {
+        var max = 0;
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                await using (var command = dataSource.CreateCommand(
+                                 "SELECT count(*) FROM pg_stat_activity WHERE application_name = $1 AND backend_type = 'client backend'"))
+                {
+                    command.Parameters.Add(new NpgsqlParameter { Value = applicationName });
+                    max = Math.Max(max, (int)(long)(await command.ExecuteScalarAsync(cancellationToken))!);
+                }
+
+                await Task.Delay(50, cancellationToken);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        return max;
+    }
+
+    /// <summary>VmHWM: the peak resident set size of this process, in MB.</summary>
+    private static double PeakRssMegabytes()
+    {
+        foreach (var line in File.ReadLines("/proc/self/status"))
+        {
+            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+            {
+                return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
+            }
+        }
+
+        return Process.GetCurrentProcess().PeakWorkingSet64 / 1024.0 / 1024.0;
+    }
+}
+
+/// <summary>The figures of one <c>bench pipeline</c> run.</summary>
+internal sealed record PipelineBenchmarkResult(long Rows, double RowsPerSecond, double RawCopyRowsPerSecond, double PeakRssMb,
+    int MaxBackends, int PoolMax)
+{
+    public double RatioToRawCopy => RowsPerSecond / RawCopyRowsPerSecond;
+
+    public string ToJson() => JsonSerializer.Serialize(new Dictionary<string, object>
+    {
+        ["rows"] = Rows,
+        ["rows_per_s"] = Math.Round(RowsPerSecond),
+        ["raw_copy_rows_per_s"] = Math.Round(RawCopyRowsPerSecond),
+        ["ratio_to_raw_copy"] = Math.Round(RatioToRawCopy, 3),
+        ["peak_rss_mb"] = Math.Round(PeakRssMb, 1),
+        ["max_backends"] = MaxBackends,
+        ["pool_max"] = PoolMax,
+    });
+
+    public string ToTable() => string.Join('\n',
+        string.Create(CultureInfo.InvariantCulture, $"rows                 {Rows,14:N0}"),
+        string.Create(CultureInfo.InvariantCulture, $"end-to-end rows/s    {RowsPerSecond,14:N0}"),
+        string.Create(CultureInfo.InvariantCulture, $"raw COPY rows/s      {RawCopyRowsPerSecond,14:N0}"),
+        string.Create(CultureInfo.InvariantCulture, $"ratio to raw COPY    {RatioToRawCopy,14:0.000}   (target >= 0.35)"),
+        string.Create(CultureInfo.InvariantCulture, $"peak RSS (MB)        {PeakRssMb,14:0.0}"),
+        string.Create(CultureInfo.InvariantCulture, $"max backends         {MaxBackends,14}   (pool max {PoolMax})"));
+}
