@@ -1,7 +1,10 @@
 using System.Diagnostics;
 using System.Threading.RateLimiting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Polly;
 using Polly.RateLimiting;
+using StockData.Storage;
 using StockData.Storage.Redis;
 using StockData.TestSupport;
 
@@ -11,6 +14,33 @@ namespace StockData.IntegrationTests.Storage.Redis;
 public sealed class RedisTokenBucketRateLimiterTests(RedisFixture redis) : IClassFixture<RedisFixture>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Composition_SharesTheBucketThroughTheProcessMultiplexer()
+    {
+        redis.EnsureAvailable();
+        var upstream = "u" + Guid.NewGuid().ToString("N")[..10];
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Postgres"] = "Host=127.0.0.1;Username=postgres;Database=unused", // never opened here
+            ["ConnectionStrings:Redis"] = redis.ConnectionString,
+            ["StockData:RateLimit:KeyPrefix"] = redis.KeyPrefix,
+            ["StockData:RateLimit:Upstream"] = upstream,
+            ["StockData:RateLimit:PermitsPerSecond"] = "5",
+        }).Build();
+        await using var services = new ServiceCollection()
+            .AddLogging()
+            .AddStockDataStorage(configuration)
+            .AddStockDataRateLimiting(configuration)
+            .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+        var limiter = services.GetRequiredService<RateLimiter>();
+
+        using var lease = await limiter.AcquireAsync(1, Ct);
+
+        Assert.True(lease.IsAcquired);
+        Assert.True(((RedisTokenBucketRateLimiter)limiter).IsShared);
+        Assert.True(await redis.Multiplexer.GetDatabase().KeyExistsAsync($"{redis.KeyPrefix}{{{upstream}}}:tat"));
+    }
 
     [Fact]
     public async Task AcquireAsync_Burst_GrantedAtOnce_ThenOneIntervalApart()
