@@ -67,7 +67,7 @@ public sealed class RedisTokenBucketRateLimiterTests(RedisFixture redis) : IClas
     {
         redis.EnsureAvailable();
         using var limiter = RateLimiters.Create(redis.Multiplexer,
-            RateLimiters.Options(redis, rate: 1, burst: 2, maxWait: TimeSpan.FromMilliseconds(500)));
+            RateLimiters.Options(redis, rate: 0.2, burst: 2, maxWait: TimeSpan.FromSeconds(2))); // next permit 5 s on
         Assert.True((await limiter.AcquireAsync(1, Ct)).IsAcquired);
         Assert.True((await limiter.AcquireAsync(1, Ct)).IsAcquired);
 
@@ -75,7 +75,7 @@ public sealed class RedisTokenBucketRateLimiterTests(RedisFixture redis) : IClas
 
         Assert.False(refused.IsAcquired);
         Assert.True(refused.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter));
-        Assert.InRange(retryAfter, TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1));
+        Assert.InRange(retryAfter, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5));
         Assert.True(refused.TryGetMetadata(MetadataName.ReasonPhrase, out var reason));
         Assert.Equal(RedisRateLimitLease.MaxWaitReason, reason);
         Assert.Contains(MetadataName.RetryAfter.Name, refused.MetadataNames);
@@ -86,7 +86,7 @@ public sealed class RedisTokenBucketRateLimiterTests(RedisFixture redis) : IClas
     public async Task PollyRateLimiterStrategy_Refusal_CarriesRetryAfter()
     {
         redis.EnsureAvailable();
-        using var limiter = RateLimiters.Create(redis.Multiplexer, RateLimiters.Options(redis, rate: 1, burst: 1, maxWait: TimeSpan.Zero));
+        using var limiter = RateLimiters.Create(redis.Multiplexer, RateLimiters.Options(redis, rate: 0.2, burst: 1, maxWait: TimeSpan.Zero));
         var pipeline = new ResiliencePipelineBuilder().AddRateLimiter(limiter).Build();
         var calls = 0;
 
@@ -96,14 +96,14 @@ public sealed class RedisTokenBucketRateLimiterTests(RedisFixture redis) : IClas
 
         Assert.Equal(1, calls);
         Assert.NotNull(ex.RetryAfter);
-        Assert.InRange(ex.RetryAfter.Value, TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1));
+        Assert.InRange(ex.RetryAfter.Value, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(5));
     }
 
     [Fact]
     public async Task AttemptAcquire_GrantsOnlyWhatIsFreeNow()
     {
         redis.EnsureAvailable();
-        using var limiter = RateLimiters.Create(redis.Multiplexer, RateLimiters.Options(redis, rate: 1, burst: 2));
+        using var limiter = RateLimiters.Create(redis.Multiplexer, RateLimiters.Options(redis, rate: 0.2, burst: 2));
 
         using var probe = limiter.AttemptAcquire(0);
         Assert.True(probe.IsAcquired);
@@ -113,7 +113,7 @@ public sealed class RedisTokenBucketRateLimiterTests(RedisFixture redis) : IClas
 
         Assert.False(refused.IsAcquired);
         Assert.True(refused.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter));
-        Assert.InRange(retryAfter, TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1));
+        Assert.InRange(retryAfter, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(5));
         Assert.False(limiter.AttemptAcquire(0).IsAcquired);
     }
 
@@ -149,7 +149,7 @@ public sealed class RedisTokenBucketRateLimiterTests(RedisFixture redis) : IClas
     public async Task GetStatistics_NeverThrows_AndReportsPermitsLeft()
     {
         redis.EnsureAvailable();
-        using var limiter = RateLimiters.Create(redis.Multiplexer, RateLimiters.Options(redis, rate: 1, burst: 3));
+        using var limiter = RateLimiters.Create(redis.Multiplexer, RateLimiters.Options(redis, rate: 0.1, burst: 3));
         Assert.Equal(3, limiter.GetStatistics()!.CurrentAvailablePermits);
         await limiter.AcquireAsync(1, Ct);
 
