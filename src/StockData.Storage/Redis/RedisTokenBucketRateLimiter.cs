@@ -16,7 +16,7 @@ namespace StockData.Storage.Redis;
 /// <see cref="MetadataName.RetryAfter"/>. A caller cancelled while sleeping loses its slot, which is harmless.
 /// </para>
 /// <para>
-/// Redis unreachable: the limiter goes on with an in-process <see cref="TokenBucketRateLimiter"/> at
+/// Redis unreachable: the limiter goes on with an in-process bucket of the same algorithm at
 /// <c>PermitsPerSecond ÷ Replicas</c> (or pauses, by option), logs once, shows it in <see cref="IsFallbackActive"/>,
 /// and probes Redis at most once per <see cref="RateLimitOptions.ProbeInterval"/> until it answers.
 /// </para>
@@ -34,11 +34,8 @@ public sealed class RedisTokenBucketRateLimiter : RateLimiter
     private readonly TimeProvider _timeProvider;
     private readonly RedisKey[] _keys;
     private readonly double _intervalMicroseconds;
-    private readonly TokenBucketRateLimiterOptions _localSettings;
-    private readonly Lock _localLock = new();
-    private TokenBucketRateLimiter? _local;
-    private ITimer? _replenisher;
-    private bool _disposed;
+    private readonly LocalTokenBucket _local;
+    private volatile bool _disposed;
     private long _successful;
     private long _failed;
     private int _sleeping;
@@ -53,13 +50,12 @@ public sealed class RedisTokenBucketRateLimiter : RateLimiter
         _timeProvider = _backend.TimeProvider;
         _keys = [_backend.Keys.Bucket, _backend.Keys.Cooldown, _backend.Keys.Strikes];
         _intervalMicroseconds = 1_000_000.0 / _options.PermitsPerSecond;
-        _localSettings = LocalBucketSettings.For(_options);
+        _local = LocalBucketSettings.Create(_options, _timeProvider);
         _lastAvailable = _options.Burst;
         _lastActivity = _timeProvider.GetTimestamp();
         if (!_backend.IsConfigured)
         {
-            StorageLog.RateLimitLocalOnly(_backend.Logger, _backend.Keys.Scope, LocalBucketSettings.ShareRate(_options),
-                _localSettings.TokenLimit);
+            StorageLog.RateLimitLocalOnly(_backend.Logger, _backend.Keys.Scope, LocalBucketSettings.ShareRate(_options), _local.Burst);
         }
     }
 
@@ -78,17 +74,13 @@ public sealed class RedisTokenBucketRateLimiter : RateLimiter
     public override TimeSpan? IdleDuration =>
         Volatile.Read(ref _sleeping) > 0 ? null : _timeProvider.GetElapsedTime(Interlocked.Read(ref _lastActivity));
 
-    public override RateLimiterStatistics? GetStatistics()
+    public override RateLimiterStatistics? GetStatistics() => new()
     {
-        var local = UsesLocalBucket ? Volatile.Read(ref _local)?.GetStatistics() : null;
-        return new RateLimiterStatistics
-        {
-            CurrentAvailablePermits = local?.CurrentAvailablePermits ?? Math.Max(0, Interlocked.Read(ref _lastAvailable)),
-            CurrentQueuedCount = Volatile.Read(ref _sleeping) + (local?.CurrentQueuedCount ?? 0),
-            TotalSuccessfulLeases = Interlocked.Read(ref _successful),
-            TotalFailedLeases = Interlocked.Read(ref _failed),
-        };
-    }
+        CurrentAvailablePermits = Math.Max(0, UsesLocalBucket ? _local.Available() : Interlocked.Read(ref _lastAvailable)),
+        CurrentQueuedCount = Volatile.Read(ref _sleeping),
+        TotalSuccessfulLeases = Interlocked.Read(ref _successful),
+        TotalFailedLeases = Interlocked.Read(ref _failed),
+    };
 
     protected override async ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken)
     {
@@ -110,14 +102,12 @@ public sealed class RedisTokenBucketRateLimiter : RateLimiter
         }
 
         var result = _backend.Run(db => db.ScriptEvaluate(LuaScripts.TokenBucket, _keys, Arguments(permitCount, TimeSpan.Zero)));
-        if (result is null)
+        if (result is null && IsPaused)
         {
-            return Count(_options.Fallback == RateLimitFallbackMode.Pause && _backend.IsConfigured
-                ? Paused()
-                : GetLocal().AttemptAcquire(Math.Min(permitCount, LocalTokenLimit)));
+            return Count(Paused());
         }
 
-        var reply = Observe(TokenBucketReply.Parse(result));
+        var reply = result is null ? ReserveLocally(permitCount, TimeSpan.Zero) : Observe(TokenBucketReply.Parse(result));
         return Count(reply.Granted
             ? RedisRateLimitLease.Granted
             : RedisRateLimitLease.Refused(reply.Delay, Reason(reply, RedisRateLimitLease.UnavailableReason)));
@@ -125,28 +115,22 @@ public sealed class RedisTokenBucketRateLimiter : RateLimiter
 
     protected override void Dispose(bool disposing)
     {
-        if (!disposing)
-        {
-            return;
-        }
-
-        lock (_localLock)
+        // Nothing is held: no timer, no connection (the multiplexer belongs to the process). Later calls throw.
+        if (disposing)
         {
             _disposed = true;
-            _replenisher?.Dispose();
-            _local?.Dispose();
         }
     }
 
     protected override ValueTask DisposeAsyncCore()
     {
-        Dispose(true);
+        _disposed = true;
         return ValueTask.CompletedTask;
     }
 
     private bool UsesLocalBucket => !_backend.IsConfigured || _backend.IsOutage;
 
-    private int LocalTokenLimit => _localSettings.TokenLimit;
+    private bool IsPaused => _options.Fallback == RateLimitFallbackMode.Pause && _backend.IsConfigured;
 
     private async ValueTask<RateLimitLease> AcquireOrWaitAsync(int permitCount, CancellationToken cancellationToken)
     {
@@ -167,12 +151,12 @@ public sealed class RedisTokenBucketRateLimiter : RateLimiter
 
         var arguments = Arguments(permitCount, budget);
         var result = await _backend.RunAsync(db => db.ScriptEvaluateAsync(LuaScripts.TokenBucket, _keys, arguments), cancellationToken);
-        if (result is null)
+        if (result is null && IsPaused)
         {
-            return await AcquireLocallyAsync(permitCount, cancellationToken);
+            return Paused();
         }
 
-        var reply = Observe(TokenBucketReply.Parse(result));
+        var reply = result is null ? ReserveLocally(permitCount, budget) : Observe(TokenBucketReply.Parse(result));
         if (!reply.Granted)
         {
             return RedisRateLimitLease.Refused(reply.Delay,
@@ -195,58 +179,15 @@ public sealed class RedisTokenBucketRateLimiter : RateLimiter
         return RedisRateLimitLease.Granted;
     }
 
-    private async ValueTask<RateLimitLease> AcquireLocallyAsync(int permitCount, CancellationToken cancellationToken)
-    {
-        if (_options.Fallback == RateLimitFallbackMode.Pause && _backend.IsConfigured)
-        {
-            return Paused();
-        }
-
-        return await GetLocal().AcquireAsync(Math.Min(permitCount, LocalTokenLimit), cancellationToken);
-    }
+    // The local share of the burst may be smaller than a permit count the shared bucket allows: take the whole bucket.
+    private TokenBucketReply ReserveLocally(int permitCount, TimeSpan maxWait) =>
+        _local.Reserve(Math.Min(permitCount, _local.Burst), maxWait);
 
     private RedisRateLimitLease Paused()
     {
         var untilProbe = _backend.UntilNextProbe();
         return RedisRateLimitLease.Refused(untilProbe > TimeSpan.Zero ? untilProbe : _options.ProbeInterval,
             RedisRateLimitLease.PausedReason);
-    }
-
-    private TokenBucketRateLimiter GetLocal()
-    {
-        if (Volatile.Read(ref _local) is { } existing)
-        {
-            return existing;
-        }
-
-        lock (_localLock)
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            if (_local is null)
-            {
-                var settings = _localSettings;
-                var local = new TokenBucketRateLimiter(settings);
-
-                // Replenished by a TimeProvider timer rather than the limiter's own, so a fake clock drives it in tests.
-                _replenisher = _timeProvider.CreateTimer(static state => Replenish((TokenBucketRateLimiter)state!), local,
-                    settings.ReplenishmentPeriod, settings.ReplenishmentPeriod);
-                Volatile.Write(ref _local, local);
-            }
-
-            return _local;
-        }
-    }
-
-    private static void Replenish(TokenBucketRateLimiter local)
-    {
-        try
-        {
-            local.TryReplenish();
-        }
-        catch (ObjectDisposedException)
-        {
-            // A last tick racing the limiter's disposal.
-        }
     }
 
     private RedisValue[] Arguments(int permitCount, TimeSpan maxWait) =>
@@ -280,7 +221,7 @@ public sealed class RedisTokenBucketRateLimiter : RateLimiter
 
     private void CheckPermitCount(int permitCount)
     {
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed), this);
+        ObjectDisposedException.ThrowIf(_disposed, this);
         if (permitCount > _options.Burst)
         {
             throw new ArgumentOutOfRangeException(nameof(permitCount), permitCount,

@@ -1,7 +1,10 @@
 using System.Diagnostics;
 using System.Threading.RateLimiting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Polly;
 using Polly.RateLimiting;
+using StockData.Storage;
 using StockData.Storage.Redis;
 using StockData.TestSupport;
 
@@ -11,6 +14,33 @@ namespace StockData.IntegrationTests.Storage.Redis;
 public sealed class RedisTokenBucketRateLimiterTests(RedisFixture redis) : IClassFixture<RedisFixture>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Composition_SharesTheBucketThroughTheProcessMultiplexer()
+    {
+        redis.EnsureAvailable();
+        var upstream = "u" + Guid.NewGuid().ToString("N")[..10];
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Postgres"] = "Host=127.0.0.1;Username=postgres;Database=unused", // never opened here
+            ["ConnectionStrings:Redis"] = redis.ConnectionString,
+            ["StockData:RateLimit:KeyPrefix"] = redis.KeyPrefix,
+            ["StockData:RateLimit:Upstream"] = upstream,
+            ["StockData:RateLimit:PermitsPerSecond"] = "5",
+        }).Build();
+        await using var services = new ServiceCollection()
+            .AddLogging()
+            .AddStockDataStorage(configuration)
+            .AddStockDataRateLimiting(configuration)
+            .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+        var limiter = services.GetRequiredService<RateLimiter>();
+
+        using var lease = await limiter.AcquireAsync(1, Ct);
+
+        Assert.True(lease.IsAcquired);
+        Assert.True(((RedisTokenBucketRateLimiter)limiter).IsShared);
+        Assert.True(await redis.Multiplexer.GetDatabase().KeyExistsAsync($"{redis.KeyPrefix}{{{upstream}}}:tat"));
+    }
 
     [Fact]
     public async Task AcquireAsync_Burst_GrantedAtOnce_ThenOneIntervalApart()
@@ -37,7 +67,7 @@ public sealed class RedisTokenBucketRateLimiterTests(RedisFixture redis) : IClas
     {
         redis.EnsureAvailable();
         using var limiter = RateLimiters.Create(redis.Multiplexer,
-            RateLimiters.Options(redis, rate: 1, burst: 2, maxWait: TimeSpan.FromMilliseconds(500)));
+            RateLimiters.Options(redis, rate: 0.2, burst: 2, maxWait: TimeSpan.FromSeconds(2))); // next permit 5 s on
         Assert.True((await limiter.AcquireAsync(1, Ct)).IsAcquired);
         Assert.True((await limiter.AcquireAsync(1, Ct)).IsAcquired);
 
@@ -45,7 +75,7 @@ public sealed class RedisTokenBucketRateLimiterTests(RedisFixture redis) : IClas
 
         Assert.False(refused.IsAcquired);
         Assert.True(refused.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter));
-        Assert.InRange(retryAfter, TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1));
+        Assert.InRange(retryAfter, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5));
         Assert.True(refused.TryGetMetadata(MetadataName.ReasonPhrase, out var reason));
         Assert.Equal(RedisRateLimitLease.MaxWaitReason, reason);
         Assert.Contains(MetadataName.RetryAfter.Name, refused.MetadataNames);
@@ -56,7 +86,7 @@ public sealed class RedisTokenBucketRateLimiterTests(RedisFixture redis) : IClas
     public async Task PollyRateLimiterStrategy_Refusal_CarriesRetryAfter()
     {
         redis.EnsureAvailable();
-        using var limiter = RateLimiters.Create(redis.Multiplexer, RateLimiters.Options(redis, rate: 1, burst: 1, maxWait: TimeSpan.Zero));
+        using var limiter = RateLimiters.Create(redis.Multiplexer, RateLimiters.Options(redis, rate: 0.2, burst: 1, maxWait: TimeSpan.Zero));
         var pipeline = new ResiliencePipelineBuilder().AddRateLimiter(limiter).Build();
         var calls = 0;
 
@@ -66,14 +96,14 @@ public sealed class RedisTokenBucketRateLimiterTests(RedisFixture redis) : IClas
 
         Assert.Equal(1, calls);
         Assert.NotNull(ex.RetryAfter);
-        Assert.InRange(ex.RetryAfter.Value, TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1));
+        Assert.InRange(ex.RetryAfter.Value, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(5));
     }
 
     [Fact]
     public async Task AttemptAcquire_GrantsOnlyWhatIsFreeNow()
     {
         redis.EnsureAvailable();
-        using var limiter = RateLimiters.Create(redis.Multiplexer, RateLimiters.Options(redis, rate: 1, burst: 2));
+        using var limiter = RateLimiters.Create(redis.Multiplexer, RateLimiters.Options(redis, rate: 0.2, burst: 2));
 
         using var probe = limiter.AttemptAcquire(0);
         Assert.True(probe.IsAcquired);
@@ -83,7 +113,7 @@ public sealed class RedisTokenBucketRateLimiterTests(RedisFixture redis) : IClas
 
         Assert.False(refused.IsAcquired);
         Assert.True(refused.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter));
-        Assert.InRange(retryAfter, TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1));
+        Assert.InRange(retryAfter, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(5));
         Assert.False(limiter.AttemptAcquire(0).IsAcquired);
     }
 
@@ -119,7 +149,7 @@ public sealed class RedisTokenBucketRateLimiterTests(RedisFixture redis) : IClas
     public async Task GetStatistics_NeverThrows_AndReportsPermitsLeft()
     {
         redis.EnsureAvailable();
-        using var limiter = RateLimiters.Create(redis.Multiplexer, RateLimiters.Options(redis, rate: 1, burst: 3));
+        using var limiter = RateLimiters.Create(redis.Multiplexer, RateLimiters.Options(redis, rate: 0.1, burst: 3));
         Assert.Equal(3, limiter.GetStatistics()!.CurrentAvailablePermits);
         await limiter.AcquireAsync(1, Ct);
 
