@@ -105,6 +105,14 @@ internal static class PipelineMetrics
     {
         var version = typeof(PipelineMetrics).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "dev";
         BuildInfo.WithLabels(version).Set(1);
+
+        // Children exist from start-up at 0, so increase() sees a first failure (it cannot see "no series" → 1).
+        foreach (var stage in new[] { Stages.Source, Stages.Fetch, Stages.Parse, Stages.Batch, Stages.Write })
+        {
+            StageItemsIn.WithLabels(stage);
+            StageItemsOut.WithLabels(stage);
+            StageItemsFailed.WithLabels(stage);
+        }
     }
 
     /// <summary>The status-class label of an HTTP status (0 = no response).</summary>
