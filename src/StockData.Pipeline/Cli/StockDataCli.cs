@@ -9,6 +9,7 @@ internal static class StockDataCli
     {
         var root = new RootCommand("stockdata: keeps a PostgreSQL store of stock price bars up to date from Yahoo Finance's chart API.");
         root.Subcommands.Add(MigrateCommand.Create());
+        root.Subcommands.Add(BenchCommand.Create());
         return root;
     }
 
