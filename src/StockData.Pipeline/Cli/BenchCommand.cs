@@ -91,7 +91,6 @@ internal static class BenchCommand
     {
         builder.Logging.ClearProviders();
         builder.Logging.AddConsole(options => options.LogToStandardErrorThreshold = LogLevel.Trace);
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
     }
 
     private static async Task DropSchemaAsync(NpgsqlDataSource dataSource, string schema)
