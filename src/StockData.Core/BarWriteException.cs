@@ -1,9 +1,10 @@
 namespace StockData.Core;
 
 /// <summary>
-/// A batch could not be written: nothing of it was committed. The message names the batch's symbols;
-/// <see cref="RetriesExhausted"/> tells a database that stayed unreachable (or kept failing transiently) from a batch
-/// the database refused.
+/// A batch could not be written: its transaction did not commit (in the one ambiguous case, a connection lost during
+/// COMMIT itself, the outcome is unknown; writing the batch again is safe either way, the merge is idempotent). The
+/// message names the batch's symbols; <see cref="RetriesExhausted"/> tells a database that stayed unreachable (or kept
+/// failing transiently) from a batch the database refused.
 /// </summary>
 public sealed class BarWriteException : Exception
 {

@@ -1,5 +1,3 @@
-using System.Collections.Immutable;
-
 namespace StockData.Core;
 
 /// <summary>
@@ -16,7 +14,7 @@ namespace StockData.Core;
 /// <param name="Offset">The chunk's position in the fetch: the index of its first bar among all the fetch's bars
 /// (0 for the first chunk). This is the chunk's sequence number; a bar offset rather than a chunk counter so a chunk
 /// can be split again by a size-based batcher without renumbering the chunks after it.</param>
-/// <param name="Bars">The bars, in the fetch's order (a slice of the parsed array; never copied).</param>
+/// <param name="Bars">The bars, in the fetch's order (a slice of the parsed list; never copied).</param>
 /// <param name="IsLast">This chunk ends the fetch: its commit moves the watermark (if every earlier chunk committed).</param>
 /// <param name="Events">Metadata and corporate actions merged with this chunk (null for none).</param>
 public sealed record FetchChunk(
@@ -25,48 +23,40 @@ public sealed record FetchChunk(
     BarInterval Interval,
     bool IsFullHistory,
     int Offset,
-    ReadOnlyMemory<Bar> Bars,
+    BarSlice Bars,
     bool IsLast,
     FetchEvents? Events = null)
 {
     private static long _lastFetchId;
 
     /// <summary>Rows this chunk holds.</summary>
-    public int RowCount => Bars.Length;
+    public int RowCount => Bars.Count;
 
     /// <summary>A process-wide unique fetch id.</summary>
     public static long NewFetchId() => Interlocked.Increment(ref _lastFetchId);
 
     /// <summary>
-    /// The whole of a parsed response as one chunk (offset 0, last), with its metadata and events. The bars are
-    /// sliced, not copied, when the parser produced an array (or an ImmutableArray); any other list is copied once.
+    /// The whole of a parsed response as one chunk (offset 0, last), with its metadata and events. The bars are not
+    /// copied.
     /// </summary>
     public static FetchChunk FromResult(long fetchId, FetchResult result, bool isFullHistory)
     {
         ArgumentNullException.ThrowIfNull(result);
-        return new FetchChunk(fetchId, result.Symbol, result.Interval, isFullHistory, 0, AsMemory(result.Bars), true,
+        return new FetchChunk(fetchId, result.Symbol, result.Interval, isFullHistory, 0, new BarSlice(result.Bars), true,
             FetchEvents.From(result));
     }
 
     /// <summary>
     /// Splits after the first <paramref name="rows"/> bars: the head keeps this offset and is never last; the tail
     /// starts at <c>Offset + rows</c>, keeps <see cref="IsLast"/> and carries the events (they commit with the end of
-    /// the fetch). Both share this chunk's memory.
+    /// the fetch). Both share this chunk's list.
     /// </summary>
     public (FetchChunk Head, FetchChunk Tail) Split(int rows)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(rows, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(rows, RowCount);
-        var head = this with { Bars = Bars[..rows], IsLast = false, Events = null };
-        var tail = this with { Offset = Offset + rows, Bars = Bars[rows..] };
+        var head = this with { Bars = Bars.Slice(0, rows), IsLast = false, Events = null };
+        var tail = this with { Offset = Offset + rows, Bars = Bars.Slice(rows) };
         return (head, tail);
     }
-
-    /// <summary>The bars as memory, without copying when the list is an array or an ImmutableArray.</summary>
-    public static ReadOnlyMemory<Bar> AsMemory(IReadOnlyList<Bar> bars) => bars switch
-    {
-        Bar[] array => array,
-        ImmutableArray<Bar> immutable => immutable.AsMemory(),
-        _ => bars.ToArray(),
-    };
 }

@@ -43,7 +43,8 @@ public sealed class WriteBatch
         foreach (var chunk in chunks)
         {
             var item = chunk;
-            while (rows + item.RowCount > batchSize)
+            // A full batch is sent only when more rows arrive, so a row-less chunk (a fetch's events) rides along.
+            while (item.RowCount > 0 && rows + item.RowCount > batchSize)
             {
                 var room = batchSize - rows;
                 if (room > 0)
@@ -60,12 +61,6 @@ public sealed class WriteBatch
 
             current.Add(item);
             rows += item.RowCount;
-            if (rows == batchSize)
-            {
-                yield return new WriteBatch(current);
-                current = [];
-                rows = 0;
-            }
         }
 
         if (current.Count > 0)

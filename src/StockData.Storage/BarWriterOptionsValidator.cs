@@ -2,10 +2,6 @@ using Microsoft.Extensions.Options;
 
 namespace StockData.Storage;
 
-/// <summary>Attribute rules, source-generated.</summary>
-[OptionsValidator]
-internal sealed partial class BarWriterOptionsAttributeValidator : IValidateOptions<BarWriterOptions>;
-
 /// <summary>Rules across fields.</summary>
 internal sealed class BarWriterOptionsValidator : IValidateOptions<BarWriterOptions>
 {

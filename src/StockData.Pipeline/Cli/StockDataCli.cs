@@ -11,6 +11,7 @@ internal static class StockDataCli
         root.Subcommands.Add(MigrateCommand.Create());
         root.Subcommands.Add(ReplayCommand.Create());
         root.Subcommands.Add(YahooCommand.Create());
+        root.Subcommands.Add(BenchCommand.Create());
         return root;
     }
 

@@ -312,7 +312,7 @@ internal sealed class IngestPipeline(
 
         /// <summary>
         /// Turns parsed parts into chunks with offsets running across the fetch's parts (the writer's ordering gate
-        /// needs them contiguous), one chunk per parser segment so the bars are never copied; drops what follows a
+        /// needs them contiguous); a chunk is a slice over the parser's bar list, never a copy. Drops what follows a
         /// failed part (its fetch can no longer complete, so its watermark must not move).
         /// </summary>
         private IEnumerable<FetchChunk> Sequence(ParsedPart parsed)
@@ -337,24 +337,16 @@ internal sealed class IngestPipeline(
 
             var result = parsed.Result!;
             var offset = _nextOffset.GetValueOrDefault(id);
-            var segments = Segments(result.Bars);
-            var chunks = new List<FetchChunk>(Math.Max(segments.Count, 1));
             var events = FetchEvents.From(result);
-            for (var i = 0; i < segments.Count; i++)
-            {
-                var last = i == segments.Count - 1;
-                chunks.Add(new FetchChunk(id, plan.Request.Symbol, plan.Request.Interval, plan.IsFullHistory, offset, segments[i],
-                    last && parsed.Part.IsLastPart, last ? events : null));
-                offset += segments[i].Length;
-            }
-
+            var chunks = new List<FetchChunk>(1);
             // A part without bars still carries its metadata and events, and the last part must end the fetch.
-            if (segments.Count == 0 && (parsed.Part.IsLastPart || !events.IsEmpty))
+            if (result.Bars.Count > 0 || parsed.Part.IsLastPart || !events.IsEmpty)
             {
                 chunks.Add(new FetchChunk(id, plan.Request.Symbol, plan.Request.Interval, plan.IsFullHistory, offset,
-                    ReadOnlyMemory<Bar>.Empty, parsed.Part.IsLastPart, events));
+                    new BarSlice(result.Bars), parsed.Part.IsLastPart, events));
             }
 
+            offset += result.Bars.Count;
             if (parsed.Part.IsLastPart)
             {
                 _nextOffset.Remove(id);
@@ -367,13 +359,6 @@ internal sealed class IngestPipeline(
             PipelineMetrics.StageItemsIn.WithLabels(PipelineMetrics.Stages.Batch).Inc(chunks.Count);
             return chunks;
         }
-
-        private static List<ReadOnlyMemory<Bar>> Segments(IReadOnlyList<Bar> bars) => bars switch
-        {
-            { Count: 0 } => [],
-            ChunkedList<Bar> chunked => chunked.Segments.Where(s => s.Length > 0).ToList(),
-            _ => [FetchChunk.AsMemory(bars)],
-        };
 
         private async Task WriteAsync(IReadOnlyList<FetchChunk> chunks)
         {

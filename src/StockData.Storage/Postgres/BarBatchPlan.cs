@@ -110,7 +110,7 @@ internal sealed class BarBatchPlan
             var isDaily = chunks[0].Interval.IsDailyOrLonger;
             var (rows, dropped) = Deduplicate(chunks, isDaily);
             superseded += dropped;
-            if (rows.Length == 0)
+            if (rows.Count == 0)
             {
                 continue;
             }
@@ -119,12 +119,12 @@ internal sealed class BarBatchPlan
             if (isDaily)
             {
                 daily.Add(group);
-                dailyRows += rows.Length;
+                dailyRows += rows.Count;
             }
             else
             {
                 intraday.Add(group);
-                intradayRows += rows.Length;
+                intradayRows += rows.Count;
             }
         }
 
@@ -154,9 +154,9 @@ internal sealed class BarBatchPlan
     /// The common case, one chunk whose keys strictly increase, is passed through without copying. Otherwise the rows
     /// are keyed (trade date for the daily family, UTC instant intraday), the last row per key kept, and sorted by key.
     /// </summary>
-    private static (ReadOnlyMemory<Bar> Rows, int Dropped) Deduplicate(List<FetchChunk> chunks, bool daily)
+    private static (BarSlice Rows, int Dropped) Deduplicate(List<FetchChunk> chunks, bool daily)
     {
-        if (chunks.Count == 1 && StrictlyIncreasing(chunks[0].Bars.Span, daily))
+        if (chunks.Count == 1 && StrictlyIncreasing(chunks[0].Bars, daily))
         {
             return (chunks[0].Bars, 0);
         }
@@ -165,7 +165,7 @@ internal sealed class BarBatchPlan
         var byKey = new Dictionary<long, Bar>();
         foreach (var chunk in chunks)
         {
-            foreach (var bar in chunk.Bars.Span)
+            foreach (var bar in chunk.Bars)
             {
                 byKey[Key(bar, daily)] = bar;
                 total++;
@@ -177,14 +177,18 @@ internal sealed class BarBatchPlan
         return (rows, total - rows.Length);
     }
 
-    private static bool StrictlyIncreasing(ReadOnlySpan<Bar> bars, bool daily)
+    private static bool StrictlyIncreasing(BarSlice bars, bool daily)
     {
-        for (var i = 1; i < bars.Length; i++)
+        var previous = long.MinValue;
+        for (var i = 0; i < bars.Count; i++)
         {
-            if (Key(bars[i], daily) <= Key(bars[i - 1], daily))
+            var key = Key(bars[i], daily);
+            if (key <= previous)
             {
                 return false;
             }
+
+            previous = key;
         }
 
         return true;

@@ -24,9 +24,10 @@ internal static class BarCopy
         importer.Timeout = timeout;
         foreach (var group in groups)
         {
-            for (var i = 0; i < group.Rows.Length; i++)
+            var rows = group.Rows;
+            for (var i = 0; i < rows.Count; i++)
             {
-                await WriteRowAsync(importer, group.Symbol, group.Interval, group.Rows.Span[i], cancellationToken);
+                await WriteRowAsync(importer, group.Symbol, group.Interval, rows[i], cancellationToken);
             }
         }
 

@@ -383,7 +383,7 @@ internal sealed class PostgresBarWriter(
     {
         var what = retriesExhausted ? $"failed transiently {attempts} times" : "failed";
         return new BarWriteException(
-            $"Writing {plan.DailyRows + plan.IntradayRows} bars of {Describe(plan.SymbolNames)} {what}; nothing of the batch was committed: " +
+            $"Writing {plan.DailyRows + plan.IntradayRows} bars of {Describe(plan.SymbolNames)} {what}; the batch was not committed: " +
             FirstLine(ex.Message), plan.SymbolNames, retriesExhausted, ex);
     }
 

@@ -32,9 +32,6 @@ internal sealed class ChunkedList<T> : IReadOnlyList<T>
 
     public int Count { get; }
 
-    /// <summary>The storage chunks in order, as memory: lets a writer take the bars without copying them.</summary>
-    public IEnumerable<ReadOnlyMemory<T>> Segments => _chunks.Select(c => (ReadOnlyMemory<T>)c);
-
     public T this[int index] => _chunks[index >> ChunkShift][index & ChunkMask];
 
     /// <summary>Writes an item; only the builder that created the list calls this, before handing it out.</summary>

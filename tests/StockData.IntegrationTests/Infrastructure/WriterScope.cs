@@ -135,7 +135,3 @@ public sealed class WriterScope : IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await Services.DisposeAsync();
 }
-
-/// <summary>A stored daily bar, as read back.</summary>
-public sealed record StoredBar(DateOnly TradeDate, DateTimeOffset Timestamp, double Open, double High, double Low, double Close,
-    double? AdjClose, long? Volume);

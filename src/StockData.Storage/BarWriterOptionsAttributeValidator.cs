@@ -1,0 +1,7 @@
+using Microsoft.Extensions.Options;
+
+namespace StockData.Storage;
+
+/// <summary>Attribute rules, source-generated.</summary>
+[OptionsValidator]
+internal sealed partial class BarWriterOptionsAttributeValidator : IValidateOptions<BarWriterOptions>;
