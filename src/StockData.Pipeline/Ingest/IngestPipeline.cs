@@ -121,6 +121,14 @@ internal sealed class IngestPipeline(
             _sequence.LinkTo(_batch.Block, link);
             _batch.Block.LinkTo(_write, link);
 
+            // A block that faults (an unexpected exception, e.g. the store gone while recording a reject) would leave
+            // the blocks before it full and the source blocked on SendAsync: tear the whole graph down instead.
+            foreach (var block in new IDataflowBlock[] { _fetch, _parse, _sequence, _batch.Block, _write })
+            {
+                _ = block.Completion.ContinueWith(t => Fail(t.Exception!.GetBaseException()), CancellationToken.None,
+                    TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            }
+
             stats.QueueDepths = () =>
             [
                 (PipelineMetrics.Stages.Fetch, _fetch.InputCount),
@@ -420,8 +428,7 @@ internal sealed class IngestPipeline(
                 // The store is unreachable past the writer's retries: nothing downstream can make progress.
                 PipelineMetrics.StageItemsFailed.WithLabels(stage).Inc();
                 PipelineLog.WriteFatal(_owner._logger, ex.Message, ex);
-                _fatal ??= ex;
-                await _abort.CancelAsync();
+                Fail(ex);
                 throw;
             }
         }
@@ -443,6 +450,24 @@ internal sealed class IngestPipeline(
             PipelineLog.SymbolFailed(_owner._logger, request.Symbol, request.Interval.Token, category, detail);
             await _owner._rejects.RecordAsync(request.Symbol, request.Interval.Token, category, detail, request.JobItemId, _abort.Token);
             await _callbacks.FailedAsync(request, category, detail);
+        }
+
+        private void Fail(Exception ex)
+        {
+            if (ex is OperationCanceledException && _abort.IsCancellationRequested)
+            {
+                return; // the consequence of a stop, not a cause
+            }
+
+            Interlocked.CompareExchange(ref _fatal, ex, null);
+            try
+            {
+                _abort.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The run already ended.
+            }
         }
 
         private void SampleQueues()
