@@ -107,7 +107,7 @@ internal sealed class WriterBenchmark(
 
         rawSamples.Sort();
         progress("(1) raw COPY samples: " + string.Join(", ", rawSamples.Select(t => t.TotalSeconds.ToString("0.000", CultureInfo.InvariantCulture))) + " s");
-        return new WriterBenchmarkResult(symbols, barsPerSymbol, batchSize, server, rawSamples, fresh, fastPathBatches, batches, unchanged,
+        return new WriterBenchmarkResult(symbols, barsPerSymbol, batchSize, storageOptions.Value.KeepRevisions, server, rawSamples, fresh, fastPathBatches, batches, unchanged,
             tuplesWritten, statTuplesWritten, changed, revisions, oldWay, refreshRows, refreshTime, oldWayRefresh);
     }
 

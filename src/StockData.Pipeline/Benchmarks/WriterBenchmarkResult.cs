@@ -9,6 +9,7 @@ internal sealed record WriterBenchmarkResult(
     int Symbols,
     int BarsPerSymbol,
     int BatchSize,
+    bool KeepRevisions,
     string Server,
     IReadOnlyList<TimeSpan> RawCopySamples,
     TimeSpan Fresh,
@@ -91,7 +92,7 @@ internal sealed record WriterBenchmarkResult(
         var c = CultureInfo.InvariantCulture;
         var text = new StringBuilder();
         text.AppendLine(c, $"stockdata bench writer: {Symbols:N0} symbols × {BarsPerSymbol:N0} daily bars = {Rows:N0} rows; " +
-                           $"batch {BatchSize:N0} rows, 1 writer connection, revisions on");
+                           $"batch {BatchSize:N0} rows, 1 writer connection, revisions {(KeepRevisions ? "on" : "off")}");
         text.AppendLine(c, $"server: {Server}");
         text.AppendLine();
         text.AppendLine(c, $"{"figure",-50} {"rows",11} {"seconds",9} {"rows/s",10} {"× (1)",7}  target");

@@ -22,6 +22,7 @@ internal static class BarWriterSql
     /// values are read by key from the statement's snapshot (all parts of one statement see the table as it was
     /// before it) and kept in bar_revisions; the LIMIT keeps that lookup an index probe per changed row, where a join
     /// could pick a hash join over the whole table on stale statistics (516 ms per batch, docs/postgres-upsert.md B3).
+    /// The third column counts the staged rows: unchanged = staged − inserted − updated, checked against the batch.
     /// </summary>
     public static string Merge(bool daily, bool keepRevisions)
     {
@@ -50,7 +51,7 @@ internal static class BarWriterSql
                       IS DISTINCT FROM (EXCLUDED.{compared}, EXCLUDED.open, EXCLUDED.high, EXCLUDED.low, EXCLUDED.close,
                                         EXCLUDED.adj_close, EXCLUDED.volume)
                 RETURNING b.symbol, b.interval, b.{key}, b.xmax = 0 AS inserted){revisions}
-            SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM up
+            SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted), (SELECT count(*) FROM {stage}) FROM up
             """;
     }
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -27,6 +28,11 @@ internal sealed class PostgresBarWriter(
 {
     private readonly FetchOrderGate _gate = new();
     private readonly StagingTables _staging = new();
+
+    // (symbol, interval) pairs known to have stored history, so most batches skip the fast-path prediction query (one
+    // round trip per batch; round trips are what a loaded 2-core box makes expensive). Knowledge only grows: if history
+    // is deleted behind the writer's back, those symbols take the merge, which is right whatever is stored.
+    private readonly ConcurrentDictionary<(string Symbol, string Interval), byte> _withHistory = new();
     private readonly BarWriterOptions _options = writerOptions.Value;
     private readonly bool _keepRevisions = storageOptions.Value.KeepRevisions;
     private readonly TimeSpan _copyTimeout = storageOptions.Value.CommandTimeout;
@@ -202,11 +208,22 @@ internal sealed class PostgresBarWriter(
         var watermarks = new Dictionary<(string, string), (DateTimeOffset? Watermark, bool Pending)>();
         await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
         {
-            for (var merges = (mergeDaily ? 1 : 0) + (mergeIntraday ? 1 : 0); merges > 0; merges--)
+            foreach (var (merged, expected) in new[] { (mergeDaily, plan.DailyRows), (mergeIntraday, plan.IntradayRows) })
             {
+                if (!merged)
+                {
+                    continue;
+                }
+
                 await reader.ReadAsync(cancellationToken);
                 inserted += reader.GetInt64(0);
                 updated += reader.GetInt64(1);
+                if (reader.GetInt64(2) != expected)
+                {
+                    // The staged rows must be seen by the merge in the same transaction; anything else is a bug here.
+                    throw new InvalidOperationException($"The merge saw {reader.GetInt64(2)} staged rows, {expected} were COPYed.");
+                }
+
                 await reader.NextResultAsync(cancellationToken);
             }
 
@@ -227,6 +244,11 @@ internal sealed class PostgresBarWriter(
             if (span.ContainsLast)
             {
                 var (watermark, pending) = watermarks.GetValueOrDefault((span.Symbol, span.Interval.Token));
+                if (watermark is not null)
+                {
+                    _withHistory[(span.Symbol, span.Interval.Token)] = 0;
+                }
+
                 fetches.Add(new FetchCommit(span.FetchId, span.Symbol, span.Interval, ordered[i], watermark, pending));
             }
         }
@@ -241,9 +263,14 @@ internal sealed class PostgresBarWriter(
     /// it has completed. That is a prediction, not a guarantee (a fetch cut off mid-way leaves rows without one); the
     /// primary key is the guarantee, and a unique violation sends the batch through the merge.
     /// </summary>
-    private static async Task<(bool Daily, bool Intraday)> FreshFamiliesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
+    private async Task<(bool Daily, bool Intraday)> FreshFamiliesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
         BarBatchPlan plan, CancellationToken cancellationToken)
     {
+        if (plan.SymbolIntervals.All(s => _withHistory.ContainsKey((s.Symbol, s.Interval.Token))))
+        {
+            return (false, false);
+        }
+
         await using var command = new NpgsqlCommand(BarWriterSql.WithHistory, connection, transaction);
         command.Parameters.Add(TextArray(plan.SymbolIntervals.Select(s => s.Symbol)));
         command.Parameters.Add(TextArray(plan.SymbolIntervals.Select(s => s.Interval.Token)));
@@ -251,6 +278,7 @@ internal sealed class PostgresBarWriter(
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
+            _withHistory[(reader.GetString(0), reader.GetString(1))] = 0;
             if (BarInterval.Parse(reader.GetString(1)).IsDailyOrLonger)
             {
                 dailyHistory = true;

@@ -347,5 +347,20 @@ public sealed class PostgresBarWriterTests(PostgresFixture postgres) : IClassFix
         Assert.Equal((31, 0, 3), (mixed.Inserted, mixed.Updated, mixed.Unchanged));
     }
 
+    [Fact]
+    public async Task WriteAsync_HistoryDeletedBehindTheWriter_MergesEverythingBackIn()
+    {
+        postgres.EnsureAvailable();
+        await using var scope = await WriterScope.CreateAsync(postgres);
+        await scope.Writer.WriteAsync(Batch(Fetch("AAA", Daily(10))), Ct);
+        await scope.ExecuteAsync("DELETE FROM daily_bars; UPDATE symbol_intervals SET watermark = NULL");
+
+        var again = await scope.Writer.WriteAsync(Batch(Fetch("AAA", Daily(10))), Ct);
+
+        Assert.False(again.FastPath);
+        Assert.Equal((10, 0, 0), (again.Inserted, again.Updated, again.Unchanged));
+        Assert.Equal(Daily(10)[^1].Timestamp, await scope.WatermarkAsync("AAA"));
+    }
+
     private static Dictionary<string, string?> FastPath(bool on) => new() { ["StockData:Writer:FastPath"] = on ? "true" : "false" };
 }
