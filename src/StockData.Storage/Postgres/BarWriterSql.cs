@@ -118,7 +118,13 @@ internal static class BarWriterSql
     /// all read the row as it was) marks a full re-fetch pending; a completed full-history fetch clears it.
     /// </summary>
     public const string UpdateSymbolIntervals = """
+        WITH recovered AS (
+            -- A symbol that lands again is active again (a reject had marked it not_found or failing).
+            UPDATE symbols s SET status = 'active', last_error = NULL, updated_at = now()
+            FROM (SELECT DISTINCT c.symbol FROM unnest($1::text[], $4::bool[]) AS c(symbol, completes) WHERE c.completes) AS done
+            WHERE s.symbol = done.symbol AND s.status <> 'active')
         UPDATE symbol_intervals si SET
+            consecutive_failures = CASE WHEN u.completes THEN 0 ELSE si.consecutive_failures END,
             watermark = CASE WHEN u.completes THEN COALESCE(
                     CASE WHEN u.daily
                          THEN (SELECT b.ts FROM daily_bars b WHERE b.symbol = u.symbol AND b.interval = u.interval
