@@ -11,13 +11,18 @@ namespace StockData.Pipeline.Cli;
 /// </summary>
 internal static class VerbRunner
 {
-    public static async Task<int> RunAsync(Func<IHost, CancellationToken, Task<int>> body, CancellationToken cancellationToken,
-        Action<HostApplicationBuilder>? configure = null)
+    public static Task<int> RunAsync(Func<IHost, CancellationToken, Task<int>> body, CancellationToken cancellationToken,
+        Action<HostApplicationBuilder>? configure = null) =>
+        RunAsync(() => StockDataHost.Build(configure), body, cancellationToken);
+
+    /// <summary>As above, in a host <paramref name="build"/> makes (the <c>run</c> verb's web host).</summary>
+    public static async Task<int> RunAsync(Func<IHost> build, Func<IHost, CancellationToken, Task<int>> body,
+        CancellationToken cancellationToken)
     {
         IHost host;
         try
         {
-            host = StockDataHost.Build(configure);
+            host = build();
             StockDataHost.ValidateOptions(host.Services);
         }
         catch (OptionsValidationException ex)

@@ -65,6 +65,7 @@ internal sealed class IngestPipeline(
         private readonly CancellationTokenSource _abort;
         private readonly UnauthorizedGate _unauthorized;
         private readonly ConcurrentDictionary<long, FetchPlan> _plans = new();
+        private readonly ConcurrentDictionary<long, SymbolMetadata> _metadata = new();
         private readonly Dictionary<long, int> _nextOffset = [];
         private readonly HashSet<long> _failedFetches = [];
         private readonly TransformBlock<FetchPart, FetchedPart> _fetch;
@@ -326,6 +327,7 @@ internal sealed class IngestPipeline(
                     _failedFetches.Remove(id);
                     _nextOffset.Remove(id);
                     _plans.TryRemove(id, out _);
+                    _metadata.TryRemove(id, out _);
                 }
                 else
                 {
@@ -336,6 +338,12 @@ internal sealed class IngestPipeline(
             }
 
             var result = parsed.Result!;
+            if (result.Metadata is { } metadata)
+            {
+                // The last response's metadata wins: it carries the freshest trading period.
+                _metadata[id] = metadata;
+            }
+
             var offset = _nextOffset.GetValueOrDefault(id);
             var segments = Segments(result.Bars);
             var chunks = new List<FetchChunk>(Math.Max(segments.Count, 1));
@@ -397,6 +405,7 @@ internal sealed class IngestPipeline(
                 foreach (var commit in result.CompletedFetches)
                 {
                     _plans.TryRemove(commit.FetchId, out var plan);
+                    _metadata.TryRemove(commit.FetchId, out var metadata);
                     if (commit.WatermarkMoved)
                     {
                         _stats.SymbolOk();
@@ -410,7 +419,7 @@ internal sealed class IngestPipeline(
 
                     if (plan is not null)
                     {
-                        await _callbacks.CommittedAsync(plan.Request, commit);
+                        await _callbacks.CommittedAsync(plan.Request, commit, metadata);
                     }
                 }
             }
@@ -424,6 +433,7 @@ internal sealed class IngestPipeline(
                 PipelineLog.BatchRejected(_owner._logger, batch.RowCount, string.Join(", ", symbols.Take(10)), ex.Message);
                 foreach (var chunk in chunks.Where(c => c.IsLast))
                 {
+                    _metadata.TryRemove(chunk.FetchId, out _);
                     if (_plans.TryRemove(chunk.FetchId, out var plan))
                     {
                         await FailAsync(plan.Request, WriteFailedCategory, ex.Message, null);
