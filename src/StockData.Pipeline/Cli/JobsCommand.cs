@@ -88,7 +88,7 @@ internal static class JobsCommand
                 PipelineLog.JobSubmitted(services.GetRequiredService<ILogger<JobStore>>(), id, submission.Items.Count, spec.Priority.ToName());
                 Console.WriteLine(JobJson.ToIndentedString((await jobs.GetAsync(id, token))!));
                 return rejected > 0 ? ExitCodes.Failed : ExitCodes.Ok;
-            }, ct);
+            }, ct, StandardErrorLogging.Configure);
         });
         return command;
     }
@@ -134,7 +134,7 @@ internal static class JobsCommand
             }
 
             return ExitCodes.Ok;
-        }, ct));
+        }, ct, StandardErrorLogging.Configure));
         return command;
     }
 
@@ -154,7 +154,7 @@ internal static class JobsCommand
 
             Console.WriteLine(JobJson.ToIndentedString(job));
             return ExitCodes.Ok;
-        }, ct));
+        }, ct, StandardErrorLogging.Configure));
         return command;
     }
 
@@ -182,7 +182,7 @@ internal static class JobsCommand
                     Console.WriteLine(JobJson.ToIndentedString((await jobs.GetAsync(jobId, token))!));
                     return ExitCodes.Ok;
             }
-        }, ct));
+        }, ct, StandardErrorLogging.Configure));
         return command;
     }
 }

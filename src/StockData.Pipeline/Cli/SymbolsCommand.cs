@@ -87,7 +87,7 @@ internal static class SymbolsCommand
 
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{rejected} line(s) rejected"));
                 return rejected > 0 ? ExitCodes.Failed : ExitCodes.Ok;
-            }, ct);
+            }, ct, StandardErrorLogging.Configure);
         });
         return command;
     }
@@ -114,7 +114,7 @@ internal static class SymbolsCommand
             {
                 await AddAsync(host.Services, names.Select(n => (n, token)).ToList(), cancellation);
                 return ExitCodes.Ok;
-            }, ct);
+            }, ct, StandardErrorLogging.Configure);
         });
         return command;
     }
@@ -147,7 +147,7 @@ internal static class SymbolsCommand
 
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{count} symbol-interval(s)"));
             return ExitCodes.Ok;
-        }, ct));
+        }, ct, StandardErrorLogging.Configure));
         return command;
     }
 
@@ -178,7 +178,7 @@ internal static class SymbolsCommand
                 }
 
                 return missing.Count > 0 ? ExitCodes.Failed : ExitCodes.Ok;
-            }, ct);
+            }, ct, StandardErrorLogging.Configure);
         });
         return command;
     }

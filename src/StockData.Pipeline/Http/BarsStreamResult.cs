@@ -87,7 +87,7 @@ internal sealed class BarsStreamResult(
         json.WriteString("interval", interval.Token);
         if (asOf is { } time)
         {
-            json.WriteString("as_of", time.ToUniversalTime());
+            json.WriteString("as_of", time.UtcDateTime);
         }
         else
         {
@@ -124,7 +124,7 @@ internal sealed class BarsStreamResult(
         await foreach (var bar in reader.ReadAsync(new BarQuery(symbol, interval, from, to, asOf), cancellationToken))
         {
             json.WriteStartObject();
-            json.WriteString("ts", bar.Timestamp.ToUniversalTime());
+            json.WriteString("ts", bar.Timestamp.UtcDateTime);
             json.WriteString("date", bar.TradeDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
             json.WriteNumber("open", bar.Open);
             json.WriteNumber("high", bar.High);

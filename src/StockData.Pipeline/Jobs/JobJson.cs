@@ -60,7 +60,7 @@ internal static class JobJson
     {
         if (value is { } time)
         {
-            writer.WriteString(name, time.ToUniversalTime());
+            writer.WriteString(name, time.UtcDateTime);
         }
         else
         {
