@@ -11,14 +11,15 @@ namespace StockData.IntegrationTests.Daemon;
 /// The settings keep a test short: fast polling, short leases, small claim batches, the limiter out of the way, and
 /// batches written as soon as they form.
 /// </summary>
-internal sealed class DaemonHarness(PostgresFixture postgres, RedisFixture redis, SimulatorProcess simulator)
+internal sealed class DaemonHarness(PostgresFixture postgres, RedisFixture redis, SimulatorProcess? simulator)
 {
     /// <summary>The simulator's fixed clock (a Friday after the New York close), as in the replay tests.</summary>
     public const string SimulatorNow = ReplayHarness.Now;
 
     public string Schema { get; } = "d_" + Guid.NewGuid().ToString("N")[..10];
 
-    public SimulatorProcess Simulator => simulator;
+    /// <summary>The upstream the workers call: the simulator, or (for verbs that never call it) a closed port.</summary>
+    private string Upstream => simulator?.BaseUrl.ToString().TrimEnd('/') ?? "http://127.0.0.1:1";
 
     public Dictionary<string, string?> Environment(string replica, IDictionary<string, string?>? extra = null)
     {
@@ -28,8 +29,8 @@ internal sealed class DaemonHarness(PostgresFixture postgres, RedisFixture redis
             ["ConnectionStrings__Redis"] = redis.ConnectionString,
             ["StockData__Storage__Schema"] = Schema,
             ["StockData__Storage__ApplicationName"] = "daemon_" + Schema,
-            ["StockData__Yahoo__BaseUrl"] = simulator.BaseUrl.ToString().TrimEnd('/'),
-            ["StockData__Yahoo__FallbackBaseUrl"] = simulator.BaseUrl.ToString().TrimEnd('/'),
+            ["StockData__Yahoo__BaseUrl"] = Upstream,
+            ["StockData__Yahoo__FallbackBaseUrl"] = Upstream,
             ["StockData__RateLimit__PermitsPerSecond"] = "1000",
             ["StockData__RateLimit__Burst"] = "100",
             ["StockData__RateLimit__KeyPrefix"] = $"{redis.KeyPrefix}{Schema}:",
@@ -96,11 +97,11 @@ internal sealed class DaemonHarness(PostgresFixture postgres, RedisFixture redis
     /// <summary>The simulator's request count per symbol.</summary>
     public async Task<Dictionary<string, long>> RequestsPerSymbolAsync()
     {
-        var stats = await simulator.StatsAsync();
+        var stats = await simulator!.StatsAsync();
         return stats.GetProperty("per_symbol").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt64(), StringComparer.Ordinal);
     }
 
-    /// <summary>Every job id's JSON as the CLI prints it.</summary>
+    /// <summary>A job's JSON as <c>jobs show</c> prints it.</summary>
     public async Task<JsonElement> JobShowAsync(long id)
     {
         var result = await CliAsync("jobs", "show", id.ToString(CultureInfo.InvariantCulture));
