@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -80,8 +79,7 @@ internal static class RunCommand
         var yahoo = services.GetRequiredService<IOptions<YahooOptions>>().Value;
         var http = services.GetRequiredService<IOptions<HttpApiOptions>>().Value;
         var shared = services.GetRequiredService<RedisConnectionProvider>().IsConfigured ? "shared via Redis" : "in-process";
-        logger.LogInformation("Upstream {Upstream}, limiter {Rate} req/s burst {Burst} ({Shared}), fetch concurrency {Concurrency}, API key {ApiKey}",
-            yahoo.BaseUrl, limit.PermitsPerSecond.ToString(CultureInfo.InvariantCulture), limit.Burst, shared, ingest.FetchConcurrency,
+        PipelineLog.RunSettings(logger, yahoo.BaseUrl, limit.PermitsPerSecond, limit.Burst, shared, ingest.FetchConcurrency,
             string.IsNullOrEmpty(http.ApiKey) ? "off (loopback only)" : "required on /jobs and /bars");
     }
 }

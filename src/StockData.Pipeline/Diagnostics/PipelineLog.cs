@@ -84,4 +84,7 @@ internal static partial class PipelineLog
 
     [LoggerMessage(3116, LogLevel.Debug, "Claimed {Count} item(s): {High} high-priority job item(s), {Scheduled} scheduled, {Normal} other job item(s)")]
     public static partial void Claimed(ILogger logger, int count, int high, int scheduled, int normal);
+
+    [LoggerMessage(3117, LogLevel.Information, "Upstream {Upstream}, limiter {Rate} req/s burst {Burst} ({Shared}), fetch concurrency {Concurrency}, API key {ApiKey}")]
+    public static partial void RunSettings(ILogger logger, string upstream, double rate, int burst, string shared, int concurrency, string apiKey);
 }
