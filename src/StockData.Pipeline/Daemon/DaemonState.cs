@@ -10,21 +10,7 @@ internal sealed class DaemonState
     /// <summary>Why the pipeline last stopped, when it did.</summary>
     public string? LastError => _current.LastError;
 
-    /// <summary>True after a fatal stop that has not yet been followed by a successful restart.</summary>
-    public bool HasFailed { get; private set; }
-
-    public void Set(DaemonStatus status, string? error = null)
-    {
-        _current = new StatusHolder(status, error);
-        if (status == DaemonStatus.Stopped)
-        {
-            HasFailed = true;
-        }
-        else if (status == DaemonStatus.Running)
-        {
-            HasFailed = false;
-        }
-    }
+    public void Set(DaemonStatus status, string? error = null) => _current = new StatusHolder(status, error);
 
     /// <summary>The lower-case name <c>/readyz</c> prints.</summary>
     public static string Name(DaemonStatus status) => status switch

@@ -35,9 +35,6 @@ internal sealed class BarRefresher(
 
     private readonly SingleFlight<string, RefreshOutcome> _flights = new();
 
-    /// <summary>Refreshes of distinct keys running now.</summary>
-    public int InFlight => _flights.Count;
-
     public async Task<RefreshOutcome> RefreshAsync(string symbol, BarInterval interval, CancellationToken cancellationToken)
     {
         var request = new SymbolRequest(symbol, interval);

@@ -52,6 +52,11 @@ public sealed class DaemonHttpTests(PostgresFixture postgres, RedisFixture redis
         Assert.All(lines[1..], l => Assert.StartsWith("ORCL,1d,", l, StringComparison.Ordinal));
         Assert.Equal(1, (await harness.RequestsPerSymbolAsync())["ORCL"]);
 
+        // A refresh the upstream answers with not found: 404, naming the category.
+        using var notFound = await worker.Http.GetAsync(new Uri("/bars/ZZNOPE?refresh=true", UriKind.Relative), Ct);
+        Assert.Equal(HttpStatusCode.NotFound, notFound.StatusCode);
+        Assert.Equal("not_found", (await notFound.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("category").GetString());
+
         var stopped = await worker.StopAsync(TimeSpan.FromMinutes(1));
         Assert.True(stopped.ExitCode == 0, stopped.ToString());
     }
