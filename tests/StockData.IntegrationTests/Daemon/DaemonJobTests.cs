@@ -61,6 +61,8 @@ public sealed class DaemonJobTests(PostgresFixture postgres, RedisFixture redis)
         Assert.Equal("high", shown.GetProperty("priority").GetString());
         Assert.Equal(3, shown.GetProperty("progress").GetProperty("finished").GetInt32());
         Assert.Equal(3, shown.GetProperty("progress").GetProperty("total").GetInt32());
+        Assert.True(await WorkerProcess.EventuallyAsync(async () =>
+            await worker.MetricAsync("stockdata_job_items{status=\"done\"}") == 3, TimeSpan.FromSeconds(30)));
         var listed = await harness.CliAsync("jobs", "list");
         Assert.Matches($@"(?m)^\s*{id} done\s+high\s+1d\s+3/3\s", listed.StandardOutput);
         var cancel = await harness.CliAsync("jobs", "cancel", id.ToString(CultureInfo.InvariantCulture));
