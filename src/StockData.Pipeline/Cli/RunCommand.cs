@@ -69,6 +69,17 @@ internal static class RunCommand
         PipelineLog.Listening(logger, string.Join(", ", app.Urls));
         LogSettings(services, logger);
         await host.WaitForShutdownAsync(CancellationToken.None);
+
+        // A bug that escaped the worker stops the host (BackgroundServiceExceptionBehavior.StopHost): say so, exit 1.
+        var daemon = services.GetServices<IHostedService>().OfType<DaemonWorker>().Single();
+        if (daemon.ExecuteTask is { IsFaulted: true } failed)
+        {
+            var error = failed.Exception!.GetBaseException();
+            PipelineLog.DaemonFailed(logger, error.Message, error);
+            await Console.Error.WriteLineAsync($"stockdata: the worker failed: {error.Message}");
+            return ExitCodes.Failed;
+        }
+
         return ExitCodes.Ok;
     }
 

@@ -224,8 +224,7 @@ internal sealed class DaemonWorker(
         }
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException or OperationCanceledException)
         {
-            // The database is gone too: the leases expire on their own after LeaseDuration.
-            PipelineLog.OutcomeNotRecorded(logger, "*", "*", ex.Message);
+            PipelineLog.ReleaseFailed(logger, ex.Message, _options.LeaseDuration);
         }
         finally
         {

@@ -87,4 +87,10 @@ internal static partial class PipelineLog
 
     [LoggerMessage(3117, LogLevel.Information, "Upstream {Upstream}, limiter {Rate} req/s burst {Burst} ({Shared}), fetch concurrency {Concurrency}, API key {ApiKey}")]
     public static partial void RunSettings(ILogger logger, string upstream, double rate, int burst, string shared, int concurrency, string apiKey);
+
+    [LoggerMessage(3118, LogLevel.Warning, "Giving the leases back failed ({Message}): they expire by themselves within {LeaseDuration}")]
+    public static partial void ReleaseFailed(ILogger logger, string message, TimeSpan leaseDuration);
+
+    [LoggerMessage(3119, LogLevel.Critical, "The daemon failed: {Message}")]
+    public static partial void DaemonFailed(ILogger logger, string message, Exception exception);
 }
