@@ -6,7 +6,4 @@ namespace StockData.Pipeline.Daemon;
 /// <param name="Request">What the pipeline is asked to fetch.</param>
 /// <param name="ExchangeTimezone">The exchange zone the store knew at claim time (scheduled work), for the refresh schedule.</param>
 /// <param name="JobId">The job of a job item; null for scheduled work.</param>
-internal sealed record HeldWork(SymbolRequest Request, string? ExchangeTimezone, long? JobId)
-{
-    public bool IsJobItem => Request.JobItemId is not null;
-}
+internal sealed record HeldWork(SymbolRequest Request, string? ExchangeTimezone, long? JobId);
