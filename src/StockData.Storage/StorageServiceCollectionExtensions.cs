@@ -8,6 +8,9 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using StockData.Core;
 using StockData.Storage.Postgres;
+using StockData.Storage.Postgres.Jobs;
+using StockData.Storage.Postgres.Reading;
+using StockData.Storage.Postgres.Universe;
 using StockData.Storage.Redis;
 
 namespace StockData.Storage;
@@ -55,6 +58,14 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<SchemaMigrator>();
         services.AddSingleton<IBarWriter, PostgresBarWriter>();
         services.AddSingleton<RedisConnectionProvider>();
+
+        // Daemon mode (issue 6): the refresh schedule and its leases, fetch jobs, and the bars read side.
+        services.AddSingleton<SymbolUniverse>();
+        services.AddSingleton<ScheduleLeases>();
+        services.AddSingleton<StoreCountsReader>();
+        services.AddSingleton<JobStore>();
+        services.AddSingleton<JobItemLeases>();
+        services.AddSingleton<BarReader>();
         return services;
     }
 

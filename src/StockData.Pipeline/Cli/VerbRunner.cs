@@ -13,13 +13,18 @@ internal static class VerbRunner
 {
     /// <param name="requireDatabase">False for verbs that never touch PostgreSQL (<c>yahoo fetch</c>): its connection
     /// string may then be missing.</param>
-    public static async Task<int> RunAsync(Func<IHost, CancellationToken, Task<int>> body, CancellationToken cancellationToken,
-        Action<HostApplicationBuilder>? configure = null, bool requireDatabase = true)
+    public static Task<int> RunAsync(Func<IHost, CancellationToken, Task<int>> body, CancellationToken cancellationToken,
+        Action<HostApplicationBuilder>? configure = null, bool requireDatabase = true) =>
+        RunAsync(() => StockDataHost.Build(configure), body, cancellationToken, requireDatabase);
+
+    /// <summary>As above, in a host <paramref name="build"/> makes (the <c>run</c> verb's web host).</summary>
+    public static async Task<int> RunAsync(Func<IHost> build, Func<IHost, CancellationToken, Task<int>> body,
+        CancellationToken cancellationToken, bool requireDatabase = true)
     {
         IHost host;
         try
         {
-            host = StockDataHost.Build(configure);
+            host = build();
             if (requireDatabase)
             {
                 StockDataHost.ValidateOptions(host.Services);

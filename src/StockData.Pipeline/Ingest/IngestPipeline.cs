@@ -65,6 +65,7 @@ internal sealed class IngestPipeline(
         private readonly CancellationTokenSource _abort;
         private readonly UnauthorizedGate _unauthorized;
         private readonly ConcurrentDictionary<long, FetchPlan> _plans = new();
+        private readonly ConcurrentDictionary<long, SymbolMetadata> _metadata = new();
         private readonly Dictionary<long, int> _nextOffset = [];
         private readonly HashSet<long> _failedFetches = [];
         private readonly TransformBlock<FetchPart, FetchedPart> _fetch;
@@ -334,6 +335,7 @@ internal sealed class IngestPipeline(
                     _failedFetches.Remove(id);
                     _nextOffset.Remove(id);
                     _plans.TryRemove(id, out _);
+                    _metadata.TryRemove(id, out _);
                 }
                 else
                 {
@@ -344,6 +346,12 @@ internal sealed class IngestPipeline(
             }
 
             var result = parsed.Result!;
+            if (result.Metadata is { } metadata)
+            {
+                // The last response's metadata wins: it carries the freshest trading period.
+                _metadata[id] = metadata;
+            }
+
             var offset = _nextOffset.GetValueOrDefault(id);
             var events = FetchEvents.From(result);
             var chunks = new List<FetchChunk>(1);
@@ -390,6 +398,7 @@ internal sealed class IngestPipeline(
                 foreach (var commit in result.CompletedFetches)
                 {
                     _plans.TryRemove(commit.FetchId, out var plan);
+                    _metadata.TryRemove(commit.FetchId, out var metadata);
                     if (commit.WatermarkMoved)
                     {
                         _stats.SymbolOk();
@@ -403,7 +412,7 @@ internal sealed class IngestPipeline(
 
                     if (plan is not null)
                     {
-                        await _callbacks.CommittedAsync(plan.Request, commit);
+                        await _callbacks.CommittedAsync(plan.Request, commit, metadata);
                     }
                 }
             }
@@ -417,6 +426,7 @@ internal sealed class IngestPipeline(
                 PipelineLog.BatchRejected(_owner._logger, batch.RowCount, string.Join(", ", symbols.Take(10)), ex.Message);
                 foreach (var chunk in chunks.Where(c => c.IsLast))
                 {
+                    _metadata.TryRemove(chunk.FetchId, out _);
                     if (_plans.TryRemove(chunk.FetchId, out var plan))
                     {
                         await FailAsync(plan.Request, WriteFailedCategory, ex.Message, null);

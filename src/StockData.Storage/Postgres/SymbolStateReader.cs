@@ -12,15 +12,42 @@ public sealed class SymbolStateReader(NpgsqlDataSource dataSource)
 {
     private readonly ConcurrentDictionary<string, Task<Dictionary<string, SymbolState>>> _byInterval = new(StringComparer.Ordinal);
 
-    /// <summary>The state of <paramref name="symbol"/> as loaded for its interval (cached for this reader's life).</summary>
+    /// <summary>
+    /// Reads the one row asked for, every time, instead of loading the interval's states once: for long-lived processes
+    /// (the daemon, the HTTP refresh), where a cached watermark would be stale by the next cycle.
+    /// </summary>
+    public bool ReadsEachTime { get; init; }
+
+    /// <summary>The state of <paramref name="symbol"/> as loaded for its interval (cached for this reader's life, unless <see cref="ReadsEachTime"/>).</summary>
     public async Task<SymbolState> GetAsync(string symbol, BarInterval interval, CancellationToken cancellationToken)
     {
+        if (ReadsEachTime)
+        {
+            return await ReadOneAsync(symbol, interval.Token, cancellationToken);
+        }
+
         var states = await _byInterval.GetOrAdd(interval.Token, token => LoadAsync(token, cancellationToken));
         return states.TryGetValue(symbol, out var state) ? state : default;
     }
 
     /// <summary>Drops the cache, so the next call reads the table again (e.g. before a second pass).</summary>
     public void Reset() => _byInterval.Clear();
+
+    private async Task<SymbolState> ReadOneAsync(string symbol, string interval, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            "SELECT watermark, full_refetch_pending FROM symbol_intervals WHERE symbol = @symbol AND interval = @interval");
+        command.Parameters.AddWithValue("symbol", symbol);
+        command.Parameters.AddWithValue("interval", interval);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return default;
+        }
+
+        DateTimeOffset? watermark = reader.IsDBNull(0) ? null : new DateTimeOffset(reader.GetDateTime(0), TimeSpan.Zero);
+        return new SymbolState(watermark, reader.GetBoolean(1));
+    }
 
     private async Task<Dictionary<string, SymbolState>> LoadAsync(string interval, CancellationToken cancellationToken)
     {

@@ -1,0 +1,179 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using StockData.Core;
+using StockData.Storage.Postgres.Reading;
+
+namespace StockData.Pipeline.Http;
+
+/// <summary>
+/// Streams stored bars as JSON or CSV in constant memory: each row is written as it is read from PostgreSQL, and the
+/// writer's buffer goes to the client whenever it passes <see cref="FlushBytes"/>; no list of bars is ever built.
+/// </summary>
+/// <remarks>
+/// JSON, one symbol: <c>{"symbol","interval","as_of","bars":[{"ts","date","open","high","low","close","adj_close","volume"}, …]}</c>;
+/// several: <c>{"interval","as_of","symbols":[{"symbol","bars":[…]}, …]}</c>. CSV: a header line
+/// <c>symbol,interval,ts,trade_date,open,high,low,close,adj_close,volume</c> and one line per bar (empty for null).
+/// A database failure after the first bytes went out aborts the connection, so a client never mistakes a cut
+/// response for a complete one.
+/// </remarks>
+internal sealed class BarsStreamResult(
+    IReadOnlyList<string> symbols,
+    BarInterval interval,
+    DateTimeOffset? from,
+    DateTimeOffset? to,
+    DateTimeOffset? asOf,
+    bool csv,
+    bool single) : IResult
+{
+    public const string CsvHeader = "symbol,interval,ts,trade_date,open,high,low,close,adj_close,volume";
+
+    /// <summary>Bytes buffered before a flush to the client.</summary>
+    private const int FlushBytes = 32 * 1024;
+
+    private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
+
+    public async Task ExecuteAsync(HttpContext httpContext)
+    {
+        var services = httpContext.RequestServices;
+        var reader = services.GetRequiredService<BarReader>();
+        var gate = services.GetRequiredService<BarReadGate>();
+        var response = httpContext.Response;
+        var cancellationToken = httpContext.RequestAborted;
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            response.StatusCode = StatusCodes.Status200OK;
+            response.ContentType = csv ? "text/csv; charset=utf-8" : "application/json; charset=utf-8";
+            if (csv)
+            {
+                await WriteCsvAsync(reader, response.Body, cancellationToken);
+            }
+            else
+            {
+                await WriteJsonAsync(reader, response.Body, cancellationToken);
+            }
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+        {
+            if (response.HasStarted)
+            {
+                httpContext.Abort();
+            }
+            else
+            {
+                await Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Store unavailable", detail: ex.Message)
+                    .ExecuteAsync(httpContext);
+            }
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private async Task WriteJsonAsync(BarReader reader, Stream body, CancellationToken cancellationToken)
+    {
+        await using var json = new Utf8JsonWriter(body);
+        json.WriteStartObject();
+        if (single)
+        {
+            json.WriteString("symbol", symbols[0]);
+        }
+
+        json.WriteString("interval", interval.Token);
+        if (asOf is { } time)
+        {
+            json.WriteString("as_of", time.UtcDateTime);
+        }
+        else
+        {
+            json.WriteNull("as_of");
+        }
+
+        if (single)
+        {
+            json.WritePropertyName("bars");
+            await WriteJsonBarsAsync(reader, json, symbols[0], cancellationToken);
+        }
+        else
+        {
+            json.WriteStartArray("symbols");
+            foreach (var symbol in symbols)
+            {
+                json.WriteStartObject();
+                json.WriteString("symbol", symbol);
+                json.WritePropertyName("bars");
+                await WriteJsonBarsAsync(reader, json, symbol, cancellationToken);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+        }
+
+        json.WriteEndObject();
+        await json.FlushAsync(cancellationToken);
+    }
+
+    private async Task WriteJsonBarsAsync(BarReader reader, Utf8JsonWriter json, string symbol, CancellationToken cancellationToken)
+    {
+        json.WriteStartArray();
+        await foreach (var bar in reader.ReadAsync(new BarQuery(symbol, interval, from, to, asOf), cancellationToken))
+        {
+            json.WriteStartObject();
+            json.WriteString("ts", bar.Timestamp.UtcDateTime);
+            json.WriteString("date", bar.TradeDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+            json.WriteNumber("open", bar.Open);
+            json.WriteNumber("high", bar.High);
+            json.WriteNumber("low", bar.Low);
+            json.WriteNumber("close", bar.Close);
+            if (bar.AdjClose is { } adjClose)
+            {
+                json.WriteNumber("adj_close", adjClose);
+            }
+            else
+            {
+                json.WriteNull("adj_close");
+            }
+
+            if (bar.Volume is { } volume)
+            {
+                json.WriteNumber("volume", volume);
+            }
+            else
+            {
+                json.WriteNull("volume");
+            }
+
+            json.WriteEndObject();
+            if (json.BytesPending > FlushBytes)
+            {
+                await json.FlushAsync(cancellationToken);
+            }
+        }
+
+        json.WriteEndArray();
+    }
+
+    private async Task WriteCsvAsync(BarReader reader, Stream body, CancellationToken cancellationToken)
+    {
+        await using var writer = new StreamWriter(body, Utf8, FlushBytes, leaveOpen: true) { NewLine = "\n" };
+        await writer.WriteLineAsync(CsvHeader.AsMemory(), cancellationToken);
+        foreach (var symbol in symbols)
+        {
+            await foreach (var bar in reader.ReadAsync(new BarQuery(symbol, interval, from, to, asOf), cancellationToken))
+            {
+                await writer.WriteLineAsync(CsvLine(symbol, interval.Token, bar).AsMemory(), cancellationToken);
+            }
+        }
+
+        await writer.FlushAsync(cancellationToken);
+    }
+
+    /// <summary>One CSV row: invariant culture, round-trip doubles, ISO-8601 UTC timestamps, empty for null.</summary>
+    public static string CsvLine(string symbol, string interval, Bar bar) => string.Create(CultureInfo.InvariantCulture,
+        $"{symbol},{interval},{bar.Timestamp.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ},{bar.TradeDate:yyyy-MM-dd},{bar.Open:R},{bar.High:R},{bar.Low:R},{bar.Close:R},{bar.AdjClose:R},{bar.Volume}");
+}

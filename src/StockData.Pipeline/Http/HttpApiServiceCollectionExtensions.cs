@@ -1,0 +1,41 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Prometheus;
+
+namespace StockData.Pipeline.Http;
+
+/// <summary>The worker's HTTP surface: options, the refresh single-flight, and the endpoint map.</summary>
+internal static class HttpApiServiceCollectionExtensions
+{
+    public static IHostApplicationBuilder AddStockDataHttpApi(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<HttpApiOptions>().Bind(builder.Configuration.GetSection(HttpApiOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<HttpApiOptions>, HttpApiOptionsAttributeValidator>();
+        services.AddSingleton<IValidateOptions<HttpApiOptions>, HttpApiOptionsValidator>();
+        services.AddSingleton<ApiKeyFilter>();
+        services.AddSingleton<BarReadGate>();
+        services.AddSingleton<BarRefresher>();
+        services.AddProblemDetails();
+        return builder;
+    }
+
+    /// <summary>
+    /// <c>/metrics</c>, <c>/healthz</c> and <c>/readyz</c> open (scrapers and probes carry no key); the jobs and bars
+    /// endpoints behind the API key filter.
+    /// </summary>
+    public static IEndpointRouteBuilder MapStockDataApi(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapMetrics();
+        endpoints.MapHealth();
+        var api = endpoints.MapGroup("");
+        api.AddEndpointFilter<ApiKeyFilter>();
+        api.MapJobs();
+        api.MapBars();
+        return endpoints;
+    }
+}

@@ -1,0 +1,25 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using StockData.Pipeline.Jobs;
+using StockData.Storage.Postgres.Jobs;
+
+namespace StockData.Pipeline.Http;
+
+/// <summary>A job as JSON (<see cref="JobJson"/>, the CLI's format), with a status code and an optional Location.</summary>
+internal sealed class JobResult(JobView job, int statusCode, string? location = null) : IResult
+{
+    public async Task ExecuteAsync(HttpContext httpContext)
+    {
+        var response = httpContext.Response;
+        response.StatusCode = statusCode;
+        response.ContentType = "application/json; charset=utf-8";
+        if (location is not null)
+        {
+            response.Headers.Location = location;
+        }
+
+        await using var writer = new Utf8JsonWriter(response.Body);
+        JobJson.Write(writer, job);
+        await writer.FlushAsync(httpContext.RequestAborted);
+    }
+}

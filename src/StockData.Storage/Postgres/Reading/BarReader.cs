@@ -1,0 +1,107 @@
+using System.Data;
+using System.Runtime.CompilerServices;
+using Npgsql;
+using NpgsqlTypes;
+using StockData.Core;
+
+namespace StockData.Storage.Postgres.Reading;
+
+/// <summary>
+/// Streams stored bars in key order, one row at a time off the wire (no list is built, whatever the range), for the
+/// HTTP bars endpoint. With <see cref="BarQuery.AsOf"/> it answers what the store held then: for each key the revision
+/// whose validity [valid_from, revised_at) covers that time, else the current row if it was written by then.
+/// </summary>
+/// <remarks>
+/// A bar's last revision ends exactly when its current values began (the writer stamps both with one transaction's
+/// now()), so "current row written at or before T" and "a revision covering T" never both match one key.
+/// </remarks>
+internal sealed class BarReader(NpgsqlDataSource dataSource)
+{
+    private static readonly DateOnly MinDate = new(1, 1, 1);
+    private static readonly DateOnly MaxDate = new(9999, 12, 31);
+    private static readonly DateTimeOffset MinTime = new(1800, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset MaxTime = new(9999, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private const string Columns = "ts, trade_date, open, high, low, close, adj_close, volume";
+
+    private const string Daily = $"""
+        SELECT {Columns} FROM daily_bars
+        WHERE symbol = $1 AND interval = $2 AND trade_date BETWEEN $3 AND $4
+        ORDER BY trade_date
+        """;
+
+    private const string DailyAsOf = $"""
+        SELECT {Columns} FROM (
+            SELECT {Columns} FROM daily_bars
+            WHERE symbol = $1 AND interval = $2 AND trade_date BETWEEN $3 AND $4 AND updated_at <= $5
+            UNION ALL
+            SELECT {Columns} FROM bar_revisions
+            WHERE symbol = $1 AND interval = $2 AND trade_date BETWEEN $3 AND $4 AND valid_from <= $5 AND revised_at > $5
+        ) held
+        ORDER BY trade_date
+        """;
+
+    private const string Intraday = $"""
+        SELECT {Columns} FROM intraday_bars
+        WHERE symbol = $1 AND interval = $2 AND ts >= $3 AND ts < $4
+        ORDER BY ts
+        """;
+
+    private const string IntradayAsOf = $"""
+        SELECT {Columns} FROM (
+            SELECT {Columns} FROM intraday_bars
+            WHERE symbol = $1 AND interval = $2 AND ts >= $3 AND ts < $4 AND updated_at <= $5
+            UNION ALL
+            SELECT {Columns} FROM bar_revisions
+            WHERE symbol = $1 AND interval = $2 AND ts >= $3 AND ts < $4 AND valid_from <= $5 AND revised_at > $5
+        ) held
+        ORDER BY ts
+        """;
+
+    public async IAsyncEnumerable<Bar> ReadAsync(BarQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var daily = query.Interval.IsDailyOrLonger;
+        var sql = (daily, query.AsOf is not null) switch
+        {
+            (true, false) => Daily,
+            (true, true) => DailyAsOf,
+            (false, false) => Intraday,
+            (false, true) => IntradayAsOf,
+        };
+        await using var command = dataSource.CreateCommand(sql);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = query.Symbol });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = query.Interval.Token });
+        if (daily)
+        {
+            command.Parameters.Add(new NpgsqlParameter<DateOnly> { TypedValue = query.From is { } f ? DateOnly.FromDateTime(f.UtcDateTime) : MinDate });
+            command.Parameters.Add(new NpgsqlParameter<DateOnly> { TypedValue = query.To is { } t ? DateOnly.FromDateTime(t.UtcDateTime) : MaxDate });
+        }
+        else
+        {
+            command.Parameters.Add(Time(query.From ?? MinTime));
+            command.Parameters.Add(Time(query.To ?? MaxTime));
+        }
+
+        if (query.AsOf is { } asOf)
+        {
+            command.Parameters.Add(Time(asOf));
+        }
+
+        await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            yield return new Bar(
+                reader.GetFieldValue<DateTimeOffset>(0),
+                reader.GetFieldValue<DateOnly>(1),
+                reader.GetDouble(2),
+                reader.GetDouble(3),
+                reader.GetDouble(4),
+                reader.GetDouble(5),
+                await reader.IsDBNullAsync(6, cancellationToken) ? null : reader.GetDouble(6),
+                await reader.IsDBNullAsync(7, cancellationToken) ? null : reader.GetInt64(7));
+        }
+    }
+
+    private static NpgsqlParameter<DateTimeOffset> Time(DateTimeOffset value) =>
+        new() { TypedValue = value.ToUniversalTime(), NpgsqlDbType = NpgsqlDbType.TimestampTz };
+}
