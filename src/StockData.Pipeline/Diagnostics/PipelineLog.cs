@@ -28,4 +28,13 @@ internal static partial class PipelineLog
 
     [LoggerMessage(3007, LogLevel.Warning, "{Source}:{Line}: {Reason}")]
     public static partial void InputLineRejected(ILogger logger, string source, int line, string reason);
+
+    [LoggerMessage(3300, LogLevel.Warning, "Upstream circuit opened for {BreakDuration} after {Outcome}: every replica pauses for the break (shared cooldown)")]
+    public static partial void CircuitOpened(ILogger logger, TimeSpan breakDuration, string outcome);
+
+    [LoggerMessage(3301, LogLevel.Information, "Upstream circuit half-open: one probe request goes through")]
+    public static partial void CircuitHalfOpened(ILogger logger);
+
+    [LoggerMessage(3302, LogLevel.Information, "Upstream circuit closed: the upstream answers again")]
+    public static partial void CircuitClosed(ILogger logger);
 }
