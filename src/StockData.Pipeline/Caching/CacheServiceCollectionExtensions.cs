@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -45,6 +46,8 @@ internal static class CacheServiceCollectionExtensions
             FailSafeActivationLogLevel = LogLevel.Information,
             DistributedCacheErrorsLogLevel = LogLevel.Warning,
             ReThrowOriginalExceptions = true,
+            // Keys are prefixed by the L2 store and the locker (StockData:Cache:KeyPrefix); L1 is this cache's own.
+            MissingCacheKeyPrefixWarningLogLevel = LogLevel.Debug,
             DefaultEntryOptions = new FusionCacheEntryOptions
             {
                 Duration = options.Duration,
@@ -64,7 +67,9 @@ internal static class CacheServiceCollectionExtensions
         var cache = new FusionCache(fusionOptions, memory, services.GetRequiredService<ILogger<FusionCache>>());
         if (redis.IsConfigured)
         {
-            cache.SetupDistributedCache(new RedisResponseStore(redis, options.KeyPrefix, time), new FusionCacheSystemTextJsonSerializer());
+            cache.SetupDistributedCache(new RedisResponseStore(redis, options.KeyPrefix, time), new FusionCacheSystemTextJsonSerializer(
+                // Fields included: FusionCache's envelope has value tuples, which System.Text.Json skips otherwise.
+                new JsonSerializerOptions { IncludeFields = true }));
             if (options.DistributedLocking)
             {
                 // The lock outlives the longest fetch it guards (the total timeout), so it never expires under a live holder.

@@ -11,6 +11,11 @@ internal static class StockDataCli
         root.Subcommands.Add(MigrateCommand.Create());
         root.Subcommands.Add(ReplayCommand.Create());
         root.Subcommands.Add(YahooCommand.Create());
+        // The bench group: the writer branch brings its own BenchCommand; until the merge, the limiter's verbs live here.
+        var bench = new Command("bench", "Benchmarks.");
+        bench.Subcommands.Add(BenchLimiterCommand.Create());
+        bench.Subcommands.Add(BenchLimiterWorkerCommand.Create());
+        root.Subcommands.Add(bench);
         return root;
     }
 

@@ -107,11 +107,12 @@ internal sealed class ChartFetchService
                 RateLimiter = async args =>
                 {
                     var started = Stopwatch.GetTimestamp();
+                    var meter = SleepMeter.Start();
                     var lease = await limiter.AcquireAsync(1, args.Context.CancellationToken);
                     var waited = Stopwatch.GetElapsedTime(started);
                     PipelineMetrics.RateLimiterWait.Observe(waited.TotalSeconds);
                     PipelineMetrics.RateLimiterTokens.WithLabels(lease.IsAcquired ? "granted" : "refused").Inc();
-                    TokenAcquired?.Invoke(waited, lease.IsAcquired);
+                    TokenAcquired?.Invoke(new TokenAcquisition(waited, meter.Slept, lease.IsAcquired));
                     return lease;
                 },
             })
@@ -121,8 +122,8 @@ internal sealed class ChartFetchService
     /// <summary>Raised for every attempt's HTTP status (0 when no response came), for run statistics.</summary>
     public event Action<int>? AttemptCompleted;
 
-    /// <summary>Raised for every rate-limiter acquisition: the time it took (waiting for the slot included) and whether it was granted.</summary>
-    public event Action<TimeSpan, bool>? TokenAcquired;
+    /// <summary>Raised for every rate-limiter acquisition (time taken, time of it slept waiting for the slot, granted or not).</summary>
+    public event Action<TokenAcquisition>? TokenAcquired;
 
     /// <summary>The breaker's state now (closed, open, half-open).</summary>
     public CircuitState CircuitState => _breakerState.CircuitState;

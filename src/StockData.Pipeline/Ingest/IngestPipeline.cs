@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly.Timeout;
 using StockData.Core;
+using StockData.Pipeline.Caching;
 using StockData.Pipeline.Diagnostics;
 using StockData.Pipeline.Fetching;
 using StockData.Storage;
@@ -27,9 +28,11 @@ internal sealed class IngestPipeline(
     ChartFetchService fetchService,
     IBarWriter writer,
     RejectRecorder rejects,
+    SymbolMetadataCache metadata,
     TimeProvider time,
     ILogger<IngestPipeline> logger)
 {
+    private readonly SymbolMetadataCache _metadata = metadata;
     private readonly FetchPlanner _planner = planner;
     private readonly ChartFetchService _fetchService = fetchService;
     private readonly IBarWriter _writer = writer;
@@ -307,6 +310,12 @@ internal sealed class IngestPipeline(
             }
 
             PipelineMetrics.StageItemsOut.WithLabels(stage).Inc();
+            if (result.Metadata is { } meta)
+            {
+                // Free warm-up of the metadata LRU: the scheduler then finds this symbol without a query.
+                _owner._metadata.Remember(request.Symbol, meta);
+            }
+
             return new ParsedPart(part, result);
         }
 
