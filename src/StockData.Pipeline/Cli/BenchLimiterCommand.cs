@@ -33,18 +33,24 @@ internal static class BenchLimiterCommand
         seconds.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 3600) { r.AddError("--seconds must be 1-3600."); } });
         var concurrency = new Option<int>("--concurrency") { DefaultValueFactory = _ => 8, Description = "Fetches in flight per replica." };
         concurrency.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 256) { r.AddError("--concurrency must be 1-256."); } });
+        var headroom = new Option<double>("--headroom")
+        {
+            DefaultValueFactory = _ => 0.03,
+            Description = "Share of --rate the bucket leaves unused (it runs at rate x (1 - headroom)): slack for the time between a granted slot and the request's arrival.",
+        };
+        headroom.Validators.Add(r => { if (r.GetValueOrDefault<double>() is < 0 or >= 0.5) { r.AddError("--headroom must be in [0, 0.5)."); } });
         var json = new Option<bool>("--json") { Description = "Print {\"utilization\",\"responses_429\",\"acquire_p50_ms\",\"acquire_p99_ms\"}." };
         var simulator = new Option<string?>("--simulator") { Description = "Path of StockData.YahooSim.dll (default: found from this binary's folder)." };
         var command = new Command("limiter", "Shared rate limiter benchmark: utilization, 429s and overhead with N replica processes.")
         {
-            replicas, rate, burst, seconds, concurrency, json, simulator,
+            replicas, rate, burst, seconds, concurrency, headroom, json, simulator,
         };
         command.SetAction((parse, ct) => RunAsync(new Settings(parse.GetValue(replicas), parse.GetValue(rate), parse.GetValue(burst),
-            parse.GetValue(seconds), parse.GetValue(concurrency), parse.GetValue(json), parse.GetValue(simulator)), ct));
+            parse.GetValue(seconds), parse.GetValue(concurrency), parse.GetValue(headroom), parse.GetValue(json), parse.GetValue(simulator)), ct));
         return command;
     }
 
-    private sealed record Settings(int Replicas, double Rate, int? Burst, int Seconds, int Concurrency, bool Json, string? Simulator);
+    private sealed record Settings(int Replicas, double Rate, int? Burst, int Seconds, int Concurrency, double Headroom, bool Json, string? Simulator);
 
     private static async Task<int> RunAsync(Settings settings, CancellationToken cancellationToken)
     {
@@ -75,7 +81,7 @@ internal static class BenchLimiterCommand
         var environment = new Dictionary<string, string?>
         {
             ["ConnectionStrings__Redis"] = redis,
-            ["StockData__RateLimit__PermitsPerSecond"] = rate,
+            ["StockData__RateLimit__PermitsPerSecond"] = (settings.Rate * (1 - settings.Headroom)).ToString(CultureInfo.InvariantCulture),
             ["StockData__RateLimit__Burst"] = burst.ToString(CultureInfo.InvariantCulture),
             ["StockData__RateLimit__Replicas"] = settings.Replicas.ToString(CultureInfo.InvariantCulture),
             ["StockData__RateLimit__KeyPrefix"] = $"bench:{Guid.NewGuid():N}:",
@@ -123,7 +129,8 @@ internal static class BenchLimiterCommand
         }
     }
 
-    private sealed record Result(double Utilization, long Ok200, long Responses429, long TotalRequests, double P50, double P99, int Samples);
+    private sealed record Result(double Utilization, long Ok200, long Responses429, long TotalRequests, double P50, double P99, int Samples,
+        IReadOnlyList<double> First429s);
 
     private static Result Measure(JsonElement stats, double rate, int burst, int seconds, List<double> overheads)
     {
@@ -133,7 +140,8 @@ internal static class BenchLimiterCommand
         var ok = arrivals.LongCount(a => a.Status == 200 && a.At - first <= seconds * 1000.0);
         overheads.Sort();
         return new Result(ok / (rate * seconds + burst), ok, stats.GetProperty("responses_429").GetInt64(),
-            stats.GetProperty("total_requests").GetInt64(), Percentile(overheads, 0.50), Percentile(overheads, 0.99), overheads.Count);
+            stats.GetProperty("total_requests").GetInt64(), Percentile(overheads, 0.50), Percentile(overheads, 0.99), overheads.Count,
+            arrivals.Where(a => a.Status == 429).Select(a => Math.Round((a.At - first) / 1000, 3)).Take(10).ToList());
     }
 
     private static double Percentile(List<double> sorted, double p) =>
@@ -154,10 +162,11 @@ internal static class BenchLimiterCommand
         }
 
         var inv = CultureInfo.InvariantCulture;
-        Console.WriteLine(string.Create(inv, $"replicas {settings.Replicas}, rate {settings.Rate}/s, burst {burst}, {settings.Seconds} s, {settings.Concurrency} in flight per replica"));
+        Console.WriteLine(string.Create(inv, $"replicas {settings.Replicas}, upstream limit {settings.Rate}/s burst {burst}, bucket {settings.Rate * (1 - settings.Headroom):0.##}/s burst {burst} (headroom {settings.Headroom:0.###}), {settings.Seconds} s, {settings.Concurrency} in flight per replica"));
         Console.WriteLine(string.Create(inv, $"200 responses in the window: {r.Ok200} of {settings.Rate * settings.Seconds + burst:0} possible (rate x seconds + burst)"));
         Console.WriteLine(string.Create(inv, $"utilization:    {r.Utilization:0.000}"));
-        Console.WriteLine(string.Create(inv, $"429s served:    {r.Responses429} (requests in all: {r.TotalRequests})"));
+        var first429s = r.First429s.Count > 0 ? "; the first at +" + string.Join(", +", r.First429s.Select(t => t.ToString(inv))) + " s" : "";
+        Console.WriteLine(string.Create(inv, $"429s served:    {r.Responses429} (requests in all: {r.TotalRequests}){first429s}"));
         Console.WriteLine(string.Create(inv, $"acquire overhead: p50 {r.P50:0.000} ms, p99 {r.P99:0.000} ms over {r.Samples} granted acquisitions (slot wait excluded)"));
     }
 
