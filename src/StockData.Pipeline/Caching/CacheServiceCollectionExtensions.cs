@@ -73,7 +73,8 @@ internal static class CacheServiceCollectionExtensions
             if (options.DistributedLocking)
             {
                 // The lock outlives the longest fetch it guards (the total timeout), so it never expires under a live holder.
-                cache.SetupDistributedLocker(new RedisCacheLocker(redis, options.KeyPrefix, fetch.TotalTimeout + TimeSpan.FromSeconds(5), time));
+                cache.SetupDistributedLocker(new RedisCacheLocker(redis, options.KeyPrefix, fetch.TotalTimeout + TimeSpan.FromSeconds(5),
+                    options.DistributedTimeout, options.DistributedCircuitBreakerDuration, time));
             }
         }
 

@@ -17,9 +17,14 @@ namespace StockData.Pipeline.Caching;
 /// holding one stalls the others at most that long. Redis unreachable: no lock, the caller goes on without one
 /// (at most one upstream call per replica, as without this locker).
 /// </remarks>
-internal sealed class RedisCacheLocker(RedisConnectionProvider redis, string keyPrefix, TimeSpan expiry, TimeProvider time)
+internal sealed class RedisCacheLocker(
+    RedisConnectionProvider redis, string keyPrefix, TimeSpan expiry, TimeSpan callTimeout, TimeSpan breakDuration, TimeProvider time)
     : IFusionCacheDistributedLocker
 {
+    // After a failed call the locker skips Redis for breakDuration: a stopped Redis must not cost every cache miss a
+    // wait (StackExchange.Redis queues commands while it reconnects, up to its own timeout).
+    private long _skipUntil;
+
     private const string ReleaseScript = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
 
     private static readonly TimeSpan FirstPoll = TimeSpan.FromMilliseconds(25);
@@ -33,12 +38,25 @@ internal sealed class RedisCacheLocker(RedisConnectionProvider redis, string key
         var limit = timeout < TimeSpan.Zero || timeout > expiry ? expiry : timeout;
         var started = time.GetTimestamp();
         var poll = FirstPoll;
+        if (time.GetTimestamp() < Interlocked.Read(ref _skipUntil))
+        {
+            return null;
+        }
+
         try
         {
-            var db = (await redis.GetAsync(token)).GetDatabase();
+            var multiplexer = await redis.GetAsync(token);
+            if (!multiplexer.IsConnected)
+            {
+                // Not the backlog's wait: no lock, at once (see RedisResponseStore).
+                Interlocked.Exchange(ref _skipUntil, time.GetTimestamp() + (long)(breakDuration.TotalSeconds * time.TimestampFrequency));
+                return null;
+            }
+
+            var db = multiplexer.GetDatabase();
             while (true)
             {
-                if (await db.StringSetAsync(redisKey, value, expiry, When.NotExists))
+                if (await db.StringSetAsync(redisKey, value, expiry, When.NotExists).WaitAsync(callTimeout, time, token))
                 {
                     return new Held(redisKey, value);
                 }
@@ -53,8 +71,9 @@ internal sealed class RedisCacheLocker(RedisConnectionProvider redis, string key
                 poll = poll * 2 < LongestPoll ? poll * 2 : LongestPoll;
             }
         }
-        catch (RedisException)
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
+            Interlocked.Exchange(ref _skipUntil, time.GetTimestamp() + (long)(breakDuration.TotalSeconds * time.TimestampFrequency));
             return null;
         }
     }
@@ -73,10 +92,16 @@ internal sealed class RedisCacheLocker(RedisConnectionProvider redis, string key
 
         try
         {
-            var db = (await redis.GetAsync(CancellationToken.None)).GetDatabase();
-            await db.ScriptEvaluateAsync(ReleaseScript, [held.Key], [held.Value]);
+            var multiplexer = await redis.GetAsync(CancellationToken.None);
+            if (!multiplexer.IsConnected)
+            {
+                return;
+            }
+
+            var db = multiplexer.GetDatabase();
+            await db.ScriptEvaluateAsync(ReleaseScript, [held.Key], [held.Value]).WaitAsync(callTimeout, time, CancellationToken.None);
         }
-        catch (RedisException)
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             // It expires by itself.
         }

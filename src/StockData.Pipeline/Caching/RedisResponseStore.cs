@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Caching.Distributed;
+using StackExchange.Redis;
 using StockData.Storage.Redis;
 
 namespace StockData.Pipeline.Caching;
@@ -18,7 +19,7 @@ internal sealed class RedisResponseStore(RedisConnectionProvider redis, string k
 
     public async Task<byte[]?> GetAsync(string key, CancellationToken token = default)
     {
-        var db = (await redis.GetAsync(token)).GetDatabase();
+        var db = await DatabaseAsync(token);
         return (byte[]?)await db.StringGetAsync(keyPrefix + key);
     }
 
@@ -32,7 +33,7 @@ internal sealed class RedisResponseStore(RedisConnectionProvider redis, string k
             return;
         }
 
-        var db = (await redis.GetAsync(token)).GetDatabase();
+        var db = await DatabaseAsync(token);
         await db.StringSetAsync(keyPrefix + key, value, ttl);
     }
 
@@ -47,8 +48,21 @@ internal sealed class RedisResponseStore(RedisConnectionProvider redis, string k
 
     public async Task RemoveAsync(string key, CancellationToken token = default)
     {
-        var db = (await redis.GetAsync(token)).GetDatabase();
+        var db = await DatabaseAsync(token);
         await db.KeyDeleteAsync(keyPrefix + key);
+    }
+
+    /// <summary>
+    /// The database, or at once an exception while the multiplexer is disconnected: StackExchange.Redis would park the
+    /// command in its backlog until its own timeout (5 s), stalling every cache miss for as long (measured: a replay
+    /// stood still for the whole of a Redis outage). FusionCache counts the error and skips L2 for a while.
+    /// </summary>
+    private async Task<IDatabase> DatabaseAsync(CancellationToken token)
+    {
+        var multiplexer = await redis.GetAsync(token);
+        return multiplexer.IsConnected
+            ? multiplexer.GetDatabase()
+            : throw new InvalidOperationException("Redis is not connected (response cache L2)");
     }
 
     private TimeSpan TimeToLive(DistributedCacheEntryOptions options)
