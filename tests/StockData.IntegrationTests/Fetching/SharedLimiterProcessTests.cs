@@ -61,8 +61,9 @@ public sealed class SharedLimiterProcessTests(PostgresFixture postgres, RedisFix
     {
         postgres.EnsureAvailable();
         redis.EnsureAvailable();
-        // One request per second upstream, 40/s in the bucket: the replicas run into 429s (Retry-After: 1 s) all along.
-        await using var sim = await SimulatorProcess.StartAsync("--now", ReplayHarness.Now, "--null-rows", "0", "--rate", "1", "--burst", "1");
+        // Three requests per second upstream, 40/s in the bucket: after each pause the replicas get about one request
+        // each through, then run into 429s (Retry-After: 1 s) again, all along.
+        await using var sim = await SimulatorProcess.StartAsync("--now", ReplayHarness.Now, "--null-rows", "0", "--rate", "3", "--burst", "3");
         var harness = new ReplayHarness(postgres, sim);
         var symbols = ReplayHarness.SampleSymbols(12);
         var env = Environment(redis.ConnectionString, redis.KeyPrefix, replicas: 3);
@@ -71,7 +72,7 @@ public sealed class SharedLimiterProcessTests(PostgresFixture postgres, RedisFix
 
         var replicas = Enumerable.Range(0, 3)
             .Select(i => harness.Start(ReplayHarness.WriteSymbolFile(symbols.Skip(i * 4).Take(4)), env,
-                "--from", "2026-10-01", "--rate", "40", "--burst", "2", "--concurrency", "2"))
+                "--from", "2026-10-01", "--rate", "40", "--burst", "2", "--concurrency", "1"))
             .ToList();
         var results = await Task.WhenAll(replicas.Select(r => r.WaitAsync(TimeSpan.FromMinutes(4))));
         foreach (var replica in replicas)
