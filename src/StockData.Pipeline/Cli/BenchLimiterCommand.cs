@@ -39,18 +39,24 @@ internal static class BenchLimiterCommand
             Description = "Share of --rate the bucket leaves unused (it runs at rate x (1 - headroom)): slack for the time between a granted slot and the request's arrival.",
         };
         headroom.Validators.Add(r => { if (r.GetValueOrDefault<double>() is < 0 or >= 0.5) { r.AddError("--headroom must be in [0, 0.5)."); } });
+        var warmup = new Option<int>("--warmup")
+        {
+            DefaultValueFactory = _ => 0,
+            Description = "Seconds the replicas send before the measured window opens (cold-start transients excluded); 0 measures from the first request.",
+        };
+        warmup.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 0 or > 600) { r.AddError("--warmup must be 0-600."); } });
         var json = new Option<bool>("--json") { Description = "Print {\"utilization\",\"responses_429\",\"acquire_p50_ms\",\"acquire_p99_ms\"}." };
         var simulator = new Option<string?>("--simulator") { Description = "Path of StockData.YahooSim.dll (default: found from this binary's folder)." };
         var command = new Command("limiter", "Shared rate limiter benchmark: utilization, 429s and overhead with N replica processes.")
         {
-            replicas, rate, burst, seconds, concurrency, headroom, json, simulator,
+            replicas, rate, burst, seconds, concurrency, headroom, warmup, json, simulator,
         };
         command.SetAction((parse, ct) => RunAsync(new Settings(parse.GetValue(replicas), parse.GetValue(rate), parse.GetValue(burst),
-            parse.GetValue(seconds), parse.GetValue(concurrency), parse.GetValue(headroom), parse.GetValue(json), parse.GetValue(simulator)), ct));
+            parse.GetValue(seconds), parse.GetValue(concurrency), parse.GetValue(headroom), parse.GetValue(warmup), parse.GetValue(json), parse.GetValue(simulator)), ct));
         return command;
     }
 
-    private sealed record Settings(int Replicas, double Rate, int? Burst, int Seconds, int Concurrency, double Headroom, bool Json, string? Simulator);
+    private sealed record Settings(int Replicas, double Rate, int? Burst, int Seconds, int Concurrency, double Headroom, int Warmup, bool Json, string? Simulator);
 
     private static async Task<int> RunAsync(Settings settings, CancellationToken cancellationToken)
     {
@@ -95,11 +101,11 @@ internal static class BenchLimiterCommand
             {
                 var (file, prefix) = Self();
                 workers.Add(ChildOf(file, [.. prefix, "bench", BenchLimiterWorkerCommand.Name, "--base-url", baseUrl,
-                    "--start-at", startAt.ToString(CultureInfo.InvariantCulture), "--seconds", settings.Seconds.ToString(CultureInfo.InvariantCulture),
+                    "--start-at", startAt.ToString(CultureInfo.InvariantCulture), "--seconds", (settings.Seconds + settings.Warmup).ToString(CultureInfo.InvariantCulture),
                     "--concurrency", settings.Concurrency.ToString(CultureInfo.InvariantCulture)], environment).Start());
             }
 
-            var deadline = StartDelay + TimeSpan.FromSeconds(settings.Seconds) + TimeSpan.FromMinutes(2);
+            var deadline = StartDelay + TimeSpan.FromSeconds(settings.Seconds + settings.Warmup) + TimeSpan.FromMinutes(2);
             var overheads = new List<double>();
             foreach (var worker in workers)
             {
@@ -116,7 +122,7 @@ internal static class BenchLimiterCommand
 
             using var http = new HttpClient();
             using var stats = JsonDocument.Parse(await http.GetStringAsync(new Uri(baseUrl + "/sim/stats"), cancellationToken));
-            var result = Measure(stats.RootElement, settings.Rate, burst, settings.Seconds, overheads);
+            var result = Measure(stats.RootElement, settings.Rate, burst, settings.Seconds, settings.Warmup, overheads);
             Print(settings, burst, result);
             return ExitCodes.Ok;
         }
@@ -132,15 +138,18 @@ internal static class BenchLimiterCommand
     private sealed record Result(double Utilization, long Ok200, long Responses429, long TotalRequests, double P50, double P99, int Samples,
         IReadOnlyList<double> First429s);
 
-    private static Result Measure(JsonElement stats, double rate, int burst, int seconds, List<double> overheads)
+    private static Result Measure(JsonElement stats, double rate, int burst, int seconds, int warmup, List<double> overheads)
     {
-        // The window opens with the first request the simulator saw (all replicas start together) and lasts --seconds.
-        var arrivals = stats.GetProperty("arrivals").EnumerateArray().Select(a => (At: a[0].GetDouble(), Status: a[1].GetInt32())).ToList();
-        var first = arrivals.Count > 0 ? arrivals.Min(a => a.At) : 0;
-        var ok = arrivals.LongCount(a => a.Status == 200 && a.At - first <= seconds * 1000.0);
+        // The window opens --warmup seconds after the first request the simulator saw (all replicas start together)
+        // and lasts --seconds; 429s and requests are counted in it too.
+        var all = stats.GetProperty("arrivals").EnumerateArray().Select(a => (At: a[0].GetDouble(), Status: a[1].GetInt32())).ToList();
+        var opens = (all.Count > 0 ? all.Min(a => a.At) : 0) + (warmup * 1000.0);
+        var arrivals = all.Where(a => a.At >= opens && a.At <= opens + (seconds * 1000.0)).ToList();
+        var first = opens;
+        var ok = arrivals.LongCount(a => a.Status == 200);
         overheads.Sort();
-        return new Result(ok / (rate * seconds + burst), ok, stats.GetProperty("responses_429").GetInt64(),
-            stats.GetProperty("total_requests").GetInt64(), Percentile(overheads, 0.50), Percentile(overheads, 0.99), overheads.Count,
+        return new Result(ok / (rate * seconds + burst), ok, arrivals.LongCount(a => a.Status == 429),
+            arrivals.Count, Percentile(overheads, 0.50), Percentile(overheads, 0.99), overheads.Count,
             arrivals.Where(a => a.Status == 429).Select(a => Math.Round((a.At - first) / 1000, 3)).Take(10).ToList());
     }
 
@@ -162,11 +171,11 @@ internal static class BenchLimiterCommand
         }
 
         var inv = CultureInfo.InvariantCulture;
-        Console.WriteLine(string.Create(inv, $"replicas {settings.Replicas}, upstream limit {settings.Rate}/s burst {burst}, bucket {settings.Rate * (1 - settings.Headroom):0.##}/s burst {burst} (headroom {settings.Headroom:0.###}), {settings.Seconds} s, {settings.Concurrency} in flight per replica"));
+        Console.WriteLine(string.Create(inv, $"replicas {settings.Replicas}, upstream limit {settings.Rate}/s burst {burst}, bucket {settings.Rate * (1 - settings.Headroom):0.##}/s burst {burst} (headroom {settings.Headroom:0.###}), {settings.Seconds} s measured after {settings.Warmup} s of warm-up, {settings.Concurrency} in flight per replica"));
         Console.WriteLine(string.Create(inv, $"200 responses in the window: {r.Ok200} of {settings.Rate * settings.Seconds + burst:0} possible (rate x seconds + burst)"));
         Console.WriteLine(string.Create(inv, $"utilization:    {r.Utilization:0.000}"));
-        var first429s = r.First429s.Count > 0 ? "; the first at +" + string.Join(", +", r.First429s.Select(t => t.ToString(inv))) + " s" : "";
-        Console.WriteLine(string.Create(inv, $"429s served:    {r.Responses429} (requests in all: {r.TotalRequests}){first429s}"));
+        var first429s = r.First429s.Count > 0 ? "; the first at window +" + string.Join(", +", r.First429s.Select(t => t.ToString(inv))) + " s" : "";
+        Console.WriteLine(string.Create(inv, $"429s served:    {r.Responses429} (requests in the window: {r.TotalRequests}){first429s}"));
         Console.WriteLine(string.Create(inv, $"acquire overhead: p50 {r.P50:0.000} ms, p99 {r.P99:0.000} ms over {r.Samples} granted acquisitions (slot wait excluded)"));
     }
 
