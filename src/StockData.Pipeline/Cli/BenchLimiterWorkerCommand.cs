@@ -110,7 +110,7 @@ internal static class BenchLimiterWorkerCommand
                     return;
                 }
                 catch (Exception ex) when (ex is HttpRequestException or TimeoutException or Polly.Timeout.TimeoutRejectedException
-                                               or Polly.RateLimiting.RateLimiterRejectedException)
+                                               or Polly.RateLimiting.RateLimiterRejectedException or Polly.CircuitBreaker.BrokenCircuitException)
                 {
                     lock (overheads)
                     {

@@ -144,11 +144,28 @@ internal sealed class ChartFetchService
         // all go at once: a burst the shared bucket never allowed, which the upstream answers with 429 (measured: ten
         // requests within 1 ms, 0.4 s into a 3-replica run). So the first attempt goes alone; the others take their
         // tokens once it has come back.
-        if (Interlocked.Exchange(ref _started, 1) == 1 && !_warmedUp.Task.IsCompleted)
+        var first = Interlocked.Exchange(ref _started, 1) == 0;
+        if (!first && !_warmedUp.Task.IsCompleted)
         {
             await _warmedUp.Task.WaitAsync(cancellationToken);
         }
 
+        try
+        {
+            return await ExecuteAsync(request, cancellationToken);
+        }
+        finally
+        {
+            // Whatever became of it (refused by the limiter throughout, cancelled, a bad symbol): never a gate left shut.
+            if (first)
+            {
+                _warmedUp.TrySetResult();
+            }
+        }
+    }
+
+    private async Task<YahooResponse> ExecuteAsync(YahooChartRequest request, CancellationToken cancellationToken)
+    {
         var attempt = 0;
         return await _pipeline.ExecuteAsync(async token =>
         {
@@ -160,17 +177,15 @@ internal sealed class ChartFetchService
             }
             catch (Exception ex) when (ex is HttpRequestException or TimeoutException)
             {
-                _warmedUp.TrySetResult();
                 AttemptCompleted?.Invoke(0);
                 throw;
             }
-            catch (OperationCanceledException)
+            finally
             {
+                // The first attempt is back (or failed): the process is warm, the others may take their tokens.
                 _warmedUp.TrySetResult();
-                throw;
             }
 
-            _warmedUp.TrySetResult();
             AttemptCompleted?.Invoke((int)response.StatusCode);
             if (response.StatusCode == HttpStatusCode.TooManyRequests)
             {

@@ -260,6 +260,8 @@ internal sealed class IngestPipeline(
         {
             YahooResponseTooLargeException => new FetchError(FetchErrorCategory.Malformed, null, ex.Message),
             Polly.RateLimiting.RateLimiterRejectedException r => new FetchError(FetchErrorCategory.RateLimited, r.RetryAfter, ex.Message),
+            // The breaker still open when the retries ran out: the upstream is failing, this symbol is tried again later.
+            Polly.CircuitBreaker.BrokenCircuitException b => new FetchError(FetchErrorCategory.ServerError, b.RetryAfter, "circuit open: " + ex.Message),
             TimeoutRejectedException or TimeoutException => new FetchError(FetchErrorCategory.ServerError, null, "timeout: " + ex.Message),
             HttpRequestException => new FetchError(FetchErrorCategory.ServerError, null, "connection: " + ex.Message),
             ArgumentException => new FetchError(FetchErrorCategory.BadRequest, null, ex.Message),
