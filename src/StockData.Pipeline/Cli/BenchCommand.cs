@@ -16,6 +16,8 @@ internal static class BenchCommand
         var command = new Command("bench", "Benchmarks against the configured database (each in a scratch schema of its own).");
         command.Subcommands.Add(CreateWriter());
         command.Subcommands.Add(CreatePipeline());
+        command.Subcommands.Add(BenchLimiterCommand.Create());
+        command.Subcommands.Add(BenchLimiterWorkerCommand.Create());
         command.Subcommands.Add(CreateWriterFetch());
         return command;
     }

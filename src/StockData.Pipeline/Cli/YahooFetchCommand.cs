@@ -127,7 +127,8 @@ internal static class YahooFetchCommand
                 });
             }
             catch (Exception ex) when (ex is HttpRequestException or TimeoutException or Polly.Timeout.TimeoutRejectedException
-                                           or YahooResponseTooLargeException)
+                                           or YahooResponseTooLargeException or Polly.CircuitBreaker.BrokenCircuitException
+                                           or Polly.RateLimiting.RateLimiterRejectedException)
             {
                 await Console.Error.WriteLineAsync($"stockdata: no answer from {request.Symbol}: {ex.Message}");
                 return ExitCodes.Failed;

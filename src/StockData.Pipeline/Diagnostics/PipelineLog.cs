@@ -93,4 +93,13 @@ internal static partial class PipelineLog
 
     [LoggerMessage(3119, LogLevel.Critical, "The daemon failed: {Message}")]
     public static partial void DaemonFailed(ILogger logger, string message, Exception exception);
+
+    [LoggerMessage(3300, LogLevel.Warning, "Upstream circuit opened for {BreakDuration} after {Outcome}: every replica pauses for the break (shared cooldown)")]
+    public static partial void CircuitOpened(ILogger logger, TimeSpan breakDuration, string outcome);
+
+    [LoggerMessage(3301, LogLevel.Information, "Upstream circuit half-open: one probe request goes through")]
+    public static partial void CircuitHalfOpened(ILogger logger);
+
+    [LoggerMessage(3302, LogLevel.Information, "Upstream circuit closed: the upstream answers again")]
+    public static partial void CircuitClosed(ILogger logger);
 }

@@ -75,6 +75,13 @@ internal static class PipelineMetrics
     public static readonly Gauge CircuitState = Metrics.CreateGauge(
         "stockdata_circuit_state", "Upstream circuit breaker: 0 closed, 1 half-open, 2 open.");
 
+    /// <summary>The values of <see cref="CircuitState"/> (Polly's own enum numbers them differently).</summary>
+    public const double CircuitClosed = 0;
+
+    public const double CircuitHalfOpen = 1;
+
+    public const double CircuitOpen = 2;
+
     public static readonly Counter CacheRequests = Metrics.CreateCounter(
         "stockdata_cache_requests_total", "Response and metadata cache look-ups by cache and result (hit, miss, stale).", "cache", "result");
 

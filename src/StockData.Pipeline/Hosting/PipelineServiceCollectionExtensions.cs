@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using StockData.Pipeline.Caching;
 using StockData.Pipeline.Ingest;
 using StockData.Storage;
 using StockData.Yahoo;
@@ -15,6 +16,7 @@ internal static class PipelineServiceCollectionExtensions
         builder.AddStockDataStorage();
         builder.AddStockDataRateLimiting();
         builder.AddYahooClient();
+        builder.AddStockDataCaching();
         builder.AddStockDataIngest();
         return builder;
     }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly.Timeout;
 using StockData.Core;
+using StockData.Pipeline.Caching;
 using StockData.Pipeline.Diagnostics;
 using StockData.Pipeline.Fetching;
 using StockData.Storage;
@@ -27,9 +28,11 @@ internal sealed class IngestPipeline(
     ChartFetchService fetchService,
     IBarWriter writer,
     RejectRecorder rejects,
+    SymbolMetadataCache metadata,
     TimeProvider time,
     ILogger<IngestPipeline> logger)
 {
+    private readonly SymbolMetadataCache _metadata = metadata;
     private readonly FetchPlanner _planner = planner;
     private readonly ChartFetchService _fetchService = fetchService;
     private readonly IBarWriter _writer = writer;
@@ -266,6 +269,8 @@ internal sealed class IngestPipeline(
         {
             YahooResponseTooLargeException => new FetchError(FetchErrorCategory.Malformed, null, ex.Message),
             Polly.RateLimiting.RateLimiterRejectedException r => new FetchError(FetchErrorCategory.RateLimited, r.RetryAfter, ex.Message),
+            // The breaker still open when the retries ran out: the upstream is failing, this symbol is tried again later.
+            Polly.CircuitBreaker.BrokenCircuitException b => new FetchError(FetchErrorCategory.ServerError, b.RetryAfter, "circuit open: " + ex.Message),
             TimeoutRejectedException or TimeoutException => new FetchError(FetchErrorCategory.ServerError, null, "timeout: " + ex.Message),
             HttpRequestException => new FetchError(FetchErrorCategory.ServerError, null, "connection: " + ex.Message),
             ArgumentException => new FetchError(FetchErrorCategory.BadRequest, null, ex.Message),
@@ -316,6 +321,12 @@ internal sealed class IngestPipeline(
             }
 
             PipelineMetrics.StageItemsOut.WithLabels(stage).Inc();
+            if (result.Metadata is { } meta)
+            {
+                // Free warm-up of the metadata LRU: the scheduler then finds this symbol without a query.
+                _owner._metadata.Remember(request.Symbol, meta);
+            }
+
             return new ParsedPart(part, result);
         }
 

@@ -16,6 +16,7 @@ internal static class IngestServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<IngestOptions>, IngestOptionsValidator>();
         services.AddOptions<FetchOptions>().Bind(builder.Configuration.GetSection(FetchOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<FetchOptions>, FetchOptionsValidator>();
+        services.AddSingleton<IValidateOptions<FetchOptions>, FetchOptionsCrossValidator>();
 
         services.AddSingleton<ChartFetchService>();
         services.AddSingleton<SymbolStateReader>();

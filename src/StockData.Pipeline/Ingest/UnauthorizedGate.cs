@@ -9,9 +9,15 @@ namespace StockData.Pipeline.Ingest;
 /// </summary>
 internal sealed class UnauthorizedGate(int threshold, TimeSpan cooldown, TimeProvider time, ILogger logger)
 {
+    // The latest pause of any gate in the process, as UTC ticks: read by the cooldown gauge, which has no gate at hand.
+    private static long _anyPausedUntilTicks;
+
     private readonly Lock _lock = new();
     private int _consecutive;
     private DateTimeOffset _pausedUntil = DateTimeOffset.MinValue;
+
+    /// <summary>True while some gate of this process holds fetches back.</summary>
+    public static bool AnyPauseActive => Interlocked.Read(ref _anyPausedUntilTicks) > TimeProvider.System.GetUtcNow().UtcTicks;
 
     /// <summary>Waits out a pause in force (once, for its remaining time).</summary>
     public async Task WaitAsync(CancellationToken cancellationToken)
@@ -52,6 +58,7 @@ internal sealed class UnauthorizedGate(int threshold, TimeSpan cooldown, TimePro
             }
 
             _pausedUntil = until;
+            Interlocked.Exchange(ref _anyPausedUntilTicks, until.UtcTicks);
         }
 
         PipelineMetrics.CooldownActive.Set(1);

@@ -87,13 +87,16 @@ internal static class SimulatorHost
             var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? context.Request.Path.ToString();
             var query = raw.IndexOf('?', StringComparison.Ordinal);
             stats.RequestStarted(query >= 0 ? raw[..query] : raw);
+            var arrived = stats.ElapsedMilliseconds();
             try
             {
                 await next(context);
             }
             finally
             {
-                stats.RequestEnded(context.Response.StatusCode, context.RequestAborted.IsCancellationRequested);
+                var aborted = context.RequestAborted.IsCancellationRequested;
+                stats.RequestEnded(context.Response.StatusCode, aborted);
+                stats.Arrival(arrived, aborted ? SimStats.AbortedStatus : context.Response.StatusCode);
             }
         });
 

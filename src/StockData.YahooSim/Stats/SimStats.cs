@@ -14,6 +14,9 @@ internal sealed class SimStats
     /// <summary>Distinct paths kept; beyond it only <c>paths_not_recorded</c> grows, so a long run cannot exhaust memory.</summary>
     public const int MaxDistinctPaths = 20_000;
 
+    /// <summary>Chart requests kept in the arrival log; beyond it the oldest go (a 60 s benchmark at 40/s is 2,400).</summary>
+    public const int MaxArrivals = 100_000;
+
     /// <summary>The status a handler sets before aborting a connection (nginx's "client closed request"); never sent.</summary>
     public const int AbortedStatus = 499;
 
@@ -21,6 +24,8 @@ internal sealed class SimStats
     private readonly ConcurrentDictionary<string, long> _perSymbol = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _paths = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<FaultKind, long> _faults = new();
+    private readonly ConcurrentQueue<(double AtMilliseconds, int Status)> _arrivals = new();
+    private readonly long _started = System.Diagnostics.Stopwatch.GetTimestamp();
     private long _total;
     private long _aborted;
     private long _rateLimited;
@@ -46,6 +51,18 @@ internal sealed class SimStats
         else
         {
             Interlocked.Increment(ref _pathsNotRecorded);
+        }
+    }
+
+    /// <summary>Milliseconds since the simulator started, on the monotonic clock the arrival log uses.</summary>
+    public double ElapsedMilliseconds() => System.Diagnostics.Stopwatch.GetElapsedTime(_started).TotalMilliseconds;
+
+    /// <summary>Logs a chart request's arrival time (from <see cref="ElapsedMilliseconds"/>) with its final status.</summary>
+    public void Arrival(double atMilliseconds, int status)
+    {
+        _arrivals.Enqueue((atMilliseconds, status));
+        while (_arrivals.Count > MaxArrivals && _arrivals.TryDequeue(out _))
+        {
         }
     }
 
@@ -81,6 +98,7 @@ internal sealed class SimStats
         _perSymbol.Clear();
         _paths.Clear();
         _faults.Clear();
+        _arrivals.Clear();
         Interlocked.Exchange(ref _total, 0);
         Interlocked.Exchange(ref _aborted, 0);
         Interlocked.Exchange(ref _rateLimited, 0);
@@ -93,7 +111,9 @@ internal sealed class SimStats
     /// <summary>
     /// The snapshot as JSON (snake_case, keys sorted): <c>total_requests</c>, <c>responses_by_status</c>,
     /// <c>aborted</c>, <c>responses_429</c> (all 429s), <c>rate_limited_429</c>, <c>faults</c>, <c>in_flight</c>,
-    /// <c>peak_concurrent</c>, <c>per_symbol</c>, <c>paths</c>, <c>paths_not_recorded</c>, <c>dropped_dates</c>, <c>dropped_dividends</c>.
+    /// <c>peak_concurrent</c>, <c>per_symbol</c>, <c>paths</c>, <c>paths_not_recorded</c>, <c>dropped_dates</c>, <c>dropped_dividends</c>,
+    /// <c>now_ms</c> and <c>arrivals</c> (<c>[ms since start, status]</c> per chart request in arrival order, the last
+    /// <see cref="MaxArrivals"/>; aborted requests have status 499).
     /// </summary>
     public void WriteJson(Utf8JsonWriter writer)
     {
@@ -135,6 +155,17 @@ internal sealed class SimStats
         writer.WriteNumber("paths_not_recorded", Interlocked.Read(ref _pathsNotRecorded));
         writer.WriteNumber("dropped_dates", Interlocked.Read(ref _droppedDates));
         writer.WriteNumber("dropped_dividends", Interlocked.Read(ref _droppedDividends));
+        writer.WriteNumber("now_ms", Math.Round(ElapsedMilliseconds(), 3));
+        writer.WriteStartArray("arrivals");
+        foreach (var (at, status) in _arrivals.ToArray().OrderBy(a => a.AtMilliseconds))
+        {
+            writer.WriteStartArray();
+            writer.WriteNumberValue(Math.Round(at, 3));
+            writer.WriteNumberValue(status);
+            writer.WriteEndArray();
+        }
+
+        writer.WriteEndArray();
         writer.WriteEndObject();
     }
 

@@ -37,6 +37,9 @@ internal sealed class ReplayHarness(PostgresFixture postgres, SimulatorProcess s
             ["StockData__Storage__ApplicationName"] = "replay_" + Schema,
             ["StockData__Fetch__RetryBaseDelay"] = "00:00:00.050",
             ["StockData__Fetch__RetryMaxDelay"] = "00:00:00.500",
+            // These tests inject faults at rates that can trip the breaker, whose 30 s fleet-wide pause would turn
+            // every later symbol into "circuit open"; the breaker has its own tests (Fetching/CircuitBreakerTests).
+            ["StockData__Fetch__CircuitBreaker__MinimumThroughput"] = "100000",
         };
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
         {
