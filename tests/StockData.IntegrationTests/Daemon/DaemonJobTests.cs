@@ -50,8 +50,10 @@ public sealed class DaemonJobTests(PostgresFixture postgres, RedisFixture redis)
             SELECT count(*) FROM symbol_intervals si, fetch_jobs j
             WHERE j.id = {id} AND si.symbol <> ALL (ARRAY['JOBA', 'JOBB', 'JOBC']) AND (si.last_success_at IS NULL OR si.last_success_at > j.finished_at)
             """);
-        Assert.True(overtaken <= maxLeases + claimBatch, $"{overtaken} scheduled fetches completed while the job ran");
-        Assert.True(waiting > 0, "the backlog was gone before the job finished: nothing was overtaken");
+        // Slack of two claims: a claim query already running when the job row commits cannot see it, and the
+        // response cache can make a scheduled fetch finish faster than a job item that must go upstream.
+        Assert.True(overtaken <= maxLeases + claimBatch + 2, $"{overtaken} scheduled fetches completed while the job ran");
+        Assert.True(waiting >= backlog.Count / 2, $"only {waiting} of the backlog still waited when the job finished");
 
         // The CLI and the HTTP API show the same job.
         var shown = await harness.JobShowAsync(id);
