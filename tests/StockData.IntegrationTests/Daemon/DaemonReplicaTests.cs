@@ -22,7 +22,10 @@ public sealed class DaemonReplicaTests(PostgresFixture postgres, RedisFixture re
         // 45 real tickers and one the upstream does not know.
         var symbols = ReplayHarness.SampleSymbols(45).Append("ZZDEAD").ToList();
         var names = new[] { "w1", "w2", "w3" };
-        var workers = await Task.WhenAll(names.Select(n => harness.StartWorkerAsync(n)));
+        // The response cache is off here: this test counts upstream requests per cycle, and cycle 2 comes seconds
+        // after cycle 1, where the cache would (rightly) answer from the shared entry.
+        var noCache = new Dictionary<string, string?> { ["StockData__Cache__Enabled"] = "false" };
+        var workers = await Task.WhenAll(names.Select(n => harness.StartWorkerAsync(n, noCache)));
         try
         {
             // Cycle 1: the universe appears while all three are already polling.
