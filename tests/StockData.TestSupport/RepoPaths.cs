@@ -18,8 +18,15 @@ public static class RepoPaths
             ? dir
             : Path.GetFullPath(Path.Combine(Root, "..", "shared"));
 
-    /// <summary>The recorded Yahoo responses every parser test must read.</summary>
-    public static string YahooFixtures => Path.Combine(SharedDir, "fixtures", "yahoo");
+    /// <summary>
+    /// The recorded Yahoo responses every parser test must read: the copy under tests/Fixtures/yahoo (taken from the
+    /// shared folder, which a clean clone elsewhere may not have beside it), or the shared folder's own when asked
+    /// for with STOCKDATA_SHARED_DIR.
+    /// </summary>
+    public static string YahooFixtures =>
+        Environment.GetEnvironmentVariable("STOCKDATA_SHARED_DIR") is { Length: > 0 }
+            ? Path.Combine(SharedDir, "fixtures", "yahoo")
+            : Path.Combine(Root, "tests", "Fixtures", "yahoo");
 
     /// <summary>The built output folder of a src project (same configuration as the tests).</summary>
     public static string BinDir(string project) =>
