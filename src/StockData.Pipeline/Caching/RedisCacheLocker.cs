@@ -27,6 +27,7 @@ internal sealed class RedisCacheLocker(
 
     private const string ReleaseScript = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
 
+    private static readonly TimeSpan MaxLockWait = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan FirstPoll = TimeSpan.FromMilliseconds(25);
     private static readonly TimeSpan LongestPoll = TimeSpan.FromMilliseconds(200);
 
@@ -35,7 +36,11 @@ internal sealed class RedisCacheLocker(
     {
         var redisKey = (RedisKey)(keyPrefix + "lock:" + key);
         var value = (RedisValue)Guid.NewGuid().ToString("N");
+        // A holder killed mid-fetch (SIGKILL, OOM) leaves its lock until expiry (the fetch deadline, minutes): waiters
+        // give up after MaxLockWait and fetch themselves, so a crashed replica cannot stall the survivors (seen in the
+        // lease-takeover test). A live holder's fetch normally returns well within it.
         var limit = timeout < TimeSpan.Zero || timeout > expiry ? expiry : timeout;
+        limit = limit > MaxLockWait ? MaxLockWait : limit;
         var started = time.GetTimestamp();
         var poll = FirstPoll;
         if (time.GetTimestamp() < Interlocked.Read(ref _skipUntil))
