@@ -35,7 +35,7 @@ internal sealed class PipelineBenchmark(
         var stats = new IngestStats();
         log($"replaying {symbols} symbols x {years} years");
         var started = Stopwatch.GetTimestamp();
-        await pipeline.RunAsync(ToAsync(requests), stats, null, cancellationToken, cancellationToken);
+        await pipeline.RunAsync(requests.ToAsyncEnumerable(), stats, null, cancellationToken, cancellationToken);
         var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
         await sampling.CancelAsync();
         var maxBackends = await backends;
@@ -49,16 +49,6 @@ internal sealed class PipelineBenchmark(
         log($"pipeline: {rows:N0} rows in {elapsed:0.00} s; now raw COPY of the same rows");
         var rawRowsPerSecond = await RawCopyRowsPerSecondAsync(cancellationToken);
         return new PipelineBenchmarkResult(rows, rows / elapsed, rawRowsPerSecond, peakRss, maxBackends, storage.Value.MaxPoolSize);
-    }
-
-    private static async IAsyncEnumerable<SymbolRequest> ToAsync(IEnumerable<SymbolRequest> requests)
-    {
-        foreach (var request in requests)
-        {
-            yield return request;
-        }
-
-        await Task.CompletedTask;
     }
 
     /// <summary>

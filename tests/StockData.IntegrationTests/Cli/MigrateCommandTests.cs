@@ -53,7 +53,7 @@ public sealed class MigrateCommandTests(PostgresFixture postgres) : IClassFixtur
     [Fact]
     public async Task Migrate_UnreachableDatabase_ClearMessageNoPassword()
     {
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         var result = await ProcessRunner.RunStockDataAsync(["migrate"], new Dictionary<string, string?>
         {
             ["ConnectionStrings__Postgres"] = $"Host=127.0.0.1;Port={port};Username=postgres;Password=hunter2-secret;Timeout=3",
@@ -71,12 +71,5 @@ public sealed class MigrateCommandTests(PostgresFixture postgres) : IClassFixtur
         var result = await ProcessRunner.RunStockDataAsync(["no-such-verb"]);
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("no-such-verb", result.StandardError, StringComparison.Ordinal);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

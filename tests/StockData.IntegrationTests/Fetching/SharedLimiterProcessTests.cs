@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net.Sockets;
 using StockData.IntegrationTests.Infrastructure;
 using StockData.IntegrationTests.Ingest;
 using StockData.IntegrationTests.Storage.Redis;
@@ -107,7 +106,7 @@ public sealed class SharedLimiterProcessTests(PostgresFixture postgres, RedisFix
         var env = Environment(server.ConnectionString, prefix, replicas: 3);
         env["StockData__RateLimit__ProbeInterval"] = "00:00:00.500";
         env["StockData__RateLimit__RedisTimeout"] = "00:00:00.500";
-        var ports = Enumerable.Range(0, 3).Select(_ => FreePort()).ToList();
+        var ports = Enumerable.Range(0, 3).Select(_ => LoopbackPorts.Free()).ToList();
 
         // 24/s shared, 8/s each while Redis is down.
         var replicas = Enumerable.Range(0, 3)
@@ -188,12 +187,5 @@ public sealed class SharedLimiterProcessTests(PostgresFixture postgres, RedisFix
         }
 
         return count;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using Npgsql;
 using StockData.IntegrationTests.Infrastructure;
@@ -41,7 +40,7 @@ public sealed partial class BackpressureTests(PostgresFixture postgres) : IClass
             await lockTable.ExecuteNonQueryAsync();
         }
 
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         await using var replay = harness.Start(file, null, "--from", "2016-11-27", "--metrics-port", port.ToString(CultureInfo.InvariantCulture));
         using var http = new HttpClient();
 
@@ -95,12 +94,5 @@ public sealed partial class BackpressureTests(PostgresFixture postgres) : IClass
         {
             return null; // not listening yet
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

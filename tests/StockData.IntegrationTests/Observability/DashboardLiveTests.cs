@@ -1,7 +1,6 @@
-using System.Net;
-using System.Net.Sockets;
 using Prometheus;
 using StockData.IntegrationTests.Infrastructure;
+using StockData.TestSupport;
 using StockData.TestSupport.Observability;
 using static StockData.Pipeline.Diagnostics.PipelineMetrics;
 
@@ -23,7 +22,7 @@ public sealed class DashboardLiveTests
     {
         PrometheusTools.Require("prometheus");
         var ct = TestContext.Current.CancellationToken;
-        var port = FreeLoopbackPort();
+        var port = LoopbackPorts.Free();
         using var exporter = new KestrelMetricServer(hostname: "127.0.0.1", port: port);
         exporter.Start();
         RecordEveryFamily();
@@ -131,12 +130,5 @@ public sealed class DashboardLiveTests
         LeaseTakeovers.Inc(0); // unlabelled, so exported at 0 anyway; a steady climb would be a takeover storm
         SymbolsDue.Set(100);
         SymbolsOverdue.Set(0);
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

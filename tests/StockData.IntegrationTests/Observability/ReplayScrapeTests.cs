@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using StockData.IntegrationTests.Infrastructure;
 using StockData.IntegrationTests.Ingest;
 using StockData.TestSupport;
@@ -31,7 +29,7 @@ public sealed class ReplayScrapeTests(PostgresFixture postgres) : IClassFixture<
         await using var sim = await SimulatorProcess.StartAsync("--now", ReplayHarness.Now, "--null-rows", "0");
         var harness = new ReplayHarness(postgres, sim);
         var file = ReplayHarness.WriteSymbolFile(ReplayHarness.SampleSymbols(400));
-        var port = FreeLoopbackPort();
+        var port = LoopbackPorts.Free();
 
         // 20 requests/s: the replay lasts about 20 s, long enough for several 1 s scrapes while it works.
         await using var replay = harness.Start(file, null, "--from", "2016-11-27", "--rate", "20", "--burst", "2",
@@ -77,12 +75,5 @@ public sealed class ReplayScrapeTests(PostgresFixture postgres) : IClassFixture<
 
         var finished = await replay.WaitAsync(TimeSpan.FromMinutes(3));
         Assert.True(finished.ExitCode == 0, finished.ToString());
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

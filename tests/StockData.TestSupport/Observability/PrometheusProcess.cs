@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 
@@ -67,7 +65,7 @@ public sealed class PrometheusProcess : IAsyncDisposable
         var config = Path.Combine(directory, "prometheus.yml");
         await File.WriteAllTextAsync(config, Config(targets, jobName, ruleFiles ?? []), cancellationToken);
 
-        var port = FreeLoopbackPort();
+        var port = LoopbackPorts.Free();
         var result = await ProcessRunner.RunAsync("bash",
             [Path.Combine(RepoPaths.Root, "scripts", "services.sh"), "prometheus-start", directory, config,
              port.ToString(CultureInfo.InvariantCulture)],
@@ -185,11 +183,4 @@ public sealed class PrometheusProcess : IAsyncDisposable
 
     private static double Number(JsonElement value) =>
         double.Parse(value.GetString() ?? "NaN", NumberStyles.Float, CultureInfo.InvariantCulture);
-
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
