@@ -34,6 +34,9 @@ internal sealed class DaemonHarness(PostgresFixture postgres, RedisFixture redis
             ["StockData__RateLimit__PermitsPerSecond"] = "1000",
             ["StockData__RateLimit__Burst"] = "100",
             ["StockData__RateLimit__KeyPrefix"] = $"{redis.KeyPrefix}{Schema}:",
+            // The response cache's keys name symbol and range, not the upstream: a test sharing Redis with another
+            // (different simulator faults, the same symbols) must not be served that test's responses.
+            ["StockData__Cache__KeyPrefix"] = $"{redis.KeyPrefix}{Schema}:cache:",
             ["StockData__Fetch__RetryBaseDelay"] = "00:00:00.050",
             ["StockData__Fetch__RetryMaxDelay"] = "00:00:00.500",
             ["StockData__Ingest__FetchConcurrency"] = "2",
