@@ -61,11 +61,15 @@ internal sealed class QualityReader(NpgsqlDataSource dataSource)
         return new QualityCounts(gaps, suspicious);
     }
 
-    /// <summary>Repair items not finished yet (pending or running), whoever runs them.</summary>
-    public async Task<int> UnfinishedRepairsAsync(CancellationToken cancellationToken)
+    /// <summary>Repair items (priority low) waiting and being fetched, whoever runs them.</summary>
+    public async Task<(int Pending, int Running)> RepairItemsAsync(CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(
-            "SELECT count(*)::int FROM fetch_job_items WHERE priority = 0 AND status IN ('pending', 'running')");
-        return (int)(await command.ExecuteScalarAsync(cancellationToken))!;
+        await using var command = dataSource.CreateCommand("""
+            SELECT count(*) FILTER (WHERE status = 'pending')::int, count(*) FILTER (WHERE status = 'running')::int
+            FROM fetch_job_items WHERE priority = 0 AND status IN ('pending', 'running')
+            """);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return (reader.GetInt32(0), reader.GetInt32(1));
     }
 }
