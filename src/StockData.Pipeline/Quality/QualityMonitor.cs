@@ -23,6 +23,7 @@ internal sealed class QualityMonitor(
     private static readonly string[] SuspiciousStatuses = ["flagged", "verifying", "verified", "persistent"];
 
     private readonly QualityOptions _options = options.Value;
+    private bool _sampleFailing;
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -78,11 +79,17 @@ internal sealed class QualityMonitor(
             {
                 PipelineMetrics.QualitySuspiciousResponses.WithLabels(status).Set(counts.Suspicious.GetValueOrDefault(status));
             }
+
+            _sampleFailing = false;
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
-            // The store gauges' sampler logs outages already; these simply keep their last values.
-            PipelineLog.StoreCountsFailed(logger, ex.Message);
+            // The gauges keep their last values; an outage is logged once, not every interval.
+            if (!_sampleFailing)
+            {
+                PipelineLog.StoreCountsFailed(logger, ex.Message);
+                _sampleFailing = true;
+            }
         }
     }
 
