@@ -66,6 +66,8 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<JobStore>();
         services.AddSingleton<JobItemLeases>();
         services.AddSingleton<BarReader>();
+        services.AddSingleton<Postgres.Quality.QualityScanner>();
+        services.AddSingleton<Postgres.Quality.QualityReader>();
         return services;
     }
 

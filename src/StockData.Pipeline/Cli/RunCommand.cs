@@ -10,6 +10,7 @@ using StockData.Pipeline.Diagnostics;
 using StockData.Pipeline.Hosting;
 using StockData.Pipeline.Http;
 using StockData.Pipeline.Ingest;
+using StockData.Pipeline.Quality;
 using StockData.Storage.Postgres;
 using StockData.Storage.Redis;
 using StockData.Yahoo;
@@ -41,6 +42,7 @@ internal static class RunCommand
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
         builder.AddStockDataPipeline();
         builder.AddStockDataDaemon();
+        builder.AddStockDataQualityMonitor();
         builder.AddStockDataHttpApi();
         builder.WebHost.UseUrls(builder.Configuration[$"{HttpApiOptions.SectionName}:{nameof(HttpApiOptions.Url)}"] ?? new HttpApiOptions().Url);
         builder.Services.AddOptions<HostOptions>().Configure<IOptions<IngestOptions>>((host, ingest) =>

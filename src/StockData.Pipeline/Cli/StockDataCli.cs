@@ -13,6 +13,7 @@ internal static class StockDataCli
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(SymbolsCommand.Create());
         root.Subcommands.Add(JobsCommand.Create());
+        root.Subcommands.Add(QualityCommand.Create());
         root.Subcommands.Add(YahooCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         return root;

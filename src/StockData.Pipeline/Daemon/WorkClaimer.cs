@@ -41,14 +41,15 @@ internal sealed class WorkClaimer(
         if (rest > 0)
         {
             var normalShare = (rest + 1) / 2;
-            var normal = await jobItems.ClaimAsync(owner, JobPriority.Low, JobPriority.Normal, normalShare, now, until, cancellationToken);
+            // Low-priority items (quality repairs) never take the normal share: they wait for room the backlog leaves.
+            var normal = await jobItems.ClaimAsync(owner, JobPriority.Normal, JobPriority.Normal, normalShare, now, until, cancellationToken);
             AddItems(work, normal);
             var scheduled = await schedule.ClaimDueAsync(owner, rest - normal.Count, now, until, cancellationToken);
             await AddScheduledAsync(owner, work, scheduled, now, cancellationToken);
             scheduledCount = scheduled.Count;
             normalCount = normal.Count;
             var left = rest - normal.Count - scheduled.Count;
-            if (left > 0 && normal.Count == normalShare)
+            if (left > 0)
             {
                 var more = await jobItems.ClaimAsync(owner, JobPriority.Low, JobPriority.Normal, left, now, until, cancellationToken);
                 AddItems(work, more);

@@ -102,4 +102,16 @@ internal static partial class PipelineLog
 
     [LoggerMessage(3302, LogLevel.Information, "Upstream circuit closed: the upstream answers again")]
     public static partial void CircuitClosed(ILogger logger);
+
+    [LoggerMessage(3400, LogLevel.Information, "Quality scan: {GapsFound} new gaps, {Repaired} repaired, {Confirmed} confirmed missing, {Reopened} to fetch again; {Items} low-priority fetch items in {Jobs} jobs")]
+    public static partial void QualityScanned(ILogger logger, int gapsFound, int repaired, int confirmed, int reopened, int items, int jobs);
+
+    [LoggerMessage(3401, LogLevel.Debug, "Quality scan skipped: another process is scanning this schema")]
+    public static partial void QualityScanSkipped(ILogger logger);
+
+    [LoggerMessage(3402, LogLevel.Warning, "Quality scan failed, next one in {Interval}: {Message}")]
+    public static partial void QualityScanFailed(ILogger logger, string message, TimeSpan interval);
+
+    [LoggerMessage(3403, LogLevel.Information, "Quality scans every {Interval}: peers share {Share}, at least {MinPeers} peers, confirmed missing after {MaxAttempts} attempts")]
+    public static partial void QualityMonitorStarted(ILogger logger, TimeSpan interval, double share, int minPeers, int maxAttempts);
 }

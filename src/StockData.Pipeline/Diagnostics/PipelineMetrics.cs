@@ -105,6 +105,19 @@ internal static class PipelineMetrics
     public static readonly Gauge SymbolsOverdue = Metrics.CreateGauge(
         "stockdata_symbols_overdue", "Symbols whose next_fetch_at is well past.");
 
+    // Data quality (issue 10, docs/data-quality.md): read from the store, like the universe gauges, so every replica
+    // reports the same values (take the max) and they survive restarts.
+    public static readonly Gauge QualityGaps = Metrics.CreateGauge(
+        "stockdata_quality_gaps", "Gaps found in stored history, by kind (bar, dividend) and status (open, repairing, repaired, confirmed_missing).",
+        "kind", "status");
+
+    public static readonly Gauge QualitySuspiciousResponses = Metrics.CreateGauge(
+        "stockdata_quality_suspicious_responses",
+        "Responses that lacked stored bars or events (the stored data stayed), by status (flagged, verifying, verified, persistent).", "status");
+
+    public static readonly Counter QualityScans = Metrics.CreateCounter(
+        "stockdata_quality_scans_total", "Quality scans by result (ran, skipped: another process was scanning, failed).", "result");
+
     public static readonly Gauge BuildInfo = Metrics.CreateGauge(
         "stockdata_build_info", "Always 1; the labels say which build runs.", "version");
 
@@ -114,6 +127,11 @@ internal static class PipelineMetrics
         BuildInfo.WithLabels(version).Set(1);
 
         // Children exist from start-up at 0, so increase() sees a first failure (it cannot see "no series" → 1).
+        foreach (var result in new[] { "ran", "skipped", "failed" })
+        {
+            QualityScans.WithLabels(result);
+        }
+
         foreach (var stage in new[] { Stages.Source, Stages.Fetch, Stages.Parse, Stages.Batch, Stages.Write })
         {
             StageItemsIn.WithLabels(stage);

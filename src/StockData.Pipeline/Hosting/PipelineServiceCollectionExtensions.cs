@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using StockData.Pipeline.Caching;
 using StockData.Pipeline.Ingest;
+using StockData.Pipeline.Quality;
 using StockData.Storage;
 using StockData.Yahoo;
 
@@ -18,6 +19,7 @@ internal static class PipelineServiceCollectionExtensions
         builder.AddYahooClient();
         builder.AddStockDataCaching();
         builder.AddStockDataIngest();
+        builder.AddStockDataQuality();
         return builder;
     }
 }

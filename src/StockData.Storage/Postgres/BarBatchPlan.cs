@@ -41,6 +41,9 @@ internal sealed class BarBatchPlan
 
     public required IReadOnlyList<(string Symbol, CapitalGain Event)> CapitalGains { get; init; }
 
+    /// <summary>The batch the plan was made from (the suspicious-response check reads its chunks).</summary>
+    public required WriteBatch Source { get; init; }
+
     public bool HasEvents => Dividends.Count + Splits.Count + CapitalGains.Count > 0;
 
     /// <summary>The batch's distinct symbols, for error messages.</summary>
@@ -142,6 +145,7 @@ internal sealed class BarBatchPlan
             Dividends = dividends,
             Splits = splits,
             CapitalGains = gains,
+            Source = batch,
         };
     }
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
 using StockData.Core;
+using StockData.Storage.Postgres.Quality;
 
 namespace StockData.Storage.Postgres;
 
@@ -200,6 +201,12 @@ internal sealed class PostgresBarWriter(
         if (mergeIntraday)
         {
             batch.BatchCommands.Add(new NpgsqlBatchCommand(BarWriterSql.Merge(daily: false, _keepRevisions)));
+        }
+
+        // After the merges: flags responses that lacked stored rows or events (issue 10); inserts flags only, returns nothing.
+        foreach (var check in ResponseCheck.Commands(plan.Source, dailyFresh, intradayFresh))
+        {
+            batch.BatchCommands.Add(check);
         }
 
         var eventCommands = AddEventCommands(batch, plan);

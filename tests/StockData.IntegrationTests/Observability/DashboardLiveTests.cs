@@ -130,5 +130,8 @@ public sealed class DashboardLiveTests
         LeaseTakeovers.Inc(0); // unlabelled, so exported at 0 anyway; a steady climb would be a takeover storm
         SymbolsDue.Set(100);
         SymbolsOverdue.Set(0);
+        QualityGaps.WithLabels("bar", "repaired").Set(120);
+        QualitySuspiciousResponses.WithLabels("flagged").Set(3);
+        QualityScans.WithLabels("ran").Inc();
     }
 }

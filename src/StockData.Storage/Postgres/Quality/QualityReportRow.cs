@@ -1,0 +1,15 @@
+namespace StockData.Storage.Postgres.Quality;
+
+/// <summary>
+/// One symbol's findings, as <c>stockdata quality report</c> shows them. <see cref="GapsFound"/> counts every gap ever
+/// found (bars and dividends); the next three split it by where it stands now.
+/// </summary>
+internal sealed record QualityReportRow(
+    string Symbol,
+    string Exchange,
+    string TimeZone,
+    int GapsFound,
+    int Repaired,
+    int ConfirmedMissing,
+    int Pending,
+    int SuspiciousResponses);

@@ -1,0 +1,46 @@
+using StockData.Storage.Postgres.Quality;
+using StockData.Storage.Quality;
+
+namespace StockData.UnitTests.Quality;
+
+public sealed class RepairPlannerTests
+{
+    private static readonly DateOnly Day = new(2026, 10, 5);
+
+    [Fact]
+    public void Plan_GapsWithinMergeDays_OneFetch_FartherOnes_NextSlot()
+    {
+        var ranges = RepairPlanner.Plan([Need("AAA", 0), Need("AAA", 6, attempts: 2), Need("AAA", 20), Need("BBB", 3)], mergeDays: 7);
+
+        Assert.Equal(
+            [
+                new RepairRange("AAA", "1d", "America/New_York", Day, Day.AddDays(6), 2, 0),
+                new RepairRange("AAA", "1d", "America/New_York", Day.AddDays(20), Day.AddDays(20), 0, 1),
+                new RepairRange("BBB", "1d", "America/New_York", Day.AddDays(3), Day.AddDays(3), 0, 0),
+            ],
+            ranges);
+    }
+
+    [Fact]
+    public void FetchRange_ExchangeLocalMidnights_EndMovedByTheAttempts()
+    {
+        var range = new RepairRange("AAA", "1d", "America/New_York", Day, Day.AddDays(2), 2, 0);
+
+        var (from, to) = QualityScanner.FetchRange(range);
+
+        Assert.Equal(new DateTimeOffset(2026, 10, 5, 4, 0, 0, TimeSpan.Zero), from);
+        // The day after the last date, 00:00 New York (EDT), plus one second per earlier attempt: a new cache key.
+        Assert.Equal(new DateTimeOffset(2026, 10, 8, 4, 0, 2, TimeSpan.Zero), to);
+    }
+
+    [Fact]
+    public void FetchRange_WeeklyBar_CoversItsWholeWeek()
+    {
+        var (from, to) = QualityScanner.FetchRange(new RepairRange("AAA", "1wk", "UTC", Day, Day, 0, 0));
+
+        Assert.Equal(TimeSpan.FromDays(7), to - from);
+    }
+
+    private static RepairPlanner.Need Need(string symbol, int day, int attempts = 0) =>
+        new(symbol, "1d", "America/New_York", Day.AddDays(day), Day.AddDays(day), attempts);
+}
