@@ -56,6 +56,7 @@ public sealed partial class UpstreamChaosTests(PostgresFixture postgres) : IClas
             {
                 // "Slow" answers take 5 s; the attempt gives up after 1 s and the retry goes on.
                 ["StockData__Yahoo__AttemptTimeout"] = "00:00:01",
+                ["StockData__Yahoo__ConnectTimeout"] = "00:00:01",
             }), TimeSpan.FromMinutes(30));
         var elapsed = started.Elapsed;
 
