@@ -89,7 +89,8 @@ internal sealed class ChartResponseCache
 
     private bool IsCacheable(YahooResponse response)
     {
-        if (!response.IsSuccessStatusCode || response.Body.Length is 0 || response.Body.Length > _options.MaxBodyBytes)
+        if (!response.IsSuccessStatusCode || response.Body.Length is 0 || response.Body.Length > _options.MaxBodyBytes ||
+            Fetching.CutShortBody.Is(response))
         {
             return false;
         }

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -7,10 +8,15 @@ namespace StockData.Pipeline.Cli;
 
 /// <summary>
 /// Runs a verb's body inside a built host and turns the failures every verb shares into one clear line and an exit
-/// code: invalid configuration → 2, an unreachable database → 1. No stack traces for expected failures.
+/// code: invalid configuration (a rule broken, or a value that does not even convert) → 2, a database that cannot be
+/// reached or refuses the connection (wrong password, no such database) → 1. No stack traces for expected failures.
 /// </summary>
-internal static class VerbRunner
+internal static partial class VerbRunner
 {
+    /// <summary>The configuration binder's message for a value of the wrong type (e.g. <c>forever</c> for a TimeSpan).</summary>
+    [GeneratedRegex("^Failed to convert configuration value '(?<value>.*)' at '(?<key>[^']*)' to type '(?<type>[^']*)'")]
+    private static partial Regex ConversionFailure();
+
     /// <param name="requireDatabase">False for verbs that never touch PostgreSQL (<c>yahoo fetch</c>): its connection
     /// string may then be missing.</param>
     public static Task<int> RunAsync(Func<IHost, CancellationToken, Task<int>> body, CancellationToken cancellationToken,
@@ -34,6 +40,10 @@ internal static class VerbRunner
         {
             return ConfigurationError(ex);
         }
+        catch (InvalidOperationException ex) when (ConversionFailure().Match(ex.Message) is { Success: true } match)
+        {
+            return ConversionError(match);
+        }
 
         using (host)
         {
@@ -44,6 +54,17 @@ internal static class VerbRunner
             catch (OptionsValidationException ex)
             {
                 return ConfigurationError(ex);
+            }
+            catch (InvalidOperationException ex) when (ConversionFailure().Match(ex.Message) is { Success: true } match)
+            {
+                return ConversionError(match);
+            }
+            catch (PostgresException ex) when (RefusesConnection(ex))
+            {
+                // The server answered but will not let this process in: the message names the reason (it never holds
+                // the connection string, so no password).
+                await Console.Error.WriteLineAsync($"stockdata: cannot connect to PostgreSQL: {ex.SqlState}: {FirstLine(ex.MessageText)}");
+                return ExitCodes.Failed;
             }
             catch (NpgsqlException ex) when (ex is not PostgresException)
             {
@@ -64,6 +85,24 @@ internal static class VerbRunner
         Console.Error.WriteLine($"stockdata: configuration error: {string.Join("; ", ex.Failures.Select(FirstLine))}");
         return ExitCodes.Usage;
     }
+
+    private static int ConversionError(Match match)
+    {
+        var key = match.Groups["key"].Value;
+        var type = match.Groups["type"].Value;
+        Console.Error.WriteLine($"stockdata: configuration error: {key} (environment {key.Replace(":", "__", StringComparison.Ordinal)}): " +
+                                $"'{match.Groups["value"].Value}' is not a valid {type[(type.LastIndexOf('.') + 1)..]}");
+        return ExitCodes.Usage;
+    }
+
+    /// <summary>
+    /// Errors of connecting, not of a statement: authorization (class 28: wrong password, no such role), no such
+    /// database (3D000), too many connections (53300), the server starting or shutting down (57P01–57P03).
+    /// </summary>
+    private static bool RefusesConnection(PostgresException ex) =>
+        ex.SqlState.StartsWith("28", StringComparison.Ordinal)
+        || ex.SqlState is PostgresErrorCodes.InvalidCatalogName or PostgresErrorCodes.TooManyConnections
+            or PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow;
 
     private static string FirstLine(string text) => text.Split('\n')[0].Trim();
 }

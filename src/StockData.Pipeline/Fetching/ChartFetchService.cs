@@ -23,8 +23,9 @@ namespace StockData.Pipeline.Fetching;
 /// <para>
 /// The response cache first (a hit spends no token), then one Polly v8 pipeline per request, outermost first: total
 /// timeout → retry (jittered exponential; Retry-After, the limiter's and the breaker's retry-after honoured; 429, 5xx,
-/// timeouts, connection errors and an open breaker; never 400/401/404) → circuit breaker (429, 5xx and timeouts count)
-/// → the shared rate limiter → the client's own per-attempt timeout (StockData:Yahoo:AttemptTimeout, the only one).
+/// a 2xx body cut short, timeouts, connection errors and an open breaker; never 400/401/404) → circuit breaker (429,
+/// 5xx and timeouts count) → the shared rate limiter → the client's own per-attempt timeout
+/// (StockData:Yahoo:AttemptTimeout, the only one).
 /// The limiter sits inside the retry, so every attempt spends a token (the order AddStandardResilienceHandler uses
 /// lets retries skip it), and inside the breaker, so an open breaker spends none.
 /// </para>
@@ -205,7 +206,7 @@ internal sealed class ChartFetchService
     {
         { Exception: HttpRequestException or TimeoutException or RateLimiterRejectedException or BrokenCircuitException } => true,
         { Exception: not null } => false,
-        { Result: { } r } => r.StatusCode == HttpStatusCode.TooManyRequests || (int)r.StatusCode >= 500,
+        { Result: { } r } => r.StatusCode == HttpStatusCode.TooManyRequests || (int)r.StatusCode >= 500 || CutShortBody.Is(r),
         _ => false,
     };
 
@@ -242,7 +243,7 @@ internal sealed class ChartFetchService
         var (statusClass, category) = outcome switch
         {
             { Result: { } r } => (PipelineMetrics.StatusClass((int)r.StatusCode),
-                r.StatusCode == HttpStatusCode.TooManyRequests ? "rate_limited" : "server_error"),
+                r.StatusCode == HttpStatusCode.TooManyRequests ? "rate_limited" : r.IsSuccessStatusCode ? "malformed" : "server_error"),
             { Exception: TimeoutException } => ("none", "timeout"),
             { Exception: RateLimiterRejectedException } => ("none", "rate_limited"),
             { Exception: BrokenCircuitException } => ("none", "circuit_open"),

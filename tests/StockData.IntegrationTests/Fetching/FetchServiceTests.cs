@@ -35,4 +35,30 @@ public sealed class FetchServiceTests(RedisFixture redis) : IClassFixture<RedisF
         using var response = await host.Fetch.FetchAsync(request, Ct).WaitAsync(TimeSpan.FromSeconds(30), Ct);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
+
+    [Fact]
+    public async Task BodyCutShort_RetriedWithinTheBudget_NeverCached()
+    {
+        redis.EnsureAvailable();
+        // Every answer is a 200 with half of its body: each attempt is retried, the last one is handed to the parser.
+        await using var sim = await SimulatorProcess.StartAsync("--now", "2026-11-27T21:00:00Z", "--null-rows", "0", "--fault-truncate", "1");
+        using var host = new FetchHost(sim.BaseUrl, redis, new Dictionary<string, string?>
+        {
+            ["StockData:Fetch:MaxRetries"] = "2",
+            ["StockData:Fetch:RetryBaseDelay"] = "00:00:00.010",
+        });
+        var request = YahooChartRequest.ForPeriod("MSFT", BarInterval.Daily, new DateTimeOffset(2026, 6, 1, 0, 0, 0, TimeSpan.Zero),
+            new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero));
+
+        using (var first = await host.Fetch.FetchAsync(request, Ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+            Assert.NotEqual((byte)'}', first.Body.Span.TrimEnd(" \t\r\n"u8)[^1]);
+        }
+
+        using var second = await host.Fetch.FetchAsync(request, Ct);
+
+        // 3 attempts per fetch, and the second fetch went upstream again: the cut body was not cached.
+        Assert.Equal(6, (await sim.StatsAsync(Ct)).GetProperty("per_symbol").GetProperty("MSFT").GetInt64());
+    }
 }
