@@ -99,7 +99,7 @@ internal static class SymbolsCommand
         var command = new Command("add", "Add symbols to the universe (due at once).") { symbols, interval };
         command.SetAction((parse, ct) =>
         {
-            var names = parse.GetValue(symbols)!.Distinct(StringComparer.Ordinal).ToList();
+            var names = parse.GetValue(symbols)!.Select(YahooSymbol.Normalize).Distinct(StringComparer.Ordinal).ToList();
             foreach (var name in names)
             {
                 if (YahooSymbol.Problem(name) is { } problem)
@@ -161,7 +161,7 @@ internal static class SymbolsCommand
         };
         command.SetAction((parse, ct) =>
         {
-            var names = parse.GetValue(symbols)!.Distinct(StringComparer.Ordinal).ToList();
+            var names = parse.GetValue(symbols)!.Select(YahooSymbol.Normalize).Distinct(StringComparer.Ordinal).ToList();
             return VerbRunner.RunAsync(async (host, token) =>
             {
                 await host.Services.GetRequiredService<SchemaMigrator>().MigrateAsync(token);

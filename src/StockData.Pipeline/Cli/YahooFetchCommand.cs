@@ -31,7 +31,7 @@ internal static class YahooFetchCommand
         };
         command.SetAction((parse, ct) =>
         {
-            var name = parse.GetValue(symbol)!;
+            var name = YahooSymbol.Normalize(parse.GetValue(symbol)!);
             if (YahooSymbol.Problem(name) is { } problem)
             {
                 return Usage(problem);

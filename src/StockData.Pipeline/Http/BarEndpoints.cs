@@ -22,7 +22,7 @@ internal static class BarEndpoints
     public static RouteGroupBuilder MapBars(this RouteGroupBuilder group)
     {
         group.MapGet("/bars/{symbol}", (string symbol, HttpRequest request, BarRefresher refresher, IOptions<HttpApiOptions> options,
-            CancellationToken cancellationToken) => GetAsync([symbol], "symbol", true, request, refresher, options.Value, cancellationToken));
+            CancellationToken cancellationToken) => GetAsync([YahooSymbol.Normalize(symbol)], "symbol", true, request, refresher, options.Value, cancellationToken));
         group.MapGet("/bars", (HttpRequest request, BarRefresher refresher, IOptions<HttpApiOptions> options, CancellationToken cancellationToken) =>
         {
             var list = request.Query["symbols"].ToString();
@@ -31,7 +31,7 @@ internal static class BarEndpoints
                 return Task.FromResult(ParameterProblem.For("symbols", "a comma-separated list of symbols is required"));
             }
 
-            var symbols = list.Split(',', StringSplitOptions.TrimEntries).Distinct(StringComparer.Ordinal).ToList();
+            var symbols = list.Split(',', StringSplitOptions.TrimEntries).Select(YahooSymbol.Normalize).Distinct(StringComparer.Ordinal).ToList();
             return symbols.Count > options.Value.MaxSymbolsPerRequest
                 ? Task.FromResult(ParameterProblem.For("symbols", $"at most {options.Value.MaxSymbolsPerRequest} symbols per request"))
                 : GetAsync(symbols, "symbols", false, request, refresher, options.Value, cancellationToken);

@@ -35,7 +35,7 @@ internal static class JobRequests
 
         var items = new List<NewJobItem>(symbols.Count);
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var symbol in symbols)
+        foreach (var symbol in symbols.Select(YahooSymbol.Normalize))
         {
             if (YahooSymbol.Problem(symbol) is { } problem)
             {

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
 using StockData.Core;
+using StockData.Yahoo.Client;
 
 namespace StockData.Pipeline.Sources;
 
@@ -108,7 +109,7 @@ internal static class SymbolFileReader
             return (null, "a comma in a plain symbol list (for CSV, start the file with a header 'symbol,interval,from,to')");
         }
 
-        return validateSymbol(text) is { } error ? (null, error) : (new SymbolRequest(text, interval, from, to), null);
+        return validateSymbol(text) is { } error ? (null, error) : (new SymbolRequest(YahooSymbol.Normalize(text), interval, from, to), null);
     }
 
     /// <summary>Reads raw lines (without CR/LF, BOM removed), cutting each at MaxLineBytes.</summary>
@@ -228,7 +229,7 @@ internal static class SymbolFileReader
 
             string Cell(int index) => index >= 0 && index < cells.Length ? cells[index].Trim() : "";
 
-            var symbol = Cell(_symbol);
+            var symbol = YahooSymbol.Normalize(Cell(_symbol));
             if (validateSymbol(symbol) is { } symbolError)
             {
                 return (null, symbolError);

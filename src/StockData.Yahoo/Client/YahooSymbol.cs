@@ -13,6 +13,13 @@ public static class YahooSymbol
     /// <summary>The longest symbol accepted. Yahoo's longest real ones (fund ids with a suffix, <c>0P000071W8.TO</c>) are about 15.</summary>
     public const int MaxLength = 32;
 
+    /// <summary>
+    /// The canonical form: upper case. Yahoo's symbols are case-insensitive and it answers with the upper-case form, so
+    /// <c>aapl</c> and <c>AAPL</c> must be one symbol in the store, one request and one cache entry, not two. Only
+    /// ASCII can pass <see cref="Validate"/>, so the invariant culture's mapping is the whole story.
+    /// </summary>
+    public static string Normalize(string symbol) => symbol.ToUpperInvariant();
+
     /// <summary>True when <paramref name="symbol"/> passes <see cref="Validate"/>.</summary>
     public static bool IsValid(string? symbol) => Check(symbol) is null;
 

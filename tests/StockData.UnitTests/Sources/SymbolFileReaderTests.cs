@@ -47,6 +47,22 @@ public sealed partial class SymbolFileReaderTests
     }
 
     [Fact]
+    public async Task Read_LowerCase_UpperCasedAndDeduplicatedWithTheUpperCaseForm()
+    {
+        var lines = await Read("aapl\nAAPL\nbrk-b\n^gspc\n");
+
+        Assert.Equal(["AAPL", "BRK-B", "^GSPC"], lines.Select(l => l.Request!.Symbol));
+    }
+
+    [Fact]
+    public async Task Read_CsvLowerCase_UpperCased()
+    {
+        var lines = await Read("symbol,interval\nmsft,1d\nMSFT,1d\n");
+
+        Assert.Equal(["MSFT"], lines.Select(l => l.Request!.Symbol));
+    }
+
+    [Fact]
     public async Task Read_BomAndCrlf_AreIgnored()
     {
         var bytes = new byte[] { 0xEF, 0xBB, 0xBF }.Concat(Encoding.ASCII.GetBytes("AAPL\r\nMSFT\r\n")).ToArray();

@@ -23,6 +23,14 @@ public sealed class YahooSymbolTests
     }
 
     [Theory]
+    [InlineData("aapl", "AAPL")]
+    [InlineData("brk-b", "BRK-B")]
+    [InlineData("m&m.ns", "M&M.NS")]
+    [InlineData("eurusd=x", "EURUSD=X")]
+    [InlineData("^GSPC", "^GSPC")]
+    public void Normalize_AnyCase_UpperCase(string symbol, string expected) => Assert.Equal(expected, YahooSymbol.Normalize(symbol));
+
+    [Theory]
     [InlineData("../AAPL")]
     [InlineData("..")]
     [InlineData(".")]
