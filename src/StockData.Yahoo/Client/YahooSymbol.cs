@@ -16,9 +16,10 @@ public static class YahooSymbol
     /// <summary>
     /// The canonical form: upper case. Yahoo's symbols are case-insensitive and it answers with the upper-case form, so
     /// <c>aapl</c> and <c>AAPL</c> must be one symbol in the store, one request and one cache entry, not two. Only
-    /// ASCII can pass <see cref="Validate"/>, so the invariant culture's mapping is the whole story.
+    /// ASCII can pass <see cref="Validate"/>, so the invariant culture's mapping is the whole story. A symbol that does
+    /// not pass is returned as it is, so the error that refuses it names what the user wrote.
     /// </summary>
-    public static string Normalize(string symbol) => symbol.ToUpperInvariant();
+    public static string Normalize(string symbol) => IsValid(symbol) ? symbol.ToUpperInvariant() : symbol;
 
     /// <summary>True when <paramref name="symbol"/> passes <see cref="Validate"/>.</summary>
     public static bool IsValid(string? symbol) => Check(symbol) is null;

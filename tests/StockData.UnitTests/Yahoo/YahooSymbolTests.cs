@@ -28,6 +28,7 @@ public sealed class YahooSymbolTests
     [InlineData("m&m.ns", "M&M.NS")]
     [InlineData("eurusd=x", "EURUSD=X")]
     [InlineData("^GSPC", "^GSPC")]
+    [InlineData("../admin", "../admin")]
     public void Normalize_AnyCase_UpperCase(string symbol, string expected) => Assert.Equal(expected, YahooSymbol.Normalize(symbol));
 
     [Theory]
