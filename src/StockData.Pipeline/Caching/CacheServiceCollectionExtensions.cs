@@ -54,7 +54,8 @@ internal static class CacheServiceCollectionExtensions
                 IsFailSafeEnabled = options.FailSafeMaxDuration > TimeSpan.Zero,
                 FailSafeMaxDuration = options.Duration + options.FailSafeMaxDuration,
                 FailSafeThrottleDuration = options.FailSafeThrottleDuration,
-                // Every entry counts 1 against MemoryEntries (the L1 bound is in entries).
+                // An entry counts 1 against MemoryEntries until its body is known; the factory then sets one unit per
+                // started 16 KiB of compressed body (ChartResponseCache.SizeUnits), so the L1 bound is also one in bytes.
                 Size = 1,
                 DistributedCacheSoftTimeout = options.DistributedTimeout,
                 DistributedCacheHardTimeout = options.DistributedTimeout,

@@ -56,7 +56,7 @@ internal sealed class ChartResponseCache
         CachedChartResponse entry;
         try
         {
-            entry = await _cache.GetOrSetAsync<CachedChartResponse>(KeyOf(request), async (_, token) =>
+            entry = await _cache.GetOrSetAsync<CachedChartResponse>(KeyOf(request), async (context, token) =>
             {
                 factoryRan = true;
                 own = await fetch(token);
@@ -65,7 +65,9 @@ internal sealed class ChartResponseCache
                     throw new UncacheableResponseException($"HTTP {(int)own.StatusCode} for {request.Symbol} is not cached");
                 }
 
-                return CachedChartResponse.From(own);
+                var cached = CachedChartResponse.From(own);
+                context.Options.Size = SizeUnits(cached.Body.Length);
+                return cached;
             }, token: cancellationToken);
         }
         catch (UncacheableResponseException) when (own is not null)
@@ -86,6 +88,15 @@ internal sealed class ChartResponseCache
         Count(factoryRan ? "stale" : "hit");
         return entry.ToResponse(request);
     }
+
+    /// <summary>
+    /// What an entry counts against <see cref="ResponseCacheOptions.MemoryEntries"/>: one per started
+    /// <see cref="ResponseCacheOptions.MemoryUnitBytes"/> of compressed body. A count of entries alone let a replay of
+    /// 10-year histories (about 60 KB each compressed) hold 2,000 of them and the process grow past 600 MB
+    /// (docs/performance.md, Pipeline); small incremental answers still count one each.
+    /// </summary>
+    internal static long SizeUnits(int compressedBytes) =>
+        Math.Max(1, (compressedBytes + ResponseCacheOptions.MemoryUnitBytes - 1) / ResponseCacheOptions.MemoryUnitBytes);
 
     private bool IsCacheable(YahooResponse response)
     {

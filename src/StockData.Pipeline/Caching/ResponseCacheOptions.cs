@@ -35,7 +35,14 @@ public sealed class ResponseCacheOptions
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan FailSafeThrottleDuration { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Most entries the in-process tier holds (each a compressed body); beyond it the least recently used go.</summary>
+    /// <summary>The in-process tier's bound, in entries of up to <see cref="MemoryUnitBytes"/> of compressed body.</summary>
+    public const int MemoryUnitBytes = 16 * 1024;
+
+    /// <summary>
+    /// Most entries the in-process tier holds (each a compressed body), counted in units of
+    /// <see cref="MemoryUnitBytes"/>: a larger body counts one per 16 KiB started, so the tier holds at most about
+    /// 32 MB of bodies at the default. Beyond it the least recently used go.
+    /// </summary>
     /// <value>Default 2,000.</value>
     [Range(1, 10_000_000)]
     public int MemoryEntries { get; set; } = 2_000;

@@ -16,13 +16,19 @@ internal static class BarWriterSql
         """;
 
     /// <summary>
-    /// The staged merge of one family. Unchanged rows are filtered by a NULL-safe row comparison and not rewritten
-    /// (1.9× faster than rewriting them and no table bloat, docs/postgres-upsert.md B4.3). RETURNING yields inserted and
-    /// changed rows only; <c>xmax = 0</c> tells an insert from an update. With revisions on, the changed rows' old
-    /// values are read by key from the statement's snapshot (all parts of one statement see the table as it was
-    /// before it) and kept in bar_revisions; the LIMIT keeps that lookup an index probe per changed row, where a join
-    /// could pick a hash join over the whole table on stale statistics (516 ms per batch, docs/postgres-upsert.md B3).
+    /// The staged merge of one family, one statement. <c>j</c> looks every staged row up by key (a LATERAL LIMIT 1: an
+    /// index probe per row whatever the planner thinks of the unanalysed TEMP stage) and keeps only new and changed
+    /// rows, with the stored (old) values beside the new ones. Changed rows are then updated by key, their old values
+    /// kept in bar_revisions straight from <c>j</c> (PostgreSQL 15 has no <c>RETURNING old</c>; this needs no second
+    /// read), and new rows inserted. Unchanged rows are only read: no row lock, no WAL, no tuple written (an
+    /// <c>ON CONFLICT DO UPDATE … WHERE</c> locks every conflicting row, docs/postgres-upsert.md A6).
+    /// Concurrency (READ COMMITTED): the UPDATE re-checks its key and change filter on the newest version of a row a
+    /// concurrent writer changed meanwhile (last writer wins, as before); a key inserted by a concurrent writer after
+    /// this statement's snapshot meets the INSERT's <c>ON CONFLICT DO UPDATE</c>, so nothing is lost either way. Keys are
+    /// unique in the stage (deduplicated before the COPY), so no row is touched twice. Rows lock in stage (key) order.
     /// The third column counts the staged rows: unchanged = staged − inserted − updated, checked against the batch.
+    /// Run between <see cref="NestedLoopsOnly"/> and <see cref="JoinsRestored"/>, so the UPDATE's join stays an index
+    /// probe per changed row even when the estimate of the stage is off (docs/performance.md, Writer).
     /// </summary>
     public static string Merge(bool daily, bool keepRevisions)
     {
@@ -33,27 +39,58 @@ internal static class BarWriterSql
             ? $"""
                , rev AS (
                    INSERT INTO bar_revisions (symbol, interval, ts, trade_date, open, high, low, close, adj_close, volume, valid_from, revised_at)
-                   SELECT o.symbol, o.interval, o.ts, o.trade_date, o.open, o.high, o.low, o.close, o.adj_close, o.volume, o.updated_at, now()
-                   FROM up u
-                   CROSS JOIN LATERAL (SELECT * FROM {table} p
-                                       WHERE p.symbol = u.symbol AND p.interval = u.interval AND p.{key} = u.{key} LIMIT 1) o
-                   WHERE NOT u.inserted)
+                   SELECT j.symbol, j.interval, {(daily ? "j.o_compared, j.trade_date" : "j.ts, j.o_compared")}, j.o_open, j.o_high, j.o_low,
+                          j.o_close, j.o_adj_close, j.o_volume, j.o_updated_at, now()
+                   FROM j WHERE NOT j.is_new)
                """
             : "";
         return $"""
-            WITH up AS (
+            WITH j AS MATERIALIZED (
+                SELECT s.symbol, s.interval, s.trade_date, s.ts, s.open, s.high, s.low, s.close, s.adj_close, s.volume,
+                       o.symbol IS NULL AS is_new, o.{compared} AS o_compared, o.open AS o_open, o.high AS o_high, o.low AS o_low,
+                       o.close AS o_close, o.adj_close AS o_adj_close, o.volume AS o_volume, o.updated_at AS o_updated_at
+                FROM {stage} s
+                LEFT JOIN LATERAL (SELECT * FROM {table} p
+                                   WHERE p.symbol = s.symbol AND p.interval = s.interval AND p.{key} = s.{key} LIMIT 1) o ON true
+                WHERE o.symbol IS NULL
+                   OR (o.{compared}, o.open, o.high, o.low, o.close, o.adj_close, o.volume)
+                      IS DISTINCT FROM (s.{compared}, s.open, s.high, s.low, s.close, s.adj_close, s.volume)),
+            upd AS (
+                UPDATE {table} b
+                SET {compared} = j.{compared}, open = j.open, high = j.high, low = j.low, close = j.close, adj_close = j.adj_close,
+                    volume = j.volume, updated_at = now()
+                FROM j
+                WHERE NOT j.is_new AND b.symbol = j.symbol AND b.interval = j.interval AND b.{key} = j.{key}
+                  AND (b.{compared}, b.open, b.high, b.low, b.close, b.adj_close, b.volume)
+                      IS DISTINCT FROM (j.{compared}, j.open, j.high, j.low, j.close, j.adj_close, j.volume)
+                RETURNING 1),
+            ins AS (
                 INSERT INTO {table} AS b (symbol, interval, trade_date, ts, open, high, low, close, adj_close, volume)
-                SELECT symbol, interval, trade_date, ts, open, high, low, close, adj_close, volume FROM {stage}
+                SELECT symbol, interval, trade_date, ts, open, high, low, close, adj_close, volume FROM j WHERE j.is_new
                 ON CONFLICT (symbol, interval, {key}) DO UPDATE
                 SET {compared} = EXCLUDED.{compared}, open = EXCLUDED.open, high = EXCLUDED.high, low = EXCLUDED.low,
                     close = EXCLUDED.close, adj_close = EXCLUDED.adj_close, volume = EXCLUDED.volume, updated_at = now()
                 WHERE (b.{compared}, b.open, b.high, b.low, b.close, b.adj_close, b.volume)
                       IS DISTINCT FROM (EXCLUDED.{compared}, EXCLUDED.open, EXCLUDED.high, EXCLUDED.low, EXCLUDED.close,
                                         EXCLUDED.adj_close, EXCLUDED.volume)
-                RETURNING b.symbol, b.interval, b.{key}, b.xmax = 0 AS inserted){revisions}
-            SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted), (SELECT count(*) FROM {stage}) FROM up
+                RETURNING b.xmax = 0 AS inserted){revisions}
+            SELECT (SELECT count(*) FILTER (WHERE inserted) FROM ins),
+                   (SELECT count(*) FROM upd) + (SELECT count(*) FILTER (WHERE NOT inserted) FROM ins),
+                   (SELECT count(*) FROM {stage})
             """;
     }
+
+    /// <summary>
+    /// For the rest of the transaction (SET LOCAL semantics), joins as nested loops: the merge's UPDATE joins the changed
+    /// rows to the bars table, and on the stage's guessed size the planner could pick a hash join that reads the whole
+    /// table per batch (516 ms per batch, docs/postgres-upsert.md B3).
+    /// </summary>
+    public const string NestedLoopsOnly =
+        "SELECT set_config('enable_hashjoin', 'off', true), set_config('enable_mergejoin', 'off', true)";
+
+    /// <summary>The planner's defaults back for the statements after the merge.</summary>
+    public const string JoinsRestored =
+        "SELECT set_config('enable_hashjoin', 'on', true), set_config('enable_mergejoin', 'on', true)";
 
     /// <summary>Dividends merged like bars: last row per key wins, unchanged rows not rewritten.</summary>
     public const string Dividends = """

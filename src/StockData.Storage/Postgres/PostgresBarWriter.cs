@@ -11,9 +11,9 @@ namespace StockData.Storage.Postgres;
 
 /// <summary>
 /// The COPY-merge bar writer. Per batch, one transaction on a pooled connection of the one data source: binary COPY
-/// into a per-connection TEMP staging table and one <c>INSERT … SELECT … ON CONFLICT DO UPDATE … WHERE (…) IS DISTINCT
-/// FROM (…)</c> per interval family (or, for fresh history, COPY straight into the bars table), then the events, the
-/// symbol rows and the watermarks, sent together in one round trip.
+/// into a per-connection TEMP staging table and one merge statement per interval family (<see cref="BarWriterSql.Merge"/>:
+/// look every row up, update the changed ones, insert the new ones; or, for fresh history, COPY straight into the bars
+/// table), then the events, the symbol rows and the watermarks, sent together in one round trip.
 /// </summary>
 /// <remarks>
 /// Measured on this machine with Npgsql (docs/postgres-upsert.md B3): the staged merge at 5,000 rows per transaction
@@ -193,6 +193,11 @@ internal sealed class PostgresBarWriter(
         await using var batch = new NpgsqlBatch(connection, transaction);
         var mergeDaily = plan.DailyRows > 0 && !dailyFresh;
         var mergeIntraday = plan.IntradayRows > 0 && !intradayFresh;
+        if (mergeDaily || mergeIntraday)
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(BarWriterSql.NestedLoopsOnly));
+        }
+
         if (mergeDaily)
         {
             batch.BatchCommands.Add(new NpgsqlBatchCommand(BarWriterSql.Merge(daily: true, _keepRevisions)));
@@ -203,10 +208,16 @@ internal sealed class PostgresBarWriter(
             batch.BatchCommands.Add(new NpgsqlBatchCommand(BarWriterSql.Merge(daily: false, _keepRevisions)));
         }
 
-        // After the merges: flags responses that lacked stored rows or events (issue 10); inserts flags only, returns nothing.
+        // After the merges: flags responses that lacked stored rows or events (issue 10); inserts flags only, returns
+        // nothing. Before the planner settings are restored: it joins the unanalysed stage to bars the same way.
         foreach (var check in ResponseCheck.Commands(plan.Source, dailyFresh, intradayFresh))
         {
             batch.BatchCommands.Add(check);
+        }
+
+        if (mergeDaily || mergeIntraday)
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(BarWriterSql.JoinsRestored));
         }
 
         var eventCommands = AddEventCommands(batch, plan);
@@ -215,6 +226,11 @@ internal sealed class PostgresBarWriter(
         var watermarks = new Dictionary<(string, string), (DateTimeOffset? Watermark, bool Pending)>();
         await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
         {
+            if (mergeDaily || mergeIntraday)
+            {
+                await reader.NextResultAsync(cancellationToken); // NestedLoopsOnly's row
+            }
+
             foreach (var (merged, expected) in new[] { (mergeDaily, plan.DailyRows), (mergeIntraday, plan.IntradayRows) })
             {
                 if (!merged)
@@ -232,6 +248,11 @@ internal sealed class PostgresBarWriter(
                 }
 
                 await reader.NextResultAsync(cancellationToken);
+            }
+
+            if (mergeDaily || mergeIntraday)
+            {
+                await reader.NextResultAsync(cancellationToken); // JoinsRestored's row
             }
 
             while (await reader.ReadAsync(cancellationToken))

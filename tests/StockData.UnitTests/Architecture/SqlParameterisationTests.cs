@@ -20,6 +20,7 @@ public sealed partial class SqlParameterisationTests
         [("BarWriterSql.cs", "key")] = "chosen between the literals trade_date / ts",
         [("BarWriterSql.cs", "compared")] = "chosen between the literals ts / trade_date",
         [("BarWriterSql.cs", "revisions")] = "a literal SQL fragment or empty, by a bool option",
+        [("BarWriterSql.cs", "(daily ? \"j.o_compared, j.trade_date\" : \"j.ts, j.o_compared\")")] = "chosen between two literal column lists by the interval family",
         [("SchemaMigrator.cs", "schema")] = "StorageOptions.Schema, validated at start-up as a lower-case identifier (StorageOptionsValidator), and quoted",
         [("BenchCommand.cs", "schema")] = "the benchmark's generated scratch schema name (bench_ + hex), quoted",
         [("PipelineBenchmark.cs", "rows:N0")] = "a progress message, not SQL",
