@@ -91,11 +91,12 @@ internal static class BenchCommand
     {
         var symbols = PositiveOption("--symbols", "Symbols to replay.", 500, 100_000);
         var years = PositiveOption("--years", "Years of daily bars per symbol.", 10, 60);
+        var warmup = PositiveOption("--warmup", "Symbols replayed (other names, same code path) before the timed run, untimed; 0: none.", 50, 10_000, min: 0);
         var json = new Option<bool>("--json") { Description = "Print one JSON object with the figures instead of the table." };
         var simulator = new Option<string?>("--simulator") { Description = "Path to StockData.YahooSim.dll (default: the one built beside this binary)." };
         var command = new Command("pipeline", "End-to-end replay rows/s against raw COPY of the same rows; peak RSS; most backends.")
         {
-            symbols, years, json, simulator,
+            symbols, years, warmup, json, simulator,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -128,7 +129,7 @@ internal static class BenchCommand
                 var benchmark = ActivatorUtilities.CreateInstance<PipelineBenchmark>(host.Services);
                 try
                 {
-                    var result = await benchmark.RunAsync(parse.GetValue(symbols), parse.GetValue(years),
+                    var result = await benchmark.RunAsync(parse.GetValue(symbols), parse.GetValue(years), parse.GetValue(warmup),
                         line => Console.Error.WriteLine($"bench pipeline: {line}"), token);
                     Console.WriteLine(asJson ? result.ToJson() : result.ToTable());
                     return ExitCodes.Ok;
@@ -185,15 +186,15 @@ internal static class BenchCommand
         }
     }
 
-    private static Option<int> PositiveOption(string name, string description, int defaultValue, int max)
+    private static Option<int> PositiveOption(string name, string description, int defaultValue, int max, int min = 1)
     {
         var option = new Option<int>(name) { Description = $"{description} Default {defaultValue:N0}.", DefaultValueFactory = _ => defaultValue };
         option.Validators.Add(result =>
         {
             var value = result.GetValueOrDefault<int>();
-            if (value < 1 || value > max)
+            if (value < min || value > max)
             {
-                result.AddError($"{name} must be between 1 and {max:N0}, not {value}.");
+                result.AddError($"{name} must be between {min} and {max:N0}, not {value}.");
             }
         });
         return option;

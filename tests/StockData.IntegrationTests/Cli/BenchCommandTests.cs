@@ -84,6 +84,25 @@ public sealed partial class BenchCommandTests(PostgresFixture postgres) : IClass
     }
 
     [Fact]
+    public async Task BenchPipeline_SmallRunWithWarmUpAsJson_TimedRowsOnly_IssueKeys_DropsItsScratchSchema()
+    {
+        postgres.EnsureAvailable();
+        var result = await ProcessRunner.RunStockDataAsync(["bench", "pipeline", "--symbols", "4", "--years", "1", "--warmup", "3", "--json"],
+            new Dictionary<string, string?> { ["ConnectionStrings__Postgres"] = postgres.DatabaseConnectionString }, TimeSpan.FromMinutes(3));
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        using var json = JsonDocument.Parse(result.StandardOutput);
+        string[] keys = ["rows", "rows_per_s", "raw_copy_rows_per_s", "ratio_to_raw_copy", "peak_rss_mb", "max_backends", "pool_max"];
+        Assert.Equal(keys, json.RootElement.EnumerateObject().Select(p => p.Name));
+        // Four symbols of about a year of daily bars each: the warm-up's three are not counted.
+        Assert.InRange(json.RootElement.GetProperty("rows").GetInt64(), 4 * 240, 4 * 260);
+        Assert.All(keys, key => Assert.True(json.RootElement.GetProperty(key).GetDouble() > 0, key));
+        Assert.InRange(json.RootElement.GetProperty("max_backends").GetInt32(), 1, json.RootElement.GetProperty("pool_max").GetInt32());
+        Assert.Contains("warm-up: 3 other symbols", result.StandardError, StringComparison.Ordinal);
+        Assert.Equal(0L, await postgres.ScalarAsync<long>("SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'bench\\_%'"));
+    }
+
+    [Fact]
     public async Task BenchWriter_SymbolsOutOfRange_UsageErrorExit2()
     {
         var result = await ProcessRunner.RunStockDataAsync(["bench", "writer", "--symbols", "0"]);
