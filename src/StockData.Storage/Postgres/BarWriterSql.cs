@@ -62,7 +62,12 @@ internal static class BarWriterSql
                    FROM upd u)
                """
             : "";
-        var match = byRowId ? "b.ctid = j.o_ctid AND " : "";
+        // By row id, the key is still re-checked (a concurrent version is followed only if its key is the same), but
+        // as IS NOT DISTINCT FROM, which no index can serve: with plain equalities the planner picked the primary key's
+        // index scan and used the row id as a mere filter, i.e. the second probe again (seen with auto_explain).
+        var match = byRowId
+            ? $"b.ctid = j.o_ctid AND (b.symbol, b.interval, b.{key}) IS NOT DISTINCT FROM (j.symbol, j.interval, j.{key})"
+            : $"b.symbol = j.symbol AND b.interval = j.interval AND b.{key} = j.{key}";
         return $"""
             WITH j AS MATERIALIZED (
                 SELECT s.symbol, s.interval, s.trade_date, s.ts, s.open, s.high, s.low, s.close, s.adj_close, s.volume,
@@ -79,7 +84,7 @@ internal static class BarWriterSql
                 SET {compared} = j.{compared}, open = j.open, high = j.high, low = j.low, close = j.close, adj_close = j.adj_close,
                     volume = j.volume, updated_at = now()
                 FROM j
-                WHERE NOT j.is_new AND {match}b.symbol = j.symbol AND b.interval = j.interval AND b.{key} = j.{key}
+                WHERE NOT j.is_new AND {match}
                   AND (b.{compared}, b.open, b.high, b.low, b.close, b.adj_close, b.volume)
                       IS DISTINCT FROM (j.{compared}, j.open, j.high, j.low, j.close, j.adj_close, j.volume)
                 RETURNING j.symbol, j.interval, j.ts, j.trade_date, j.o_compared, j.o_open, j.o_high, j.o_low, j.o_close,
