@@ -30,6 +30,10 @@ internal static partial class StorageLog
         "this fetch will not move the watermark")]
     public static partial void FetchOrderTimeout(ILogger logger, long fetchId, string symbol, string interval, int offset, TimeSpan timeout);
 
+    [LoggerMessage(1105, LogLevel.Information,
+        "Merge of {Symbols}: {Missed} changed row(s) were changed or re-inserted by a concurrent writer meanwhile; merging them again by key")]
+    public static partial void MergeByKeyFallback(ILogger logger, string symbols, long missed);
+
     // 1100-1199: the shared rate limiter and 429 cooldown (Redis/).
 
     [LoggerMessage(1100, LogLevel.Warning,

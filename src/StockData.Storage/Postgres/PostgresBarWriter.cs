@@ -224,6 +224,7 @@ internal sealed class PostgresBarWriter(
         AddSymbolCommands(batch, plan, completions);
 
         var watermarks = new Dictionary<(string, string), (DateTimeOffset? Watermark, bool Pending)>();
+        var missed = new Dictionary<bool, long>(); // per family (daily?): changed rows the by-row-id update did not update
         await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
         {
             if (mergeDaily || mergeIntraday)
@@ -231,7 +232,7 @@ internal sealed class PostgresBarWriter(
                 await reader.NextResultAsync(cancellationToken); // NestedLoopsOnly's row
             }
 
-            foreach (var (merged, expected) in new[] { (mergeDaily, plan.DailyRows), (mergeIntraday, plan.IntradayRows) })
+            foreach (var (daily, merged, expected) in new[] { (true, mergeDaily, plan.DailyRows), (false, mergeIntraday, plan.IntradayRows) })
             {
                 if (!merged)
                 {
@@ -247,6 +248,11 @@ internal sealed class PostgresBarWriter(
                     throw new InvalidOperationException($"The merge saw {reader.GetInt64(2)} staged rows, {expected} were COPYed.");
                 }
 
+                if (reader.GetInt64(3) > 0)
+                {
+                    missed[daily] = reader.GetInt64(3);
+                }
+
                 await reader.NextResultAsync(cancellationToken);
             }
 
@@ -260,6 +266,14 @@ internal sealed class PostgresBarWriter(
                 var watermark = reader.IsDBNull(2) ? (DateTimeOffset?)null : new DateTimeOffset(reader.GetDateTime(2), TimeSpan.Zero);
                 watermarks[(reader.GetString(0), reader.GetString(1))] = (watermark, reader.GetBoolean(3));
             }
+        }
+
+        if (missed.Count > 0)
+        {
+            StorageLog.MergeByKeyFallback(logger, Describe(plan.SymbolNames), missed.Values.Sum());
+            var (again, againUpdated) = await MergeByKeyAsync(connection, transaction, missed.Keys, cancellationToken);
+            inserted += again;
+            updated += againUpdated;
         }
 
         var eventsChanged = eventCommands.Sum(c => c.RecordsAffected);
@@ -284,6 +298,38 @@ internal sealed class PostgresBarWriter(
         var distinctRows = plan.DailyRows + plan.IntradayRows;
         return new WriteResult((int)inserted, (int)updated, distinctRows - (int)inserted - (int)updated, plan.Superseded,
             (int)eventsChanged, fetches, dailyFresh || intradayFresh, attempt);
+    }
+
+    /// <summary>
+    /// The fallback after a by-row-id merge updated fewer changed rows than it had read (a concurrent writer changed,
+    /// or deleted and re-inserted, some of them after the merge's snapshot): the by-key merge of the same stage in the
+    /// same transaction, with a new snapshot. Rows the first merge updated now equal the stage and are skipped; the
+    /// missed ones are merged against their newest version. Rare, so one more round trip is fine.
+    /// </summary>
+    private async Task<(long Inserted, long Updated)> MergeByKeyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
+        IEnumerable<bool> families, CancellationToken cancellationToken)
+    {
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(BarWriterSql.NestedLoopsOnly));
+        var merges = families.Order().ToList();
+        foreach (var daily in merges)
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(BarWriterSql.MergeByKey(daily, _keepRevisions)));
+        }
+
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(BarWriterSql.JoinsRestored));
+        long inserted = 0, updated = 0;
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        await reader.NextResultAsync(cancellationToken); // NestedLoopsOnly's row
+        foreach (var _ in merges)
+        {
+            await reader.ReadAsync(cancellationToken);
+            inserted += reader.GetInt64(0);
+            updated += reader.GetInt64(1);
+            await reader.NextResultAsync(cancellationToken);
+        }
+
+        return (inserted, updated);
     }
 
     /// <summary>

@@ -51,6 +51,47 @@ public sealed class PostgresBarWriterConcurrencyTests(PostgresFixture postgres) 
         Assert.Equal(18, await first.CountAsync("SELECT count(*) FROM symbol_intervals WHERE watermark IS NOT NULL"));
     }
 
+    // The merge updates changed rows by the row id its look-up read. These two hold a lock on one row a batch is about
+    // to change, let the batch read the old version and queue behind the lock, then commit: the row's id is stale by
+    // the time the batch gets it. Every changed row must still end up with the batch's values and one revision.
+    [Theory]
+    [InlineData("UPDATE daily_bars SET volume = volume + 1 WHERE symbol = 'RACE' AND trade_date = '2024-01-12'")]
+    [InlineData("""
+        WITH gone AS (DELETE FROM daily_bars WHERE symbol = 'RACE' AND trade_date = '2024-01-12' RETURNING *)
+        INSERT INTO daily_bars SELECT * FROM gone
+        """)]
+    public async Task WriteAsync_RowChangedConcurrentlyAfterTheMergeReadIt_StillGetsTheBatchsValues(string concurrentChange)
+    {
+        postgres.EnsureAvailable();
+        await using var scope = await WriterScope.CreateAsync(postgres);
+        var bars = Daily(40);
+        await scope.Writer.WriteAsync(Batch(Fetch("RACE", bars, full: true)), Ct);
+
+        await using var other = await scope.OpenAsync();
+        await using var transaction = await other.BeginTransactionAsync(Ct);
+        await using (var change = new Npgsql.NpgsqlCommand(concurrentChange, other, transaction))
+        {
+            Assert.Equal(1, await change.ExecuteNonQueryAsync(Ct));
+        }
+
+        var changed = bars.Select(b => b with { Close = b.Close + 0.25 }).ToArray();
+        var write = scope.Writer.WriteAsync(Batch(Fetch("RACE", changed, full: true)), Ct);
+        var blocked = $"SELECT count(*) FROM pg_stat_activity WHERE {other.ProcessID} = ANY (pg_blocking_pids(pid))";
+        while (await scope.CountAsync(blocked) == 0)
+        {
+            Assert.False(write.IsCompleted, "the batch finished without meeting the locked row");
+            await Task.Delay(20, Ct);
+        }
+
+        await transaction.CommitAsync(Ct);
+        var result = await write;
+
+        Assert.Equal((0, 40, 0), (result.Inserted, result.Updated, result.Unchanged));
+        Assert.Equal(40, await scope.CountAsync("SELECT count(*) FROM daily_bars WHERE symbol = 'RACE' AND close = open + 1.25"));
+        Assert.Equal(40, await scope.CountAsync("SELECT count(*) FROM daily_bars WHERE symbol = 'RACE' AND volume = 1000 + (trade_date - date '2024-01-02')"));
+        Assert.Equal(40, await scope.CountAsync("SELECT count(DISTINCT trade_date) FROM bar_revisions WHERE symbol = 'RACE'"));
+    }
+
     [Fact]
     public async Task WriteAsync_TwoFreshHistoryWritersOnTheSameSymbols_NothingLostOrDuplicated()
     {
