@@ -13,7 +13,9 @@ namespace StockData.Storage.Redis;
 /// (first come, first served at Redis) and returns the delay until it; the caller then sleeps once for that delay on
 /// the injected <see cref="TimeProvider"/>. It never polls. A slot further away than
 /// <see cref="RateLimitOptions.MaxWait"/>, or a 429 cooldown longer than it, is refused at once with the standard
-/// <see cref="MetadataName.RetryAfter"/>. A caller cancelled while sleeping loses its slot, which is harmless.
+/// <see cref="MetadataName.RetryAfter"/>. A caller cancelled while sleeping loses its slot, which is harmless. A
+/// caller that wakes later than <see cref="LateTolerance"/> after its slot reserves a new one instead of sending bunched
+/// with later slots' requests (at most <see cref="MaxRepaces"/> times).
 /// </para>
 /// <para>
 /// Redis unreachable: the limiter goes on with an in-process bucket of the same algorithm at
