@@ -127,6 +127,7 @@ internal static class BenchLimiterWorkerCommand
             {
                 granted,
                 refused,
+                repaced = services.GetRequiredService<StockData.Storage.Redis.RedisTokenBucketRateLimiter>().RepacedCount,
                 statuses = statuses.ToDictionary(p => p.Key.ToString(CultureInfo.InvariantCulture), p => p.Value),
                 overhead_ms = overheads,
             };

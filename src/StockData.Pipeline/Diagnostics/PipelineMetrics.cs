@@ -66,6 +66,10 @@ internal static class PipelineMetrics
     public static readonly Counter RateLimiterTokens = Metrics.CreateCounter(
         "stockdata_ratelimit_tokens_total", "Rate-limiter acquisitions by result (granted, refused).", "result");
 
+    public static readonly Counter RateLimiterRepaced = Metrics.CreateCounter(
+        "stockdata_ratelimit_slots_repaced_total",
+        "Rate-limiter slots given up because the caller woke too late for them (a process stall); each request took a new slot.");
+
     public static readonly Gauge RateLimiterFallback = Metrics.CreateGauge(
         "stockdata_ratelimit_fallback", "1 while the shared Redis bucket is unreachable and the in-process fallback bucket is used.");
 

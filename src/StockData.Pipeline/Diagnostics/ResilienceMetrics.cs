@@ -13,6 +13,7 @@ internal static class ResilienceMetrics
 {
     private static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(1);
     private static RedisCooldownStore? _cooldown;
+    private static RedisTokenBucketRateLimiter? _limiter;
     private static int _registered;
 
     /// <summary>The cooldown store whose state the gauges show (the last fetch service built in this process).</summary>
@@ -25,9 +26,17 @@ internal static class ResilienceMetrics
         }
     }
 
+    /// <summary>The limiter whose given-up (late) slots <c>stockdata_ratelimit_slots_repaced_total</c> counts.</summary>
+    public static void Track(RedisTokenBucketRateLimiter limiter) => Volatile.Write(ref _limiter, limiter);
+
     /// <summary>Sets both gauges now (also called by tests and verbs that print them without a scrape).</summary>
     public static async Task UpdateAsync(CancellationToken cancellationToken)
     {
+        if (Volatile.Read(ref _limiter) is { } limiter)
+        {
+            PipelineMetrics.RateLimiterRepaced.IncTo(limiter.RepacedCount);
+        }
+
         if (Volatile.Read(ref _cooldown) is not { } cooldown)
         {
             return;

@@ -55,6 +55,11 @@ internal sealed class ChartFetchService
         var o = options.Value;
         var breaker = o.CircuitBreaker;
         ResilienceMetrics.Track(cooldown);
+        if (limiter is RedisTokenBucketRateLimiter shared)
+        {
+            ResilienceMetrics.Track(shared);
+        }
+
         PipelineMetrics.CircuitState.Set(PipelineMetrics.CircuitClosed);
         _pipeline = new ResiliencePipelineBuilder<YahooResponse> { TimeProvider = timeProvider }
             .AddTimeout(new TimeoutStrategyOptions { Timeout = o.TotalTimeout })

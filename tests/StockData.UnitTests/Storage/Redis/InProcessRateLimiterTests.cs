@@ -70,6 +70,51 @@ public sealed class InProcessRateLimiterTests
     }
 
     [Fact]
+    public async Task WokenLaterThanTheTolerance_GivesUpTheSlot_AndTakesANewOne()
+    {
+        // 500 ms apart, burst 2: the tolerance is one interval (the upstream's one spare token).
+        using var limiter = Create(new RateLimitOptions { PermitsPerSecond = 2, Burst = 2 });
+        Assert.Equal(TimeSpan.FromMilliseconds(500), RedisTokenBucketRateLimiter.LateTolerance(new RateLimitOptions { PermitsPerSecond = 2, Burst = 2 }));
+        Assert.True(limiter.AttemptAcquire(1).IsAcquired);
+        Assert.True(limiter.AttemptAcquire(1).IsAcquired);
+        var waiting = limiter.AcquireAsync(1, Ct); // slot at 500 ms
+
+        // A stall: the caller wakes at 1,200 ms, 700 ms after its slot. The unused slot refilled the bucket, so the
+        // new reservation is free at once; the bucket counts both (the given-up slot is never handed out again).
+        _time.Advance(TimeSpan.FromMilliseconds(1200));
+        using var lease = await waiting;
+
+        Assert.True(lease.IsAcquired);
+        Assert.Equal(1, limiter.RepacedCount);
+        Assert.Equal(0, limiter.GetStatistics()!.CurrentAvailablePermits);
+    }
+
+    [Fact]
+    public async Task WokenLateWithinTheTolerance_SendsOnItsSlot()
+    {
+        using var limiter = Create(new RateLimitOptions { PermitsPerSecond = 2, Burst = 2 });
+        Assert.True(limiter.AttemptAcquire(1).IsAcquired);
+        Assert.True(limiter.AttemptAcquire(1).IsAcquired);
+        var waiting = limiter.AcquireAsync(1, Ct); // slot at 500 ms
+
+        _time.Advance(TimeSpan.FromMilliseconds(900)); // 400 ms late: the upstream's spare token covers it
+        using var lease = await waiting;
+
+        Assert.True(lease.IsAcquired);
+        Assert.Equal(0, limiter.RepacedCount);
+    }
+
+    [Fact]
+    public void LateTolerance_OneIntervalPerSpareToken_NeverBelowTheFloor()
+    {
+        Assert.Equal(TimeSpan.FromSeconds(1), RedisTokenBucketRateLimiter.LateTolerance(new RateLimitOptions())); // 1/s, burst 2
+        Assert.Equal(TimeSpan.FromSeconds(4), RedisTokenBucketRateLimiter.LateTolerance(new RateLimitOptions { Burst = 5 }));
+        Assert.Equal(TimeSpan.FromSeconds(1), RedisTokenBucketRateLimiter.LateTolerance(new RateLimitOptions { Burst = 1 }));
+        Assert.Equal(RedisTokenBucketRateLimiter.MinLateTolerance,
+            RedisTokenBucketRateLimiter.LateTolerance(new RateLimitOptions { PermitsPerSecond = 1000, Burst = 2 }));
+    }
+
+    [Fact]
     public async Task Cooldown_Reported_PausesTheLimiter_ThenLetsItGo()
     {
         using var limiter = Create(new RateLimitOptions { PermitsPerSecond = 10, Burst = 5, MaxWait = TimeSpan.FromSeconds(5) });
