@@ -11,26 +11,28 @@ internal static partial class StorageLog
     [LoggerMessage(1001, LogLevel.Warning, "Redis is unreachable ({Reason}); continuing without it")]
     public static partial void RedisUnavailable(ILogger logger, string reason);
 
-    [LoggerMessage(1100, LogLevel.Warning,
+    // 1200-1299: the bar writer (Postgres/).
+
+    [LoggerMessage(1200, LogLevel.Warning,
         "Writing {Rows} rows ({Symbols}) failed transiently on attempt {Attempt} of {MaxAttempts}: {Reason}; retrying in {Delay} on a fresh connection")]
     public static partial void WriteRetry(ILogger logger, int rows, string symbols, int attempt, int maxAttempts, string reason, TimeSpan delay);
 
-    [LoggerMessage(1101, LogLevel.Information,
+    [LoggerMessage(1201, LogLevel.Information,
         "Fresh-history COPY of {Symbols} met rows already stored ({Reason}): redoing the batch through the merge")]
     public static partial void FastPathConflict(ILogger logger, string symbols, string reason);
 
-    [LoggerMessage(1102, LogLevel.Debug, "Created the staging tables on backend {Pid}")]
+    [LoggerMessage(1202, LogLevel.Debug, "Created the staging tables on backend {Pid}")]
     public static partial void StagingCreated(ILogger logger, int pid);
 
-    [LoggerMessage(1103, LogLevel.Warning, "The staging tables were missing on backend {Pid} (the session was reset); re-creating them")]
+    [LoggerMessage(1203, LogLevel.Warning, "The staging tables were missing on backend {Pid} (the session was reset); re-creating them")]
     public static partial void StagingMissing(ILogger logger, int pid);
 
-    [LoggerMessage(1104, LogLevel.Warning,
+    [LoggerMessage(1204, LogLevel.Warning,
         "Fetch {FetchId} ({Symbol} {Interval}): rows from offset {Offset} waited {Timeout} for the fetch's earlier rows and went ahead; " +
         "this fetch will not move the watermark")]
     public static partial void FetchOrderTimeout(ILogger logger, long fetchId, string symbol, string interval, int offset, TimeSpan timeout);
 
-    [LoggerMessage(1105, LogLevel.Information,
+    [LoggerMessage(1205, LogLevel.Information,
         "Merge of {Symbols}: {Missed} changed row(s) were changed or re-inserted by a concurrent writer meanwhile; merging them again by key")]
     public static partial void MergeByKeyFallback(ILogger logger, string symbols, long missed);
 
