@@ -76,12 +76,19 @@ sd_redis_start() {
   sd_wait 30 bash -c "redis-cli -h 127.0.0.1 -p $port ping | grep -q PONG" || { cat "$dir/redis.log" >&2; return 1; }
 }
 sd_redis_stop() {
-  local dir=$1 port
+  local dir=$1 port pid=
   [ -f "$dir/port" ] || return 0
   port=$(cat "$dir/port")
-  redis-cli -h 127.0.0.1 -p "$port" shutdown nosave >/dev/null 2>&1 \
-    || { [ -f "$dir/redis.pid" ] && kill "$(cat "$dir/redis.pid")" 2>/dev/null; } || true
-  sd_wait 10 bash -c "! (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null" || true
+  [ -f "$dir/redis.pid" ] && pid=$(cat "$dir/redis.pid")
+  # By pid first (SIGTERM: a clean shutdown, nothing saved): `redis-cli shutdown` exits 0 even when the server refuses
+  # it (NOAUTH, once a test has given it a password), which left such servers running after the suite.
+  if [ -n "$pid" ]; then
+    kill "$pid" 2>/dev/null || true
+  else
+    redis-cli -h 127.0.0.1 -p "$port" shutdown nosave >/dev/null 2>&1 || true
+  fi
+  sd_wait 10 bash -c "! (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null" \
+    || { [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null; } || true
 }
 
 # sd_prometheus_start DIR CONFIG PORT: Prometheus on 127.0.0.1:PORT scraping what CONFIG says.
