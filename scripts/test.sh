@@ -13,7 +13,13 @@ started=$SECONDS
 export SD_NEED_PROMETHEUS=1
 sd_services_up
 
-dotnet build StockData.Pipeline.sln -c Release -nologo -v quiet -clp:ErrorsOnly
+# Under set -e a failed build would end the script before the summary the CI judge reads: report it as one failure.
+if ! dotnet build StockData.Pipeline.sln -c Release -nologo -v quiet -clp:ErrorsOnly; then
+  echo "test wall time: $((SECONDS - started)) s" >&2
+  echo "build failed: dotnet build StockData.Pipeline.sln -c Release (errors above); no test ran" >&2
+  echo "0 passed, 1 failed, 0 skipped"
+  exit 1
+fi
 
 log=$(mktemp /tmp/stockdata-test.XXXXXX.log)
 set +e
