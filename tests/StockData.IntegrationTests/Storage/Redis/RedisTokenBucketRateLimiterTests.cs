@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Polly;
 using Polly.RateLimiting;
+using StockData.IntegrationTests.Infrastructure;
 using StockData.Storage;
 using StockData.Storage.Redis;
 using StockData.TestSupport;
@@ -11,6 +12,7 @@ using StockData.TestSupport;
 namespace StockData.IntegrationTests.Storage.Redis;
 
 /// <summary>The limiter as a <see cref="RateLimiter"/> over the shared Redis (issue 7, test 6).</summary>
+[Collection(ProcessCollection.Name)] // asserts wall-clock delays: no parallel class may load the machine (issue 2)
 public sealed class RedisTokenBucketRateLimiterTests(RedisFixture redis) : IClassFixture<RedisFixture>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

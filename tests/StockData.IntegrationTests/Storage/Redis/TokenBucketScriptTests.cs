@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using StockData.IntegrationTests.Infrastructure;
 using StockData.Storage.Redis;
 using StockData.TestSupport;
 
@@ -9,6 +10,7 @@ namespace StockData.IntegrationTests.Storage.Redis;
 /// A slow rate (one permit per 2 s) keeps the outcomes exact even when the machine stalls a test for a second: these
 /// tests never sleep for a slot.
 /// </summary>
+[Collection(ProcessCollection.Name)] // asserts wall-clock delays: no parallel class may load the machine (issue 2)
 public sealed class TokenBucketScriptTests(RedisFixture redis) : IClassFixture<RedisFixture>
 {
     private const int Burst = 3;
