@@ -23,13 +23,22 @@ public sealed class ChildProcess : IAsyncDisposable
 
     public string StandardError { get { lock (_stderr) { return _stderr.ToString(); } } }
 
-    /// <summary>Starts the built <c>stockdata</c> with <paramref name="arguments"/>.</summary>
-    public static ChildProcess StartStockData(IEnumerable<string> arguments, IDictionary<string, string?>? environment = null) =>
-        Start("dotnet", new[] { RepoPaths.StockDataDll }.Concat(arguments), environment);
+    /// <summary>The child's standard input, when started with <c>standardInput: true</c> (close it to send end-of-file).</summary>
+    public StreamWriter StandardInput => _process.StartInfo.RedirectStandardInput
+        ? _process.StandardInput
+        : throw new InvalidOperationException("started without standardInput: true");
 
-    public static ChildProcess Start(string fileName, IEnumerable<string> arguments, IDictionary<string, string?>? environment = null)
+    /// <summary>Starts the built <c>stockdata</c> with <paramref name="arguments"/>.</summary>
+    /// <param name="standardInput">Redirect standard input, so the test can feed it (e.g. <c>replay -</c>) and hold it open.</param>
+    public static ChildProcess StartStockData(IEnumerable<string> arguments, IDictionary<string, string?>? environment = null,
+        bool standardInput = false) =>
+        Start("dotnet", new[] { RepoPaths.StockDataDll }.Concat(arguments), environment, standardInput);
+
+    public static ChildProcess Start(string fileName, IEnumerable<string> arguments, IDictionary<string, string?>? environment = null,
+        bool standardInput = false)
     {
         var process = new Process { StartInfo = ProcessRunner.CreateStartInfo(fileName, arguments, environment) };
+        process.StartInfo.RedirectStandardInput = standardInput;
         var child = new ChildProcess(process);
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (child._stdout) { child._stdout.AppendLine(e.Data); } } };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (child._stderr) { child._stderr.AppendLine(e.Data); } } };

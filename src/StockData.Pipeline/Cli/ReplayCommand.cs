@@ -181,7 +181,10 @@ internal static class ReplayCommand
         {
             if (line.Error is not null)
             {
+                // A line the source reads but can never turn into a request: a source-stage failure (issue 8).
                 stats.InputError();
+                Diagnostics.PipelineMetrics.StageItemsIn.WithLabels(Diagnostics.PipelineMetrics.Stages.Source).Inc();
+                Diagnostics.PipelineMetrics.StageItemsFailed.WithLabels(Diagnostics.PipelineMetrics.Stages.Source).Inc();
                 await Console.Error.WriteLineAsync(line.ToString());
                 continue;
             }

@@ -78,6 +78,10 @@ internal sealed class IngestPipeline(
         private readonly ActionBlock<IReadOnlyList<FetchChunk>> _write;
         private Exception? _fatal;
 
+        // The source stage's backlog: fetch parts planned but not yet accepted by the fetch block (above zero while
+        // backpressure holds the source). The source itself is an async stream with no input buffer to count.
+        private int _sourcePending;
+
         public Run(IngestPipeline owner, IngestStats stats, IngestCallbacks callbacks, CancellationTokenSource abort)
         {
             _owner = owner;
@@ -111,7 +115,8 @@ internal sealed class IngestPipeline(
                 CancellationToken = abort.Token,
             });
             _batch = new SizeOrAgeBatcher<FetchChunk>(owner._batchSize, o.MaxBatchAge, o.BatchQueueCapacity, o.WriteQueueCapacity,
-                chunk => chunk.RowCount, (chunk, rows) => chunk.Split(rows), owner._time);
+                chunk => chunk.RowCount, (chunk, rows) => chunk.Split(rows), owner._time,
+                age => PipelineMetrics.StageDuration.WithLabels(PipelineMetrics.Stages.Batch).Observe(age.TotalSeconds));
             _write = new ActionBlock<IReadOnlyList<FetchChunk>>(WriteAsync, new ExecutionDataflowBlockOptions
             {
                 MaxDegreeOfParallelism = o.WriteConcurrency,
@@ -135,6 +140,7 @@ internal sealed class IngestPipeline(
 
             stats.QueueDepths = () =>
             [
+                (PipelineMetrics.Stages.Source, Volatile.Read(ref _sourcePending)),
                 (PipelineMetrics.Stages.Fetch, _fetch.InputCount),
                 (PipelineMetrics.Stages.Parse, _parse.InputCount),
                 (PipelineMetrics.Stages.Batch, _batch.InputCount + _sequence.InputCount),
@@ -207,8 +213,13 @@ internal sealed class IngestPipeline(
                     // An iterator over a buffered file never looks at the token itself: check it per item.
                     stopOrAbort.Token.ThrowIfCancellationRequested();
                     _stats.SymbolRead();
-                    PipelineMetrics.StageItemsIn.WithLabels(PipelineMetrics.Stages.Source).Inc();
+                    var stage = PipelineMetrics.Stages.Source;
+                    PipelineMetrics.StageItemsIn.WithLabels(stage).Inc();
                     FetchPlan plan;
+                    // The source stage's duration is planning one request (its watermark read, the split into parts),
+                    // not the wait for the next request nor for room in the fetch queue: those are idle time and
+                    // backpressure, which the queue-depth gauges show.
+                    var started = Stopwatch.GetTimestamp();
                     try
                     {
                         plan = await _owner._planner.PlanAsync(request, _abort.Token);
@@ -216,12 +227,18 @@ internal sealed class IngestPipeline(
                     catch (ArgumentException ex)
                     {
                         // A bad symbol or range: the request can never succeed, so it is a bad request, not a retry.
+                        PipelineMetrics.StageItemsFailed.WithLabels(stage).Inc();
                         await FailAsync(request, FetchErrorCategory.BadRequest.ToName(), ex.Message, FetchErrorCategory.BadRequest);
                         continue;
                     }
+                    finally
+                    {
+                        PipelineMetrics.StageDuration.WithLabels(stage).Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
+                    }
 
                     _plans[plan.FetchId] = plan;
-                    PipelineMetrics.StageItemsOut.WithLabels(PipelineMetrics.Stages.Source).Inc();
+                    PipelineMetrics.StageItemsOut.WithLabels(stage).Inc();
+                    Volatile.Write(ref _sourcePending, plan.Parts.Count);
                     for (var i = 0; i < plan.Parts.Count; i++)
                     {
                         // A send blocked by backpressure gives way to a stop too (a fetch cut short here never
@@ -230,12 +247,19 @@ internal sealed class IngestPipeline(
                         {
                             return; // the graph is shutting down (fatal failure)
                         }
+
+                        Volatile.Write(ref _sourcePending, plan.Parts.Count - i - 1);
                     }
                 }
             }
             catch (OperationCanceledException) when (stopOrAbort.IsCancellationRequested)
             {
                 // Stop requested: the source closes, the graph drains what it holds.
+            }
+            finally
+            {
+                // Parts a stop or a fatal failure left unsent are never sent: they are no backlog.
+                Volatile.Write(ref _sourcePending, 0);
             }
         }
 
@@ -341,6 +365,14 @@ internal sealed class IngestPipeline(
             var id = plan.FetchId;
             if (parsed.Failed || _failedFetches.Contains(id))
             {
+                if (!parsed.Failed)
+                {
+                    // Parsed fine, but an earlier part of its fetch failed: its rows could not commit in order, so the
+                    // batch stage drops them (a part that failed itself was counted by the parse stage).
+                    PipelineMetrics.StageItemsIn.WithLabels(PipelineMetrics.Stages.Batch).Inc();
+                    PipelineMetrics.StageItemsFailed.WithLabels(PipelineMetrics.Stages.Batch).Inc();
+                }
+
                 if (parsed.Part.IsLastPart)
                 {
                     _failedFetches.Remove(id);
@@ -493,6 +525,7 @@ internal sealed class IngestPipeline(
 
         private void SampleQueues()
         {
+            PipelineMetrics.StageQueueDepth.WithLabels(PipelineMetrics.Stages.Source).Set(Volatile.Read(ref _sourcePending));
             PipelineMetrics.StageQueueDepth.WithLabels(PipelineMetrics.Stages.Fetch).Set(_fetch.InputCount);
             PipelineMetrics.StageQueueDepth.WithLabels(PipelineMetrics.Stages.Parse).Set(_parse.InputCount);
             PipelineMetrics.StageQueueDepth.WithLabels(PipelineMetrics.Stages.Batch).Set(_batch.InputCount + _sequence.InputCount);

@@ -21,11 +21,14 @@ internal sealed class SizeOrAgeBatcher<T>
     private readonly Func<T, int> _rows;
     private readonly Func<T, int, (T Head, T Tail)> _split;
     private readonly TimeProvider _time;
+    private readonly Action<TimeSpan>? _formed;
 
     /// <param name="rows">How many rows an item holds.</param>
     /// <param name="split">Splits an item after its first n rows (n ≥ 1, n &lt; rows).</param>
+    /// <param name="formed">Told each batch's age when it is emitted: from its first row to its hand-over to the
+    /// output (the batch stage's duration metric), excluding any wait for room in the output.</param>
     public SizeOrAgeBatcher(int batchSize, TimeSpan maxAge, int inputCapacity, int outputCapacity,
-        Func<T, int> rows, Func<T, int, (T Head, T Tail)> split, TimeProvider timeProvider)
+        Func<T, int> rows, Func<T, int, (T Head, T Tail)> split, TimeProvider timeProvider, Action<TimeSpan>? formed = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         _batchSize = batchSize;
@@ -33,6 +36,7 @@ internal sealed class SizeOrAgeBatcher<T>
         _rows = rows;
         _split = split;
         _time = timeProvider;
+        _formed = formed;
         _input = new BufferBlock<T>(new DataflowBlockOptions { BoundedCapacity = inputCapacity });
         _output = new BufferBlock<IReadOnlyList<T>>(new DataflowBlockOptions { BoundedCapacity = outputCapacity });
         Block = DataflowBlock.Encapsulate(_input, _output);
@@ -134,6 +138,7 @@ internal sealed class SizeOrAgeBatcher<T>
 
         async Task FlushAsync()
         {
+            _formed?.Invoke(_time.GetUtcNow() - firstAt);
             var full = batch;
             batch = [];
             rows = 0;

@@ -64,6 +64,27 @@ public sealed class SizeOrAgeBatcherTests
     }
 
     [Fact]
+    public async Task Formed_ReportsEachBatchAgeFromItsFirstRow()
+    {
+        var time = new FakeTimeProvider();
+        var ages = new List<TimeSpan>();
+        var sut = new SizeOrAgeBatcher<Run>(10, TimeSpan.FromSeconds(2), inputCapacity: 16, outputCapacity: 16,
+            r => r.Count, (r, n) => (new Run(r.Start, n), new Run(r.Start + n, r.Count - n)), time, ages.Add);
+
+        // A full batch leaves at once; a trickle's partial batch leaves when its first row is MaxBatchAge old.
+        await sut.Block.SendAsync(new Run(0, 10));
+        var full = await sut.Block.ReceiveAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+        await sut.Block.SendAsync(new Run(10, 1));
+        await WaitUntil(() => sut.InputCount == 0);
+        await Task.Delay(50);
+        time.Advance(TimeSpan.FromSeconds(2));
+        var partial = await sut.Block.ReceiveAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+
+        Assert.Equal((10, 1), (full.Sum(r => r.Count), partial.Sum(r => r.Count)));
+        Assert.Equal([TimeSpan.Zero, TimeSpan.FromSeconds(2)], ages);
+    }
+
+    [Fact]
     public async Task Batch_SteadyTrickle_NeverHeldPastMaxAge()
     {
         var time = new FakeTimeProvider();
