@@ -334,7 +334,13 @@ internal sealed class IngestPipeline(
             PipelineMetrics.StageDuration.WithLabels(stage).Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
             if (result.Error is { } error)
             {
-                PipelineMetrics.StageItemsFailed.WithLabels(stage).Inc();
+                // Only a response counts as a parse failure: a part that failed at fetch passes through here, already
+                // counted by the fetch stage.
+                if (fetched.Response is not null)
+                {
+                    PipelineMetrics.StageItemsFailed.WithLabels(stage).Inc();
+                }
+
                 // Report a fetch's failure once, whichever of its parts failed first.
                 if (_plans.TryRemove(part.Plan.FetchId, out _))
                 {
