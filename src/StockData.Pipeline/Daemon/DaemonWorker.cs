@@ -20,6 +20,12 @@ namespace StockData.Pipeline.Daemon;
 /// A fatal pipeline failure (PostgreSQL unreachable past the writer's retries) does not end the process: the status
 /// turns to stopped (so <c>/readyz</c> answers 503), the leases are left to expire, and the pipeline is started again
 /// after <see cref="DaemonOptions.RestartDelay"/>. Liveness stays up: restarting the process would not bring the database back.
+/// <para>
+/// The drain runs in <see cref="StoppingAsync"/>, before any hosted service's StopAsync. Hosted services stop in
+/// reverse order and the web host's stops before ours: with the drain in StopAsync, Kestrel had already closed, so
+/// <c>/readyz</c> refused connections for the whole drain instead of answering 503
+/// (<c>DaemonReadinessTests.Readyz_SigtermWhileDraining_503PipelineStopping_ThenExit0</c>).
+/// </para>
 /// </remarks>
 internal sealed class DaemonWorker(
     IngestPipeline pipeline,
@@ -31,9 +37,18 @@ internal sealed class DaemonWorker(
     DaemonState state,
     IOptions<DaemonOptions> options,
     TimeProvider time,
-    ILogger<DaemonWorker> logger) : BackgroundService
+    ILogger<DaemonWorker> logger) : BackgroundService, IHostedLifecycleService
 {
     private readonly DaemonOptions _options = options.Value;
+
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Stops claiming and drains while the HTTP server still answers (see the remarks); StopAsync then finds it done.</summary>
+    public Task StoppingAsync(CancellationToken cancellationToken) => StopAsync(cancellationToken);
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -6,7 +6,7 @@ using StockData.TestSupport;
 
 namespace StockData.IntegrationTests.Daemon;
 
-/// <summary>Fetch jobs worked through by a running worker: priority, progress, the CLI and HTTP views, JSON logs.</summary>
+/// <summary>Fetch jobs worked through by a running worker: priority, progress, failures by category, the CLI and HTTP views, JSON logs.</summary>
 [Collection(ProcessCollection.Name)]
 public sealed class DaemonJobTests(PostgresFixture postgres, RedisFixture redis) : IClassFixture<PostgresFixture>, IClassFixture<RedisFixture>
 {
@@ -86,5 +86,39 @@ public sealed class DaemonJobTests(PostgresFixture postgres, RedisFixture redis)
             Assert.Equal("1d", state.GetProperty("Interval").GetString());
         });
         Assert.Contains(lines, l => l.GetProperty("EventId").GetInt32() == 3101 && backlog.Contains(l.GetProperty("State").GetProperty("Symbol").GetString()));
+    }
+
+    [Fact]
+    public async Task Run_JobWithUnknownSymbols_FailedWithFailuresByCategory_SameInCliAndHttp()
+    {
+        postgres.EnsureAvailable();
+        redis.EnsureAvailable();
+        // The simulator answers 404 for symbols starting with ZZ (its default --not-found-pattern).
+        await using var sim = await SimulatorProcess.StartAsync("--now", DaemonHarness.SimulatorNow, "--null-rows", "0");
+        var harness = new DaemonHarness(postgres, redis, sim);
+        await harness.MigrateAsync();
+        await using var worker = await harness.StartWorkerAsync("w1");
+
+        var submitted = await harness.CliAsync("jobs", "submit", "AAPL", "ZZNOPE", "MSFT", "ZZGONE", "--from", "2026-11-20");
+        Assert.True(submitted.ExitCode == 0, submitted.ToString());
+        var id = JsonDocument.Parse(submitted.StandardOutput).RootElement.GetProperty("id").GetInt64();
+        Assert.True(await WorkerProcess.EventuallyAsync(async () =>
+            await harness.ScalarAsync<string>($"SELECT status FROM fetch_jobs WHERE id = {id}") is "done" or "failed", Patience),
+            worker.Process.StandardOutput);
+
+        var shown = await harness.JobShowAsync(id);
+        var served = JsonDocument.Parse(await worker.Http.GetStringAsync(new Uri($"/jobs/{id}", UriKind.Relative), TestContext.Current.CancellationToken)).RootElement;
+        Assert.Equal(JsonSerializer.Serialize(shown), JsonSerializer.Serialize(served));
+        Assert.Equal("failed", shown.GetProperty("status").GetString());
+        Assert.Equal(4, shown.GetProperty("progress").GetProperty("finished").GetInt32());
+        Assert.Equal(4, shown.GetProperty("progress").GetProperty("total").GetInt32());
+        Assert.Equal(2, shown.GetProperty("items").GetProperty("done").GetInt32());
+        Assert.Equal(2, shown.GetProperty("items").GetProperty("failed").GetInt32());
+        Assert.Equal(["not_found=2"], shown.GetProperty("failures").EnumerateObject().Select(p => $"{p.Name}={p.Value.GetInt32()}"));
+        var listed = await harness.CliAsync("jobs", "list");
+        Assert.Matches($@"(?m)^\s*{id} failed\s+normal\s+1d\s+4/4\s", listed.StandardOutput);
+
+        var stopped = await worker.StopAsync(TimeSpan.FromMinutes(1));
+        Assert.True(stopped.ExitCode == 0, stopped.ToString());
     }
 }
