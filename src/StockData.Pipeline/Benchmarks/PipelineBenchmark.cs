@@ -100,17 +100,17 @@ internal sealed class PipelineBenchmark(
         var samples = new List<double>();
         for (var i = 0; i < RawCopySamples; i++)
         {
-            await using (var create = new NpgsqlCommand(
-                             "DROP TABLE IF EXISTS bench_raw_copy; CREATE TABLE bench_raw_copy (LIKE daily_bars INCLUDING ALL)", connection))
+            await using (var create = new NpgsqlCommand(RawCopyTable.Create, connection))
             {
                 await create.ExecuteNonQueryAsync(cancellationToken);
             }
 
-            // The writer's own binary COPY (explicit types per column), into an empty table with the primary key.
+            // The writer's own binary COPY (explicit types per column), into an empty copy of daily_bars (primary key and
+            // storage parameters).
             var started = Stopwatch.GetTimestamp();
-            await BarCopy.CopyAsync(connection, "bench_raw_copy", groups, TimeSpan.FromMinutes(10), cancellationToken);
+            await BarCopy.CopyAsync(connection, RawCopyTable.Name, groups, TimeSpan.FromMinutes(10), cancellationToken);
             samples.Add(count / Stopwatch.GetElapsedTime(started).TotalSeconds);
-            await using (var drop = new NpgsqlCommand("DROP TABLE bench_raw_copy", connection))
+            await using (var drop = new NpgsqlCommand(RawCopyTable.Drop, connection))
             {
                 await drop.ExecuteNonQueryAsync(cancellationToken);
             }

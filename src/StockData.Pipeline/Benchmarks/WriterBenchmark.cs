@@ -111,18 +111,18 @@ internal sealed class WriterBenchmark(
             tuplesWritten, statTuplesWritten, changed, revisions, oldWay, refreshRows, refreshTime, oldWayRefresh);
     }
 
-    /// <summary>One raw-COPY sample: a fresh empty copy of daily_bars (with its primary key), all rows in one COPY.</summary>
+    /// <summary>One raw-COPY sample: a fresh empty copy of daily_bars (primary key and storage parameters), all rows in one COPY.</summary>
     private async Task<TimeSpan> RawCopyAsync(string[] names, Bar[][] history, CancellationToken ct)
     {
-        await ExecuteAsync("CREATE TABLE bench_raw_copy (LIKE daily_bars INCLUDING ALL)", ct);
+        await ExecuteAsync(RawCopyTable.Create, ct);
         await CheckpointAsync(ct);
         var elapsed = await TimeAsync(async () =>
         {
             await using var connection = await dataSource.OpenConnectionAsync(ct);
-            await BarCopy.CopyAsync(connection, "bench_raw_copy",
+            await BarCopy.CopyAsync(connection, RawCopyTable.Name,
                 [.. names.Select((s, i) => new BarGroup(s, "1d", history[i]))], storageOptions.Value.CommandTimeout, ct);
         });
-        await ExecuteAsync("DROP TABLE bench_raw_copy", ct);
+        await ExecuteAsync(RawCopyTable.Drop, ct);
         return elapsed;
     }
 

@@ -34,6 +34,59 @@ internal static class BarCopy
         return await importer.CompleteAsync(cancellationToken);
     }
 
+    /// <summary>The staging table's columns: the bar's, then the stored row a changed bar replaces.</summary>
+    public const string StagedColumns = Columns +
+        ", o_ctid, o_trade_date, o_ts, o_open, o_high, o_low, o_close, o_adj_close, o_volume, o_updated_at";
+
+    /// <summary>COPYs new and changed rows, with the stored values a changed row replaces, into a staging table.</summary>
+    public static async Task<ulong> CopyStagedAsync(NpgsqlConnection connection, string stage, IReadOnlyList<StagedBar> rows,
+        TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        await using var importer = await connection.BeginBinaryImportAsync(
+            $"COPY {stage} ({StagedColumns}) FROM STDIN (FORMAT BINARY)", cancellationToken);
+        importer.Timeout = timeout;
+        foreach (var row in rows)
+        {
+            await WriteRowAsync(importer, row.Symbol, row.Interval, row.Bar, cancellationToken);
+            if (row.Stored is not { } old)
+            {
+                for (var i = 0; i < 10; i++)
+                {
+                    await importer.WriteNullAsync(cancellationToken);
+                }
+
+                continue;
+            }
+
+            await importer.WriteAsync(old.RowId, NpgsqlDbType.Tid, cancellationToken);
+            await importer.WriteAsync(old.TradeDate, NpgsqlDbType.Date, cancellationToken);
+            await importer.WriteAsync(old.Timestamp, NpgsqlDbType.TimestampTz, cancellationToken);
+            await importer.WriteAsync(old.Open, NpgsqlDbType.Double, cancellationToken);
+            await importer.WriteAsync(old.High, NpgsqlDbType.Double, cancellationToken);
+            await importer.WriteAsync(old.Low, NpgsqlDbType.Double, cancellationToken);
+            await importer.WriteAsync(old.Close, NpgsqlDbType.Double, cancellationToken);
+            await WriteNullableAsync(importer, old.AdjClose, NpgsqlDbType.Double, cancellationToken);
+            await WriteNullableAsync(importer, old.Volume, NpgsqlDbType.Bigint, cancellationToken);
+            await importer.WriteAsync(old.UpdatedAt, NpgsqlDbType.TimestampTz, cancellationToken);
+        }
+
+        return await importer.CompleteAsync(cancellationToken);
+    }
+
+    private static async Task WriteNullableAsync<T>(NpgsqlBinaryImporter importer, T? value, NpgsqlDbType type,
+        CancellationToken cancellationToken)
+        where T : struct
+    {
+        if (value is { } present)
+        {
+            await importer.WriteAsync(present, type, cancellationToken);
+        }
+        else
+        {
+            await importer.WriteNullAsync(cancellationToken);
+        }
+    }
+
     private static async Task WriteRowAsync(NpgsqlBinaryImporter importer, string symbol, string interval, Bar bar,
         CancellationToken cancellationToken)
     {
@@ -47,22 +100,7 @@ internal static class BarCopy
         await importer.WriteAsync(bar.High, NpgsqlDbType.Double, cancellationToken);
         await importer.WriteAsync(bar.Low, NpgsqlDbType.Double, cancellationToken);
         await importer.WriteAsync(bar.Close, NpgsqlDbType.Double, cancellationToken);
-        if (bar.AdjClose is { } adjClose)
-        {
-            await importer.WriteAsync(adjClose, NpgsqlDbType.Double, cancellationToken);
-        }
-        else
-        {
-            await importer.WriteNullAsync(cancellationToken);
-        }
-
-        if (bar.Volume is { } volume)
-        {
-            await importer.WriteAsync(volume, NpgsqlDbType.Bigint, cancellationToken);
-        }
-        else
-        {
-            await importer.WriteNullAsync(cancellationToken);
-        }
+        await WriteNullableAsync(importer, bar.AdjClose, NpgsqlDbType.Double, cancellationToken);
+        await WriteNullableAsync(importer, bar.Volume, NpgsqlDbType.Bigint, cancellationToken);
     }
 }

@@ -16,43 +16,76 @@ internal static class BarWriterSql
         """;
 
     /// <summary>
-    /// The staged merge of one family, one statement. <c>j</c> looks every staged row up by key (a LATERAL LIMIT 1: an
-    /// index probe per row whatever the planner thinks of the unanalysed TEMP stage) and keeps only new and changed
-    /// rows, with the stored (old) values and the stored row's physical id (<c>ctid</c>) beside the new ones. Changed
-    /// rows are then updated by that row id (a TID scan, not a second primary-key probe: about a sixth of the
-    /// all-changed merge's server CPU, docs/performance.md, Writer), their old values kept in bar_revisions from the
-    /// UPDATE's own RETURNING (only rows really updated leave a revision; PostgreSQL 15 has no <c>RETURNING old</c>,
-    /// the old values ride along from <c>j</c>), and new rows inserted. Unchanged rows are only read: no row lock, no
-    /// WAL, no tuple written (an <c>ON CONFLICT DO UPDATE … WHERE</c> locks every conflicting row,
-    /// docs/postgres-upsert.md A6).
-    /// Concurrency (READ COMMITTED): a row id is only used inside the statement that read it (its snapshot keeps that
-    /// row version from being pruned, so the id cannot point at another row). A row a concurrent writer updated or
-    /// deleted after the snapshot is re-checked on its newest version; whether PostgreSQL follows it there under a TID
-    /// scan is an implementation detail, so the UPDATE also re-checks the key and the change filter, and the statement
-    /// returns how many changed rows it expected (fourth column): when the UPDATE updated fewer, the caller runs
-    /// <see cref="MergeByKey"/> in the same transaction for the rest (a new snapshot, so it sees the concurrent
-    /// version; the rows updated here now compare equal and are skipped). A key inserted by a concurrent writer after
-    /// the snapshot meets the INSERT's <c>ON CONFLICT DO UPDATE</c>. Keys are unique in the stage (deduplicated before
-    /// the COPY), so no row is touched twice. Rows lock in stage (key) order.
-    /// The third column counts the staged rows: unchanged = staged − inserted − updated, checked against the batch.
-    /// Run between <see cref="NestedLoopsOnly"/> and <see cref="JoinsRestored"/>, so every join stays an index or TID
-    /// probe per row even when the estimate of the stage is off (docs/performance.md, Writer).
+    /// The merge of one family's staged rows, one statement. The stage holds only rows <see cref="BarDiff"/> found new
+    /// or changed; a changed row carries the stored row it replaces (its physical id <c>o_ctid</c> and its values).
+    /// Changed rows are updated by that row id (a TID probe, not a primary-key descent) only while the row still holds
+    /// exactly the values read (key, compared columns and updated_at, null-safe): a compare-and-set, so a row a
+    /// concurrent writer changed after the read, or a row id now pointing at another row, is left alone. Their old
+    /// values go to bar_revisions from the UPDATE's own RETURNING (only rows really updated leave a revision). New rows
+    /// are inserted; a key a concurrent writer inserted after the read meets <c>ON CONFLICT DO UPDATE … WHERE … IS
+    /// DISTINCT FROM</c>. Keys are unique in the stage (deduplicated before the COPY), so no row is touched twice; rows
+    /// lock in stage (key) order.
+    /// Columns: inserted, updated, staged rows (checked against what was COPYed), and changed rows the UPDATE left
+    /// alone: when that is above zero the caller runs <see cref="MergeByKey"/> in the same transaction, whose new
+    /// snapshot sees the concurrent versions (rows updated here now compare equal and are skipped).
+    /// The key is re-checked with IS NOT DISTINCT FROM, which no index can serve: with plain equalities the planner
+    /// picked the primary key's index scan and used the row id as a mere filter (seen with auto_explain).
+    /// Run between <see cref="NestedLoopsOnly"/> and <see cref="JoinsRestored"/>, so the join stays a TID probe per row
+    /// whatever the planner guesses of the unanalysed TEMP stage.
     /// </summary>
-    public static string Merge(bool daily, bool keepRevisions) => MergeStatement(daily, keepRevisions, byRowId: true);
+    public static string Merge(bool daily, bool keepRevisions)
+    {
+        var (table, stage, key, compared) = Family(daily);
+        return $"""
+            WITH upd AS (
+                UPDATE {table} b
+                SET {compared} = s.{compared}, open = s.open, high = s.high, low = s.low, close = s.close, adj_close = s.adj_close,
+                    volume = s.volume, updated_at = now()
+                FROM {stage} s
+                WHERE s.o_ctid IS NOT NULL AND b.ctid = s.o_ctid
+                  AND (b.symbol, b.interval, b.{key}) IS NOT DISTINCT FROM (s.symbol, s.interval, s.{key})
+                  AND (b.{compared}, b.open, b.high, b.low, b.close, b.adj_close, b.volume, b.updated_at)
+                      IS NOT DISTINCT FROM (s.o_{compared}, s.o_open, s.o_high, s.o_low, s.o_close, s.o_adj_close, s.o_volume, s.o_updated_at)
+                RETURNING s.symbol, s.interval, s.o_ts, s.o_trade_date, s.o_open, s.o_high, s.o_low, s.o_close, s.o_adj_close,
+                          s.o_volume, s.o_updated_at),
+            ins AS (
+                INSERT INTO {table} AS b (symbol, interval, trade_date, ts, open, high, low, close, adj_close, volume)
+                SELECT symbol, interval, trade_date, ts, open, high, low, close, adj_close, volume FROM {stage} WHERE o_ctid IS NULL
+                ON CONFLICT (symbol, interval, {key}) DO UPDATE
+                SET {compared} = EXCLUDED.{compared}, open = EXCLUDED.open, high = EXCLUDED.high, low = EXCLUDED.low,
+                    close = EXCLUDED.close, adj_close = EXCLUDED.adj_close, volume = EXCLUDED.volume, updated_at = now()
+                WHERE (b.{compared}, b.open, b.high, b.low, b.close, b.adj_close, b.volume)
+                      IS DISTINCT FROM (EXCLUDED.{compared}, EXCLUDED.open, EXCLUDED.high, EXCLUDED.low, EXCLUDED.close,
+                                        EXCLUDED.adj_close, EXCLUDED.volume)
+                RETURNING b.xmax = 0 AS inserted){(keepRevisions ? StagedRevisions : "")}
+            SELECT (SELECT count(*) FILTER (WHERE inserted) FROM ins),
+                   (SELECT count(*) FROM upd) + (SELECT count(*) FILTER (WHERE NOT inserted) FROM ins),
+                   (SELECT count(*) FROM {stage}),
+                   (SELECT count(*) FROM {stage} WHERE o_ctid IS NOT NULL) - (SELECT count(*) FROM upd)
+            """;
+    }
+
+    /// <summary>The old values of the rows <see cref="Merge"/> updated, as revisions.</summary>
+    private const string StagedRevisions = """
+        ,
+        rev AS (
+            INSERT INTO bar_revisions (symbol, interval, ts, trade_date, open, high, low, close, adj_close, volume, valid_from, revised_at)
+            SELECT u.symbol, u.interval, u.o_ts, u.o_trade_date, u.o_open, u.o_high, u.o_low, u.o_close, u.o_adj_close, u.o_volume,
+                   u.o_updated_at, now()
+            FROM upd u)
+        """;
 
     /// <summary>
-    /// The same merge with changed rows updated by key (a second primary-key probe per changed row): the fallback after
-    /// <see cref="Merge"/> updated fewer rows than it expected (a concurrent writer changed or re-inserted some).
-    /// Under READ COMMITTED its UPDATE re-checks key and change filter on the newest version of a concurrently
-    /// changed row (last writer wins).
+    /// The by-key merge of the same stage: the fallback after <see cref="Merge"/> left changed rows alone (a concurrent
+    /// writer changed, or deleted and re-inserted, them after the read). It looks every staged row up by key again
+    /// (a LATERAL LIMIT 1: an index probe per row), keeps new and changed rows with the stored values beside them,
+    /// updates the changed ones by key and inserts the new ones. Under READ COMMITTED its UPDATE re-checks key and
+    /// change filter on the newest version of a concurrently changed row (last writer wins). Rare, so the second
+    /// primary-key probe per changed row does not matter.
     /// </summary>
-    public static string MergeByKey(bool daily, bool keepRevisions) => MergeStatement(daily, keepRevisions, byRowId: false);
-
-    private static string MergeStatement(bool daily, bool keepRevisions, bool byRowId)
+    public static string MergeByKey(bool daily, bool keepRevisions)
     {
-        var (table, stage, key, compared) = daily
-            ? ("daily_bars", StagingTables.Daily, "trade_date", "ts")
-            : ("intraday_bars", StagingTables.Intraday, "ts", "trade_date");
+        var (table, stage, key, compared) = Family(daily);
         var revisions = keepRevisions
             ? $"""
                , rev AS (
@@ -62,19 +95,13 @@ internal static class BarWriterSql
                    FROM upd u)
                """
             : "";
-        // By row id, the key is still re-checked (a concurrent version is followed only if its key is the same), but
-        // as IS NOT DISTINCT FROM, which no index can serve: with plain equalities the planner picked the primary key's
-        // index scan and used the row id as a mere filter, i.e. the second probe again (seen with auto_explain).
-        var match = byRowId
-            ? $"b.ctid = j.o_ctid AND (b.symbol, b.interval, b.{key}) IS NOT DISTINCT FROM (j.symbol, j.interval, j.{key})"
-            : $"b.symbol = j.symbol AND b.interval = j.interval AND b.{key} = j.{key}";
         return $"""
             WITH j AS MATERIALIZED (
                 SELECT s.symbol, s.interval, s.trade_date, s.ts, s.open, s.high, s.low, s.close, s.adj_close, s.volume,
                        o.symbol IS NULL AS is_new, o.{compared} AS o_compared, o.open AS o_open, o.high AS o_high, o.low AS o_low,
-                       o.close AS o_close, o.adj_close AS o_adj_close, o.volume AS o_volume, o.updated_at AS o_updated_at, o.o_ctid
+                       o.close AS o_close, o.adj_close AS o_adj_close, o.volume AS o_volume, o.updated_at AS o_updated_at
                 FROM {stage} s
-                LEFT JOIN LATERAL (SELECT p.*, p.ctid AS o_ctid FROM {table} p
+                LEFT JOIN LATERAL (SELECT p.* FROM {table} p
                                    WHERE p.symbol = s.symbol AND p.interval = s.interval AND p.{key} = s.{key} LIMIT 1) o ON true
                 WHERE o.symbol IS NULL
                    OR (o.{compared}, o.open, o.high, o.low, o.close, o.adj_close, o.volume)
@@ -84,7 +111,7 @@ internal static class BarWriterSql
                 SET {compared} = j.{compared}, open = j.open, high = j.high, low = j.low, close = j.close, adj_close = j.adj_close,
                     volume = j.volume, updated_at = now()
                 FROM j
-                WHERE NOT j.is_new AND {match}
+                WHERE NOT j.is_new AND b.symbol = j.symbol AND b.interval = j.interval AND b.{key} = j.{key}
                   AND (b.{compared}, b.open, b.high, b.low, b.close, b.adj_close, b.volume)
                       IS DISTINCT FROM (j.{compared}, j.open, j.high, j.low, j.close, j.adj_close, j.volume)
                 RETURNING j.symbol, j.interval, j.ts, j.trade_date, j.o_compared, j.o_open, j.o_high, j.o_low, j.o_close,
@@ -100,11 +127,13 @@ internal static class BarWriterSql
                                         EXCLUDED.adj_close, EXCLUDED.volume)
                 RETURNING b.xmax = 0 AS inserted){revisions}
             SELECT (SELECT count(*) FILTER (WHERE inserted) FROM ins),
-                   (SELECT count(*) FROM upd) + (SELECT count(*) FILTER (WHERE NOT inserted) FROM ins),
-                   (SELECT count(*) FROM {stage}),
-                   (SELECT count(*) FILTER (WHERE NOT is_new) FROM j) - (SELECT count(*) FROM upd)
+                   (SELECT count(*) FROM upd) + (SELECT count(*) FILTER (WHERE NOT inserted) FROM ins)
             """;
     }
+
+    private static (string Table, string Stage, string Key, string Compared) Family(bool daily) => daily
+        ? ("daily_bars", StagingTables.Daily, "trade_date", "ts")
+        : ("intraday_bars", StagingTables.Intraday, "ts", "trade_date");
 
     /// <summary>
     /// For the rest of the transaction (SET LOCAL semantics), joins as nested loops: the merge's UPDATE joins the changed

@@ -165,18 +165,30 @@ internal sealed class PostgresBarWriter(
             ? await FreshFamiliesAsync(connection, transaction, plan, cancellationToken)
             : (false, false);
 
+        var mergeDaily = plan.DailyRows > 0 && !dailyFresh;
+        var mergeIntraday = plan.IntradayRows > 0 && !intradayFresh;
+        var (dailyStaged, intradayStaged) = mergeDaily || mergeIntraday
+            ? await ChangesAsync(connection, transaction, plan, mergeDaily, mergeIntraday, cancellationToken)
+            : ([], []);
+
         try
         {
-            if (plan.DailyRows > 0)
+            if (dailyFresh)
             {
-                await BarCopy.CopyAsync(connection, dailyFresh ? "daily_bars" : StagingTables.Daily, plan.DailyGroups, _copyTimeout,
-                    cancellationToken);
+                await BarCopy.CopyAsync(connection, "daily_bars", plan.DailyGroups, _copyTimeout, cancellationToken);
+            }
+            else if (dailyStaged.Count > 0)
+            {
+                await BarCopy.CopyStagedAsync(connection, StagingTables.Daily, dailyStaged, _copyTimeout, cancellationToken);
             }
 
-            if (plan.IntradayRows > 0)
+            if (intradayFresh)
             {
-                await BarCopy.CopyAsync(connection, intradayFresh ? "intraday_bars" : StagingTables.Intraday, plan.IntradayGroups,
-                    _copyTimeout, cancellationToken);
+                await BarCopy.CopyAsync(connection, "intraday_bars", plan.IntradayGroups, _copyTimeout, cancellationToken);
+            }
+            else if (intradayStaged.Count > 0)
+            {
+                await BarCopy.CopyStagedAsync(connection, StagingTables.Intraday, intradayStaged, _copyTimeout, cancellationToken);
             }
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation && (dailyFresh || intradayFresh))
@@ -191,19 +203,17 @@ internal sealed class PostgresBarWriter(
 
         var completions = Completions(plan, ordered);
         await using var batch = new NpgsqlBatch(connection, transaction);
-        var mergeDaily = plan.DailyRows > 0 && !dailyFresh;
-        var mergeIntraday = plan.IntradayRows > 0 && !intradayFresh;
         if (mergeDaily || mergeIntraday)
         {
             batch.BatchCommands.Add(new NpgsqlBatchCommand(BarWriterSql.NestedLoopsOnly));
         }
 
-        if (mergeDaily)
+        if (dailyStaged.Count > 0)
         {
             batch.BatchCommands.Add(new NpgsqlBatchCommand(BarWriterSql.Merge(daily: true, _keepRevisions)));
         }
 
-        if (mergeIntraday)
+        if (intradayStaged.Count > 0)
         {
             batch.BatchCommands.Add(new NpgsqlBatchCommand(BarWriterSql.Merge(daily: false, _keepRevisions)));
         }
@@ -232,9 +242,9 @@ internal sealed class PostgresBarWriter(
                 await reader.NextResultAsync(cancellationToken); // NestedLoopsOnly's row
             }
 
-            foreach (var (daily, merged, expected) in new[] { (true, mergeDaily, plan.DailyRows), (false, mergeIntraday, plan.IntradayRows) })
+            foreach (var (daily, expected) in new[] { (true, dailyStaged.Count), (false, intradayStaged.Count) })
             {
-                if (!merged)
+                if (expected == 0)
                 {
                     continue;
                 }
@@ -298,6 +308,41 @@ internal sealed class PostgresBarWriter(
         var distinctRows = plan.DailyRows + plan.IntradayRows;
         return new WriteResult((int)inserted, (int)updated, distinctRows - (int)inserted - (int)updated, plan.Superseded,
             (int)eventsChanged, fetches, dailyFresh || intradayFresh, attempt);
+    }
+
+    /// <summary>
+    /// Reads the stored rows in the merge families' key ranges (one round trip for both) and returns the rows that are
+    /// new or changed, each family in batch order (<see cref="BarDiff"/>). Unchanged rows go no further.
+    /// </summary>
+    private static async Task<(List<StagedBar> Daily, List<StagedBar> Intraday)> ChangesAsync(NpgsqlConnection connection,
+        NpgsqlTransaction transaction, BarBatchPlan plan, bool daily, bool intraday, CancellationToken cancellationToken)
+    {
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        if (daily)
+        {
+            batch.BatchCommands.Add(BarDiff.ReadCommand(plan.DailyGroups, daily: true));
+        }
+
+        if (intraday)
+        {
+            batch.BatchCommands.Add(BarDiff.ReadCommand(plan.IntradayGroups, daily: false));
+        }
+
+        List<StagedBar> dailyChanges = [], intradayChanges = [];
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        if (daily)
+        {
+            dailyChanges = BarDiff.Changes(plan.DailyGroups, daily: true, await BarDiff.ReadStoredAsync(reader, daily: true, cancellationToken));
+            await reader.NextResultAsync(cancellationToken);
+        }
+
+        if (intraday)
+        {
+            intradayChanges = BarDiff.Changes(plan.IntradayGroups, daily: false,
+                await BarDiff.ReadStoredAsync(reader, daily: false, cancellationToken));
+        }
+
+        return (dailyChanges, intradayChanges);
     }
 
     /// <summary>

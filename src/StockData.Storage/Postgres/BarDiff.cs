@@ -1,0 +1,127 @@
+using Npgsql;
+using NpgsqlTypes;
+using StockData.Core;
+
+namespace StockData.Storage.Postgres;
+
+/// <summary>
+/// The merge's first step, on the client: read the stored rows in each group's key range (one index range scan per
+/// symbol and interval) and compare them with the batch, so that only new and changed rows are staged and merged.
+/// </summary>
+/// <remarks>
+/// Why here and not in SQL: re-ingesting stored history is the common case (every incremental fetch overlaps what is
+/// stored; a full re-fetch after a split repeats years of identical bars). Staging every row and looking each one up
+/// by key cost about two thirds of an unchanged pass; a range read is a few sequential index pages per symbol, and a
+/// batch that changes nothing now sends no COPY and no merge at all (docs/performance.md, Writer).
+/// Concurrency: the read is a snapshot of its own (READ COMMITTED). A row it found equal and a concurrent writer then
+/// changed keeps the concurrent value, as if this batch had committed first; a row it found changed is updated only
+/// while it still holds the values read here (<see cref="BarWriterSql.Merge"/>), and anything else is merged again
+/// by key in the same transaction, so no change is lost and every revision holds the value really replaced.
+/// </remarks>
+internal static class BarDiff
+{
+    /// <summary>Stored rows of the daily family between each group's first and last key, tagged with the group's 1-based ordinal.</summary>
+    private const string ReadDaily = """
+        SELECT u.ord::int, b.ctid, b.trade_date, b.ts, b.open, b.high, b.low, b.close, b.adj_close, b.volume, b.updated_at
+        FROM unnest($1::text[], $2::text[], $3::date[], $4::date[]) WITH ORDINALITY AS u(symbol, interval, lo, hi, ord)
+        CROSS JOIN LATERAL (SELECT p.ctid, p.* FROM daily_bars p
+                            WHERE p.symbol = u.symbol AND p.interval = u.interval AND p.trade_date BETWEEN u.lo AND u.hi) b
+        """;
+
+    private const string ReadIntraday = """
+        SELECT u.ord::int, b.ctid, b.trade_date, b.ts, b.open, b.high, b.low, b.close, b.adj_close, b.volume, b.updated_at
+        FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[]) WITH ORDINALITY AS u(symbol, interval, lo, hi, ord)
+        CROSS JOIN LATERAL (SELECT p.ctid, p.* FROM intraday_bars p
+                            WHERE p.symbol = u.symbol AND p.interval = u.interval AND p.ts BETWEEN u.lo AND u.hi) b
+        """;
+
+    /// <summary>The read of one family's stored rows, to run in the writer's transaction.</summary>
+    public static NpgsqlBatchCommand ReadCommand(IReadOnlyList<BarGroup> groups, bool daily)
+    {
+        var command = new NpgsqlBatchCommand(daily ? ReadDaily : ReadIntraday);
+        command.Parameters.Add(Array(groups.Select(g => g.Symbol).ToArray(), NpgsqlDbType.Text));
+        command.Parameters.Add(Array(groups.Select(g => g.Interval).ToArray(), NpgsqlDbType.Text));
+        // A group's rows are in strictly increasing key order (BarBatchPlan), so its first and last rows bound it.
+        if (daily)
+        {
+            command.Parameters.Add(Array(groups.Select(g => g.Rows[0].TradeDate).ToArray(), NpgsqlDbType.Date));
+            command.Parameters.Add(Array(groups.Select(g => g.Rows[^1].TradeDate).ToArray(), NpgsqlDbType.Date));
+        }
+        else
+        {
+            command.Parameters.Add(Array(groups.Select(g => g.Rows[0].Timestamp.UtcDateTime).ToArray(), NpgsqlDbType.TimestampTz));
+            command.Parameters.Add(Array(groups.Select(g => g.Rows[^1].Timestamp.UtcDateTime).ToArray(), NpgsqlDbType.TimestampTz));
+        }
+
+        return command;
+    }
+
+    /// <summary>Reads the current result set of <see cref="ReadCommand"/>: stored rows by (group index, key).</summary>
+    public static async Task<Dictionary<(int Group, long Key), StoredBar>> ReadStoredAsync(NpgsqlDataReader reader, bool daily,
+        CancellationToken cancellationToken)
+    {
+        var stored = new Dictionary<(int, long), StoredBar>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var row = new StoredBar(
+                reader.GetFieldValue<NpgsqlTid>(1),
+                reader.GetFieldValue<DateOnly>(2),
+                reader.GetDateTime(3),
+                reader.GetDouble(4),
+                reader.GetDouble(5),
+                reader.GetDouble(6),
+                reader.GetDouble(7),
+                reader.IsDBNull(8) ? null : reader.GetDouble(8),
+                reader.IsDBNull(9) ? null : reader.GetInt64(9),
+                reader.GetDateTime(10));
+            stored[(reader.GetInt32(0) - 1, daily ? row.TradeDate.DayNumber : Microseconds(row.Timestamp))] = row;
+        }
+
+        return stored;
+    }
+
+    /// <summary>The rows of <paramref name="groups"/> that are new or differ from what is stored, in batch (key) order.</summary>
+    public static List<StagedBar> Changes(IReadOnlyList<BarGroup> groups, bool daily, Dictionary<(int Group, long Key), StoredBar> stored)
+    {
+        var staged = new List<StagedBar>();
+        for (var g = 0; g < groups.Count; g++)
+        {
+            var group = groups[g];
+            var rows = group.Rows;
+            for (var i = 0; i < rows.Count; i++)
+            {
+                var bar = rows[i];
+                if (!stored.TryGetValue((g, daily ? bar.TradeDate.DayNumber : Microseconds(bar.Timestamp.UtcDateTime)), out var old))
+                {
+                    staged.Add(new StagedBar(group.Symbol, group.Interval, bar, null));
+                }
+                else if (!Same(bar, old))
+                {
+                    staged.Add(new StagedBar(group.Symbol, group.Interval, bar, old));
+                }
+            }
+        }
+
+        return staged;
+    }
+
+    /// <summary>
+    /// The merge's change filter, <c>(ts, trade_date, open, …, volume) IS DISTINCT FROM …</c>, on the client: doubles by
+    /// value with NaN equal to NaN and 0 equal to −0 (PostgreSQL's float8 equality, and double.Equals), timestamps at
+    /// the microsecond PostgreSQL stores.
+    /// </summary>
+    public static bool Same(in Bar bar, in StoredBar stored) =>
+        Microseconds(bar.Timestamp.UtcDateTime) == Microseconds(stored.Timestamp)
+        && bar.TradeDate == stored.TradeDate
+        && bar.Open.Equals(stored.Open)
+        && bar.High.Equals(stored.High)
+        && bar.Low.Equals(stored.Low)
+        && bar.Close.Equals(stored.Close)
+        && Nullable.Equals(bar.AdjClose, stored.AdjClose)
+        && bar.Volume == stored.Volume;
+
+    private static long Microseconds(DateTime utc) => (utc.Ticks - DateTime.UnixEpoch.Ticks) / TimeSpan.TicksPerMicrosecond;
+
+    private static NpgsqlParameter Array<T>(T[] values, NpgsqlDbType elementType) =>
+        new() { Value = values, NpgsqlDbType = NpgsqlDbType.Array | elementType };
+}

@@ -1,0 +1,14 @@
+-- 0006: daily bars keep half of every page free, so a changed bar is rewritten in place (a HOT update).
+--
+-- A changed daily bar is the bulk case, not the exception: every dividend changes the adjusted close of the symbol's
+-- whole history, and a split rewrites every price, so a full re-fetch updates years of rows at once. Without free room
+-- on its page, PostgreSQL writes each new row version to another page and adds a second primary-key entry for it; with
+-- room, the version stays on its page, no index entry is added, and the old one is pruned when the page is next
+-- filled. After a table's first full rewrite it is twice its packed size anyway (the dead versions' space is reused,
+-- never returned), so reserving the room up front costs no more disk in steady state and keeps the primary key from
+-- doubling too. Measured: the all-changed pass of `stockdata bench writer` (docs/performance.md, Writer).
+-- Intraday bars are not revised in bulk (only the newest bars of a session change), so they stay packed.
+--
+-- Only pages written from now on follow it; an existing store gets it by rewriting the table at a quiet time
+-- (VACUUM FULL daily_bars, which locks it), which this migration deliberately does not do.
+ALTER TABLE daily_bars SET (fillfactor = 50);
