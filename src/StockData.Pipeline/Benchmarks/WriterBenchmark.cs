@@ -148,7 +148,7 @@ internal sealed class WriterBenchmark(
 
     private async Task ResetAsync(CancellationToken ct)
     {
-        await ExecuteAsync("TRUNCATE daily_bars, bar_revisions, dividends, splits, capital_gains, symbol_intervals, symbols", ct);
+        await ExecuteAsync("TRUNCATE daily_bars, bar_revision_sets, dividends, splits, capital_gains, symbol_intervals, symbols", ct);
         await CheckpointAsync(ct);
     }
 

@@ -15,23 +15,23 @@ namespace StockData.Storage.Postgres;
 /// batch that changes nothing now sends no COPY and no merge at all (docs/performance.md, Writer).
 /// Concurrency: the read is a snapshot of its own (READ COMMITTED). A row it found equal and a concurrent writer then
 /// changed keeps the concurrent value, as if this batch had committed first; a row it found changed is updated only
-/// while it still holds the values read here (<see cref="BarWriterSql.Merge"/>), and anything else is merged again
-/// by key in the same transaction, so no change is lost and every revision holds the value really replaced.
+/// while the version read here is still the current one (<see cref="BarWriterSql.Merge"/>), and anything else is merged
+/// again by key in the same transaction, so no change is lost and every revision holds the value really replaced.
 /// </remarks>
 internal static class BarDiff
 {
     /// <summary>Stored rows of the daily family between each group's first and last key, tagged with the group's 1-based ordinal.</summary>
     private const string ReadDaily = """
-        SELECT u.ord::int, b.ctid, b.trade_date, b.ts, b.open, b.high, b.low, b.close, b.adj_close, b.volume, b.updated_at
+        SELECT u.ord::int, b.ctid, b.xmin, b.trade_date, b.ts, b.open, b.high, b.low, b.close, b.adj_close, b.volume
         FROM unnest($1::text[], $2::text[], $3::date[], $4::date[]) WITH ORDINALITY AS u(symbol, interval, lo, hi, ord)
-        CROSS JOIN LATERAL (SELECT p.ctid, p.* FROM daily_bars p
+        CROSS JOIN LATERAL (SELECT p.ctid, p.xmin, p.* FROM daily_bars p
                             WHERE p.symbol = u.symbol AND p.interval = u.interval AND p.trade_date BETWEEN u.lo AND u.hi) b
         """;
 
     private const string ReadIntraday = """
-        SELECT u.ord::int, b.ctid, b.trade_date, b.ts, b.open, b.high, b.low, b.close, b.adj_close, b.volume, b.updated_at
+        SELECT u.ord::int, b.ctid, b.xmin, b.trade_date, b.ts, b.open, b.high, b.low, b.close, b.adj_close, b.volume
         FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[]) WITH ORDINALITY AS u(symbol, interval, lo, hi, ord)
-        CROSS JOIN LATERAL (SELECT p.ctid, p.* FROM intraday_bars p
+        CROSS JOIN LATERAL (SELECT p.ctid, p.xmin, p.* FROM intraday_bars p
                             WHERE p.symbol = u.symbol AND p.interval = u.interval AND p.ts BETWEEN u.lo AND u.hi) b
         """;
 
@@ -65,15 +65,15 @@ internal static class BarDiff
         {
             var row = new StoredBar(
                 reader.GetFieldValue<NpgsqlTid>(1),
-                reader.GetFieldValue<DateOnly>(2),
-                reader.GetDateTime(3),
-                reader.GetDouble(4),
+                reader.GetFieldValue<uint>(2),
+                reader.GetFieldValue<DateOnly>(3),
+                reader.GetDateTime(4),
                 reader.GetDouble(5),
                 reader.GetDouble(6),
                 reader.GetDouble(7),
-                reader.IsDBNull(8) ? null : reader.GetDouble(8),
-                reader.IsDBNull(9) ? null : reader.GetInt64(9),
-                reader.GetDateTime(10));
+                reader.GetDouble(8),
+                reader.IsDBNull(9) ? null : reader.GetDouble(9),
+                reader.IsDBNull(10) ? null : reader.GetInt64(10));
             stored[(reader.GetInt32(0) - 1, daily ? row.TradeDate.DayNumber : Microseconds(row.Timestamp))] = row;
         }
 

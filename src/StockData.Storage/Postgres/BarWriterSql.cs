@@ -17,20 +17,20 @@ internal static class BarWriterSql
 
     /// <summary>
     /// The merge of one family's staged rows, one statement. The stage holds only rows <see cref="BarDiff"/> found new
-    /// or changed; a changed row carries the stored row it replaces (its physical id <c>o_ctid</c> and its values).
-    /// Changed rows are updated by that row id (a TID probe, not a primary-key descent) only while the row still holds
-    /// exactly the values read (key, compared columns and updated_at, null-safe): a compare-and-set, so a row a
-    /// concurrent writer changed after the read, or a row id now pointing at another row, is left alone. Their old
-    /// values go to bar_revisions from the UPDATE's own RETURNING (only rows really updated leave a revision). New rows
-    /// are inserted; a key a concurrent writer inserted after the read meets <c>ON CONFLICT DO UPDATE … WHERE … IS
-    /// DISTINCT FROM</c>. Keys are unique in the stage (deduplicated before the COPY), so no row is touched twice; rows
-    /// lock in stage (key) order.
+    /// or changed; a changed row carries the identity of the stored row version it replaces: its physical id
+    /// (<c>o_ctid</c>) and the transaction that wrote it (<c>o_xmin</c>). Changed rows are updated by that row id (a
+    /// TID probe, not a primary-key descent) only while that version is still the current one: a compare-and-set.
+    /// Under READ COMMITTED, a row a concurrent writer changed after the read is either invisible at its old id or is
+    /// re-checked on its newest version, whose xmin differs; a reused row id holds another xmin. Either way it is left
+    /// alone. The old values for bar_revisions come from the same version read a second time by its id (<c>o</c>:
+    /// PostgreSQL 15 has no <c>RETURNING old</c>), so only rows really updated leave a revision, holding exactly what
+    /// was replaced. New rows are inserted; a key a concurrent writer inserted after the read meets <c>ON CONFLICT DO
+    /// UPDATE … WHERE … IS DISTINCT FROM</c>. Keys are unique in the stage (deduplicated before the COPY), so no row is
+    /// touched twice; rows lock in stage (key) order.
     /// Columns: inserted, updated, staged rows (checked against what was COPYed), and changed rows the UPDATE left
     /// alone: when that is above zero the caller runs <see cref="MergeByKey"/> in the same transaction, whose new
     /// snapshot sees the concurrent versions (rows updated here now compare equal and are skipped).
-    /// The key is re-checked with IS NOT DISTINCT FROM, which no index can serve: with plain equalities the planner
-    /// picked the primary key's index scan and used the row id as a mere filter (seen with auto_explain).
-    /// Run between <see cref="NestedLoopsOnly"/> and <see cref="JoinsRestored"/>, so the join stays a TID probe per row
+    /// Run between <see cref="NestedLoopsOnly"/> and <see cref="JoinsRestored"/>, so both joins stay TID probes per row
     /// whatever the planner guesses of the unanalysed TEMP stage.
     /// </summary>
     public static string Merge(bool daily, bool keepRevisions)
@@ -41,13 +41,10 @@ internal static class BarWriterSql
                 UPDATE {table} b
                 SET {compared} = s.{compared}, open = s.open, high = s.high, low = s.low, close = s.close, adj_close = s.adj_close,
                     volume = s.volume, updated_at = now()
-                FROM {stage} s
-                WHERE s.o_ctid IS NOT NULL AND b.ctid = s.o_ctid
-                  AND (b.symbol, b.interval, b.{key}) IS NOT DISTINCT FROM (s.symbol, s.interval, s.{key})
-                  AND (b.{compared}, b.open, b.high, b.low, b.close, b.adj_close, b.volume, b.updated_at)
-                      IS NOT DISTINCT FROM (s.o_{compared}, s.o_open, s.o_high, s.o_low, s.o_close, s.o_adj_close, s.o_volume, s.o_updated_at)
-                RETURNING s.symbol, s.interval, s.o_ts, s.o_trade_date, s.o_open, s.o_high, s.o_low, s.o_close, s.o_adj_close,
-                          s.o_volume, s.o_updated_at),
+                FROM {stage} s JOIN {table} o ON o.ctid = s.o_ctid
+                WHERE s.o_ctid IS NOT NULL AND b.ctid = s.o_ctid AND b.xmin = s.o_xmin
+                RETURNING o.symbol, o.interval, o.ts, o.trade_date, o.open, o.high, o.low, o.close, o.adj_close, o.volume,
+                          o.updated_at),
             ins AS (
                 INSERT INTO {table} AS b (symbol, interval, trade_date, ts, open, high, low, close, adj_close, volume)
                 SELECT symbol, interval, trade_date, ts, open, high, low, close, adj_close, volume FROM {stage} WHERE o_ctid IS NULL
@@ -65,14 +62,19 @@ internal static class BarWriterSql
             """;
     }
 
-    /// <summary>The old values of the rows <see cref="Merge"/> updated, as revisions.</summary>
+    /// <summary>
+    /// The old values of the rows <see cref="Merge"/> updated, as revisions: one bar_revision_sets row per symbol and
+    /// interval (migration 0007). The aggregates of one group read its rows in one order, so element i of every array
+    /// is the same bar.
+    /// </summary>
     private const string StagedRevisions = """
         ,
         rev AS (
-            INSERT INTO bar_revisions (symbol, interval, ts, trade_date, open, high, low, close, adj_close, volume, valid_from, revised_at)
-            SELECT u.symbol, u.interval, u.o_ts, u.o_trade_date, u.o_open, u.o_high, u.o_low, u.o_close, u.o_adj_close, u.o_volume,
-                   u.o_updated_at, now()
-            FROM upd u)
+            INSERT INTO bar_revision_sets (symbol, interval, revised_at, ts, trade_date, open, high, low, close, adj_close, volume, valid_from)
+            SELECT u.symbol, u.interval, now(), array_agg(u.ts), array_agg(u.trade_date), array_agg(u.open), array_agg(u.high),
+                   array_agg(u.low), array_agg(u.close), array_agg(u.adj_close), array_agg(u.volume), array_agg(u.updated_at)
+            FROM upd u
+            GROUP BY u.symbol, u.interval)
         """;
 
     /// <summary>
@@ -89,10 +91,12 @@ internal static class BarWriterSql
         var revisions = keepRevisions
             ? $"""
                , rev AS (
-                   INSERT INTO bar_revisions (symbol, interval, ts, trade_date, open, high, low, close, adj_close, volume, valid_from, revised_at)
-                   SELECT u.symbol, u.interval, {(daily ? "u.o_compared, u.trade_date" : "u.ts, u.o_compared")}, u.o_open, u.o_high, u.o_low,
-                          u.o_close, u.o_adj_close, u.o_volume, u.o_updated_at, now()
-                   FROM upd u)
+                   INSERT INTO bar_revision_sets (symbol, interval, revised_at, ts, trade_date, open, high, low, close, adj_close, volume, valid_from)
+                   SELECT u.symbol, u.interval, now(), {(daily ? "array_agg(u.o_compared), array_agg(u.trade_date)" : "array_agg(u.ts), array_agg(u.o_compared)")},
+                          array_agg(u.o_open), array_agg(u.o_high), array_agg(u.o_low), array_agg(u.o_close), array_agg(u.o_adj_close),
+                          array_agg(u.o_volume), array_agg(u.o_updated_at)
+                   FROM upd u
+                   GROUP BY u.symbol, u.interval)
                """
             : "";
         return $"""

@@ -7,8 +7,9 @@ namespace StockData.Storage.Postgres;
 /// The writer's TEMP staging tables, created once per physical connection (server backend) and emptied by
 /// <c>ON COMMIT DELETE ROWS</c>. Which backends already have them is tracked by backend process id: a pooled
 /// connection that comes back with a new id is a new physical connection (the old one broke or was pruned), and gets
-/// the tables created before its first batch. A staged row carries the batch's values and, for a changed row, the stored
-/// row it replaces (<c>o_*</c>, read by <see cref="BarDiff"/>; all null for a new row).
+/// the tables created before its first batch. A staged row carries the batch's values and, for a changed row, the
+/// identity of the stored row version it replaces (<c>o_ctid</c>, <c>o_xmin</c>, read by <see cref="BarDiff"/>; null
+/// for a new row).
 /// </summary>
 /// <remarks>
 /// Measured here (docs/performance.md, Writer): emptying by ON COMMIT DELETE ROWS truncates in place (same
@@ -26,9 +27,7 @@ internal sealed class StagingTables
     private const string Definition = """
         (symbol text NOT NULL, interval text NOT NULL, trade_date date NOT NULL, ts timestamptz NOT NULL,
          open float8 NOT NULL, high float8 NOT NULL, low float8 NOT NULL, close float8 NOT NULL,
-         adj_close float8, volume bigint,
-         o_ctid tid, o_trade_date date, o_ts timestamptz, o_open float8, o_high float8, o_low float8, o_close float8,
-         o_adj_close float8, o_volume bigint, o_updated_at timestamptz) ON COMMIT DELETE ROWS
+         adj_close float8, volume bigint, o_ctid tid, o_xmin xid) ON COMMIT DELETE ROWS
         """;
 
     private readonly ConcurrentDictionary<int, bool> _backends = new();

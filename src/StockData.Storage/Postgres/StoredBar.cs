@@ -3,11 +3,13 @@ using NpgsqlTypes;
 namespace StockData.Storage.Postgres;
 
 /// <summary>
-/// A bars-table row as the writer read it before its merge: the values the batch's row is compared with, the row's
-/// physical id (<c>ctid</c>) the merge updates it by, and <c>updated_at</c>, which becomes the revision's valid_from.
+/// A bars-table row as the writer read it before its merge: the values the batch's row is compared with, and the row
+/// version's identity, its physical id (<c>ctid</c>) and the id of the transaction that wrote it (<c>xmin</c>): the merge
+/// updates the row by that id only while that same version is still the current one.
 /// </summary>
 internal readonly record struct StoredBar(
     NpgsqlTid RowId,
+    uint Xmin,
     DateOnly TradeDate,
     DateTime Timestamp,
     double Open,
@@ -15,5 +17,4 @@ internal readonly record struct StoredBar(
     double Low,
     double Close,
     double? AdjClose,
-    long? Volume,
-    DateTime UpdatedAt);
+    long? Volume);

@@ -9,7 +9,7 @@ public sealed class SchemaMigratorTests(PostgresFixture postgres) : IClassFixtur
 {
     private static readonly string[] ExpectedTables =
     [
-        "bar_revisions", "capital_gains", "daily_bars", "dividends", "fetch_job_items", "fetch_jobs", "fetch_rejects",
+        "bar_revision_sets", "capital_gains", "daily_bars", "dividends", "fetch_job_items", "fetch_jobs", "fetch_rejects",
         "intraday_bars", "quality_gaps", "quality_suspicious", "schema_migrations", "splits", "symbol_intervals", "symbols",
     ];
 
@@ -30,6 +30,8 @@ public sealed class SchemaMigratorTests(PostgresFixture postgres) : IClassFixtur
         Assert.Equal(ExpectedTables, tables);
         Assert.Equal("VIEW", await postgres.ScalarAsync<string>(
             $"SELECT table_type FROM information_schema.tables WHERE table_schema = '{schema}' AND table_name = 'bars'"));
+        Assert.Equal("VIEW", await postgres.ScalarAsync<string>(
+            $"SELECT table_type FROM information_schema.tables WHERE table_schema = '{schema}' AND table_name = 'bar_revisions'"));
     }
 
     [Fact]

@@ -20,7 +20,7 @@ public sealed partial class SqlParameterisationTests
         [("BarWriterSql.cs", "key")] = "chosen between the literals trade_date / ts",
         [("BarWriterSql.cs", "compared")] = "chosen between the literals ts / trade_date",
         [("BarWriterSql.cs", "revisions")] = "a literal SQL fragment or empty, by a bool option",
-        [("BarWriterSql.cs", "(daily ? \"u.o_compared, u.trade_date\" : \"u.ts, u.o_compared\")")] = "chosen between two literal column lists by the interval family",
+        [("BarWriterSql.cs", "(daily ? \"array_agg(u.o_compared), array_agg(u.trade_date)\" : \"array_agg(u.ts), array_agg(u.o_compared)\")")] = "chosen between two literal column lists by the interval family",
         [("BarCopy.cs", "stage")] = "a staging-table constant of the writer (StagingTables.Daily/Intraday)",
         [("BarWriterSql.cs", "(keepRevisions ? StagedRevisions : \"\")")] = "a literal SQL fragment (a constant) or empty, by a bool option",
         [("SchemaMigrator.cs", "schema")] = "StorageOptions.Schema, validated at start-up as a lower-case identifier (StorageOptionsValidator), and quoted",

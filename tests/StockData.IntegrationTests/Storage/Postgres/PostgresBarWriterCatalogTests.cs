@@ -34,7 +34,7 @@ public sealed class PostgresBarWriterCatalogTests(PostgresFixture postgres) : IC
             // Autovacuum's ANALYZE updates pg_class rows of the tables being written; keep it out of the count.
             await setup.ExecuteAsync("""
                 ALTER TABLE daily_bars SET (autovacuum_enabled = false);
-                ALTER TABLE bar_revisions SET (autovacuum_enabled = false);
+                ALTER TABLE bar_revision_sets SET (autovacuum_enabled = false);
                 ALTER TABLE symbols SET (autovacuum_enabled = false);
                 ALTER TABLE symbol_intervals SET (autovacuum_enabled = false);
                 """);
