@@ -24,8 +24,11 @@ internal sealed class StagingTables
     public const string Daily = "pg_temp.stockdata_daily_stage";
     public const string Intraday = "pg_temp.stockdata_intraday_stage";
 
+    // varchar(32), not text (symbols are at most 32 characters, BarBatchPlan): a row of bounded width gets no TOAST
+    // table, and ON COMMIT DELETE ROWS truncates a table's TOAST table and rebuilds its index at every commit that
+    // touched a temp table. Measured in psql: COMMIT after staging 5,000 rows 0.17–0.21 ms without, 0.65–3.4 ms with.
     private const string Definition = """
-        (symbol text NOT NULL, interval text NOT NULL, trade_date date NOT NULL, ts timestamptz NOT NULL,
+        (symbol varchar(32) NOT NULL, interval varchar(32) NOT NULL, trade_date date NOT NULL, ts timestamptz NOT NULL,
          open float8 NOT NULL, high float8 NOT NULL, low float8 NOT NULL, close float8 NOT NULL,
          adj_close float8, volume bigint, o_ctid tid, o_xmin xid) ON COMMIT DELETE ROWS
         """;
