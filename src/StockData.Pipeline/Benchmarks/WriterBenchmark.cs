@@ -39,8 +39,10 @@ internal sealed class WriterBenchmark(
         // (1) The limit: one binary COPY of every row into an empty table shaped like daily_bars, with its primary key.
         // Measured five times, interleaved with the other figures, and the median taken: this machine's speed drifts
         // by tens of percent within minutes (docs/postgres-upsert.md B0), and every ratio is to this figure.
-        var rawSamples = new List<TimeSpan> { await RawCopyAsync(names, history, ct) };
+        var rawSamples = new List<TimeSpan> { await RawCopyAsync(names, history, packed: false, ct) };
         progress(Line("(1) raw COPY", rows, rawSamples[^1]));
+        var packedSamples = new List<TimeSpan> { await RawCopyAsync(names, history, packed: true, ct) };
+        progress(Line("(1) raw COPY, packed table", rows, packedSamples[^1]));
 
         // (6) The old way, on the same empty table the writer's fresh pass gets.
         await CheckpointAsync(ct);
@@ -52,7 +54,7 @@ internal sealed class WriterBenchmark(
         var oldWay = await TimeAsync(() => WriterBenchmarkOldWay.WriteAsync(oldWayConnection, names.Zip(history), ct));
         progress(Line("(6) old way", rows, oldWay));
         await ResetAsync(ct);
-        rawSamples.Add(await RawCopyAsync(names, history, ct));
+        rawSamples.Add(await RawCopyAsync(names, history, packed: false, ct));
 
         // (2) Fresh history through the writer: 5,000-row batches, one writer connection.
         var fastPathBatches = 0;
@@ -67,7 +69,8 @@ internal sealed class WriterBenchmark(
             }
         });
         progress(Line("(2) fresh", rows, fresh));
-        rawSamples.Add(await RawCopyAsync(names, history, ct));
+        rawSamples.Add(await RawCopyAsync(names, history, packed: false, ct));
+        packedSamples.Add(await RawCopyAsync(names, history, packed: true, ct));
 
         // (3) The same rows again: nothing may be rewritten. Counted by xmin against a transaction id read before the
         // pass, cross-checked with pg_stat_user_tables once every writer backend has flushed its counters.
@@ -78,7 +81,7 @@ internal sealed class WriterBenchmark(
         var tuplesWritten = await RowsWrittenSinceAsync(txidBefore, ct);
         var statTuplesWritten = await StableTupleStatsAsync(ct) - statBefore;
         progress(Line("(3) unchanged", rows, unchanged) + $", {tuplesWritten} tuples written");
-        rawSamples.Add(await RawCopyAsync(names, history, ct));
+        rawSamples.Add(await RawCopyAsync(names, history, packed: false, ct));
 
         // (4) Every close changed (revisions on): every row is updated and leaves its old values.
         await PrepareTableAsync(ct);
@@ -86,7 +89,8 @@ internal sealed class WriterBenchmark(
         var changed = await TimeAsync(() => WriteAllAsync(Fetches(names, changedHistory, full: true), batchSize, ct));
         var revisions = await ScalarAsync<long>("SELECT count(*) FROM bar_revisions", ct);
         progress(Line("(4) changed", rows, changed));
-        rawSamples.Add(await RawCopyAsync(names, history, ct));
+        rawSamples.Add(await RawCopyAsync(names, history, packed: false, ct));
+        packedSamples.Add(await RawCopyAsync(names, history, packed: true, ct));
 
         // (5) The daemon's daily case: every symbol gets 5 new bars, all of them in one pass (one batch when they fit).
         await PrepareTableAsync(ct);
@@ -107,14 +111,17 @@ internal sealed class WriterBenchmark(
 
         rawSamples.Sort();
         progress("(1) raw COPY samples: " + string.Join(", ", rawSamples.Select(t => t.TotalSeconds.ToString("0.000", CultureInfo.InvariantCulture))) + " s");
-        return new WriterBenchmarkResult(symbols, barsPerSymbol, batchSize, storageOptions.Value.KeepRevisions, server, rawSamples, fresh, fastPathBatches, batches, unchanged,
+        return new WriterBenchmarkResult(symbols, barsPerSymbol, batchSize, storageOptions.Value.KeepRevisions, server, rawSamples, packedSamples, fresh, fastPathBatches, batches, unchanged,
             tuplesWritten, statTuplesWritten, changed, revisions, oldWay, refreshRows, refreshTime, oldWayRefresh);
     }
 
-    /// <summary>One raw-COPY sample: a fresh empty copy of daily_bars (primary key and storage parameters), all rows in one COPY.</summary>
-    private async Task<TimeSpan> RawCopyAsync(string[] names, Bar[][] history, CancellationToken ct)
+    /// <summary>
+    /// One raw-COPY sample: a fresh empty copy of daily_bars (primary key and storage parameters, or packed), all rows in
+    /// one COPY.
+    /// </summary>
+    private async Task<TimeSpan> RawCopyAsync(string[] names, Bar[][] history, bool packed, CancellationToken ct)
     {
-        await ExecuteAsync(RawCopyTable.Create, ct);
+        await ExecuteAsync(packed ? RawCopyTable.CreatePacked : RawCopyTable.Create, ct);
         await CheckpointAsync(ct);
         var elapsed = await TimeAsync(async () =>
         {
