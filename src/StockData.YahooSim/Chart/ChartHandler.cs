@@ -53,7 +53,7 @@ internal sealed class ChartHandler
         }
 
         var upper = symbol.ToUpperInvariant();
-        var seed = SplitMix64.HashString(upper);
+        var seed = SymbolProfile.SeedFor(upper, _options.Seed);
         var fault = _faults.Pick(seed, requestNumber);
         if (fault != FaultKind.None)
         {

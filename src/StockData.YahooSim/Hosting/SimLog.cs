@@ -3,10 +3,10 @@ namespace StockData.YahooSim.Hosting;
 /// <summary>Every log message of the simulator, with stable event ids (5000–5999).</summary>
 internal static partial class SimLog
 {
-    [LoggerMessage(5000, LogLevel.Information, "YahooSim settings: now={Now}, rate={Rate}/s burst {Burst}, latency {Latency} + jitter {Jitter}, " +
-                                               "faults 429={Fault429} 500={Fault500} 503={Fault503} truncate={Truncate} slow={Slow} reset={Reset} seed={Seed}, " +
+    [LoggerMessage(5000, LogLevel.Information, "YahooSim settings: now={Now}, seed={Seed}, rate={Rate}/s burst {Burst}, latency {Latency} + jitter {Jitter}, " +
+                                               "faults 429={Fault429} 500={Fault500} 503={Fault503} truncate={Truncate} slow={Slow} reset={Reset} fault seed={FaultSeed}, " +
                                                "drop dates={DropDates} dividends={DropDividends}, live bar={LiveBar}, null rows={NullRows}")]
-    public static partial void Settings(ILogger logger, string now, double rate, int burst, TimeSpan latency, TimeSpan jitter, double fault429,
-        double fault500, double fault503, double truncate, double slow, double reset, int seed, double dropDates, double dropDividends, bool liveBar,
+    public static partial void Settings(ILogger logger, string now, int seed, double rate, int burst, TimeSpan latency, TimeSpan jitter, double fault429,
+        double fault500, double fault503, double truncate, double slow, double reset, int faultSeed, double dropDates, double dropDividends, bool liveBar,
         double nullRows);
 }

@@ -19,6 +19,7 @@ internal static class SimulatorCommandLine
         ["--fault-reset"] = Key(nameof(SimulatorOptions.FaultReset)),
         ["--slow-delay"] = Key(nameof(SimulatorOptions.SlowDelay)),
         ["--fault-retry-after"] = Key(nameof(SimulatorOptions.FaultRetryAfter)),
+        ["--seed"] = Key(nameof(SimulatorOptions.Seed)),
         ["--fault-seed"] = Key(nameof(SimulatorOptions.FaultSeed)),
         ["--drop-dates"] = Key(nameof(SimulatorOptions.DropDates)),
         ["--drop-dividends"] = Key(nameof(SimulatorOptions.DropDividends)),
@@ -37,6 +38,7 @@ internal static class SimulatorCommandLine
         Options (command line, or environment YahooSim__<Name>):
           --urls URL                   listen address (default http://127.0.0.1:5080; port 0 picks a free one)
           --now ISO-8601               fixed clock: byte-identical responses (default: real clock)
+          --seed N                     mixed into every symbol's history seed (default 0: the symbol alone)
           --latency T --jitter T       added delay, fixed + uniform [0, jitter] (TimeSpan, e.g. 00:00:00.050)
           --rate R --burst N           global token bucket (requests/s, 0 = off; burst default 10) -> 429
           --retry-after-header BOOL    send Retry-After with 429s (default true)

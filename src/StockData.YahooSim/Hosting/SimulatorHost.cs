@@ -113,7 +113,7 @@ internal static class SimulatorHost
 
         var options = app.Services.GetRequiredService<IOptions<SimulatorOptions>>().Value;
         SimLog.Settings(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("StockData.YahooSim"),
-            options.Now?.ToString("O") ?? "real clock", options.Rate, options.Burst, options.Latency, options.Jitter, options.Fault429,
+            options.Now?.ToString("O") ?? "real clock", options.Seed, options.Rate, options.Burst, options.Latency, options.Jitter, options.Fault429,
             options.Fault500, options.Fault503, options.FaultTruncate, options.FaultSlow, options.FaultReset, options.FaultSeed,
             options.DropDates, options.DropDividends, options.LiveBar, options.NullRows);
         return app;

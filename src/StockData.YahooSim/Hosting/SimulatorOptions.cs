@@ -61,7 +61,17 @@ internal sealed class SimulatorOptions
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan FaultRetryAfter { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Seeds every fault draw: the n-th request for a symbol gets the same fault in every run.</summary>
+    /// <summary>
+    /// Mixed into every symbol's history seed: another value gives every symbol another history (prices, listing,
+    /// events, null rows) and, since fault draws hash that seed too, other faults. 0 keeps the symbol-only histories
+    /// the demo and the tests were written against.
+    /// </summary>
+    public int Seed { get; set; }
+
+    /// <summary>
+    /// Seeds every fault and drop draw: the n-th request for a symbol gets the same fault in every run. Varying it alone
+    /// re-draws the faults over the same histories.
+    /// </summary>
     public int FaultSeed { get; set; } = 1;
 
     /// <summary>Share of dates silently missing from a 200 response (Yahoo under load), drawn per request.</summary>

@@ -1,17 +1,20 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+using StockData.YahooSim.Hosting;
 
 namespace StockData.YahooSim.Market;
 
 /// <summary>
 /// Generated histories per (symbol, exchange-local "today"). Bounded by bytes: past the bound it starts afresh,
-/// which only costs regeneration (the history is a pure function of the symbol and the day).
+/// which only costs regeneration (the history is a pure function of the symbol, <c>--seed</c> and the day).
 /// </summary>
-internal sealed class HistoryCache
+internal sealed class HistoryCache(IOptions<SimulatorOptions> options)
 {
     private const long MaxBytes = 384L * 1024 * 1024;
 
     private readonly ConcurrentDictionary<string, SymbolProfile> _profiles = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Symbol, int Today), RawHistory> _histories = new();
+    private readonly int _seed = options.Value.Seed;
     private long _bytes;
 
     public SymbolProfile Profile(string symbol)
@@ -21,7 +24,7 @@ internal sealed class HistoryCache
             _profiles.Clear();
         }
 
-        return _profiles.GetOrAdd(symbol, SymbolProfile.For);
+        return _profiles.GetOrAdd(symbol, static (s, seed) => SymbolProfile.For(s, seed), _seed);
     }
 
     public RawHistory History(SymbolProfile profile, DateOnly today)

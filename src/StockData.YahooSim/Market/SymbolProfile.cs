@@ -3,11 +3,11 @@ namespace StockData.YahooSim.Market;
 /// <summary>The fixed personality of one symbol, drawn once from its seed: listing date, starting price, drift, volatility, volumes, dividends.</summary>
 internal sealed class SymbolProfile
 {
-    private SymbolProfile(string symbol, Exchange exchange)
+    private SymbolProfile(string symbol, Exchange exchange, ulong seed)
     {
         Symbol = symbol;
         Exchange = exchange;
-        Seed = SplitMix64.HashString(symbol);
+        Seed = seed;
     }
 
     public string Symbol { get; }
@@ -50,10 +50,18 @@ internal sealed class SymbolProfile
         _ => $"{Symbol} Simulated Inc.",
     };
 
-    public static SymbolProfile For(string symbol)
+    /// <summary>
+    /// The seed of <paramref name="symbol"/>'s history under <c>--seed</c> <paramref name="simulatorSeed"/>. Mix(0) is 0,
+    /// so seed 0 leaves the symbol's own hash, and every history, exactly as it was before the option existed.
+    /// </summary>
+    public static ulong SeedFor(string symbol, int simulatorSeed) =>
+        SplitMix64.HashString(symbol) ^ SplitMix64.Mix((ulong)simulatorSeed);
+
+    public static SymbolProfile For(string symbol, int simulatorSeed = 0)
     {
         var exchange = Exchanges.For(symbol);
-        var rng = new SplitMix64(SplitMix64.HashString(symbol) ^ 0x5EEDUL);
+        var seed = SeedFor(symbol, simulatorSeed);
+        var rng = new SplitMix64(seed ^ 0x5EEDUL);
         var type = exchange.InstrumentType;
         (int fromYear, int toYear) = type switch
         {
@@ -66,7 +74,7 @@ internal sealed class SymbolProfile
         var last = new DateOnly(toYear, 1, 1).DayNumber;
         var listing = DateOnly.FromDayNumber(first + (int)(rng.NextDouble() * (last - first)));
         var payer = type == "EQUITY" && rng.NextDouble() < 0.55;
-        return new SymbolProfile(symbol, exchange)
+        return new SymbolProfile(symbol, exchange, seed)
         {
             Listing = listing,
             InitialPrice = type switch

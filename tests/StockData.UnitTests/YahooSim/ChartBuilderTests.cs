@@ -16,7 +16,7 @@ public sealed class ChartBuilderTests
     private static ChartBuilder CreateSut(SimulatorOptions? options = null)
     {
         var wrapped = Microsoft.Extensions.Options.Options.Create(options ?? new SimulatorOptions { NullRows = 0 });
-        return new ChartBuilder(new HistoryCache(), new FaultInjector(wrapped), wrapped);
+        return new ChartBuilder(new HistoryCache(wrapped), new FaultInjector(wrapped), wrapped);
     }
 
     private static JsonElement Build(ChartBuilder sut, string symbol, string query, DateTimeOffset now, int status = 200)
@@ -140,5 +140,29 @@ public sealed class ChartBuilderTests
     public void Period_Reversed_400()
     {
         Build(CreateSut(), "AAPL", "period1=2000000&period2=1000000&interval=1d", MidSession, status: 400);
+    }
+
+    /// <summary>
+    /// SHA-256 of the body a simulator process started with only <c>--now 2025-10-29T20:30:00Z</c> served for
+    /// <c>AAPL?range=10y&amp;interval=1d&amp;events=div|split|capitalGains</c> before <c>--seed</c> existed: the default
+    /// seed (and an explicit 0) must keep every history the demo and the tests were written against.
+    /// </summary>
+    [Theory]
+    [InlineData(null)]
+    [InlineData(0)]
+    public void DefaultSeed_TenYearDaily_SameBytesAsBeforeTheSeedOption(int? seed)
+    {
+        var options = new SimulatorOptions();
+        if (seed is { } value)
+        {
+            options.Seed = value;
+        }
+
+        var now = new DateTimeOffset(2025, 10, 29, 20, 30, 0, TimeSpan.Zero);
+        var parsed = ChartQuery.Parse("AAPL", new QueryCollection(QueryHelpers("range=10y&interval=1d&events=div|split|capitalGains")), out _);
+        var body = CreateSut(options).Build(parsed!, now, new RequestDraw(1));
+
+        Assert.Equal("6f0af8aa66e5a9487958a526c6ece470a2dd414cbd27bd730664ac7013915676",
+            Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(body.Bytes)));
     }
 }

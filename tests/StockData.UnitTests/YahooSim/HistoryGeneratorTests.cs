@@ -80,4 +80,20 @@ public sealed class HistoryGeneratorTests
             Assert.All(history.Dividends, d => Assert.InRange(d.Multiplier, 0.5, 1.0));
         }
     }
+
+    [Fact]
+    public void SimulatorSeed_ZeroKeepsTheSymbolOnlyHistory_SameSeedSameHistory_OtherSeedOtherHistory()
+    {
+        var unseeded = HistoryGenerator.Generate(SymbolProfile.For("AAPL"), Today);
+        var zero = HistoryGenerator.Generate(SymbolProfile.For("AAPL", 0), Today);
+        var seeded = HistoryGenerator.Generate(SymbolProfile.For("AAPL", 42), Today);
+        var again = HistoryGenerator.Generate(SymbolProfile.For("AAPL", 42), Today);
+
+        Assert.Equal(SplitMix64.HashString("AAPL"), SymbolProfile.SeedFor("AAPL", 0));
+        Assert.Equal(unseeded.Close, zero.Close);
+        Assert.Equal(seeded.Days, again.Days);
+        Assert.Equal(seeded.Close, again.Close);
+        Assert.NotEqual(zero.Days[0], seeded.Days[0]);
+        Assert.NotEqual(zero.Close[^1], seeded.Close[^1]);
+    }
 }
