@@ -68,6 +68,10 @@ public sealed class DaemonLeaseTests(PostgresFixture postgres, RedisFixture redi
         await harness.SeedUniverseAsync(symbols);
         Assert.True(await WorkerProcess.EventuallyAsync(async () =>
             await harness.ScalarAsync<long>("SELECT count(*) FROM symbol_intervals WHERE lease_owner = 'stopping'") == 4, Patience));
+        // Leased is not yet in flight: a claimed symbol still waiting in the worker's queue when the signal comes is
+        // released, not fetched. Signal once the simulator has a request (each takes 0.5 s): that one is being drained.
+        // (Without this wait the test failed once under a loaded CI run: all 12 released, none in flight yet.)
+        Assert.True(await WorkerProcess.EventuallyAsync(async () => (await harness.RequestsPerSymbolAsync()).Count > 0, Patience));
 
         var stopped = await worker.StopAsync(TimeSpan.FromMinutes(1));
 
