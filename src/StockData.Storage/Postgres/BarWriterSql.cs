@@ -46,15 +46,7 @@ internal static class BarWriterSql
                 RETURNING o.symbol, o.interval, o.ts, o.trade_date, o.open, o.high, o.low, o.close, o.adj_close, o.volume,
                           o.updated_at),
             ins AS (
-                INSERT INTO {table} AS b (symbol, interval, trade_date, ts, open, high, low, close, adj_close, volume)
-                SELECT symbol, interval, trade_date, ts, open, high, low, close, adj_close, volume FROM {stage} WHERE o_ctid IS NULL
-                ON CONFLICT (symbol, interval, {key}) DO UPDATE
-                SET {compared} = EXCLUDED.{compared}, open = EXCLUDED.open, high = EXCLUDED.high, low = EXCLUDED.low,
-                    close = EXCLUDED.close, adj_close = EXCLUDED.adj_close, volume = EXCLUDED.volume, updated_at = now()
-                WHERE (b.{compared}, b.open, b.high, b.low, b.close, b.adj_close, b.volume)
-                      IS DISTINCT FROM (EXCLUDED.{compared}, EXCLUDED.open, EXCLUDED.high, EXCLUDED.low, EXCLUDED.close,
-                                        EXCLUDED.adj_close, EXCLUDED.volume)
-                RETURNING b.xmax = 0 AS inserted){(keepRevisions ? StagedRevisions : "")}
+                {InsertNew(daily, $"FROM {stage} WHERE o_ctid IS NULL")}){(keepRevisions ? StagedRevisions : "")}
             SELECT (SELECT count(*) FILTER (WHERE inserted) FROM ins),
                    (SELECT count(*) FROM upd) + (SELECT count(*) FILTER (WHERE NOT inserted) FROM ins),
                    (SELECT count(*) FROM {stage}),
@@ -121,17 +113,30 @@ internal static class BarWriterSql
                 RETURNING j.symbol, j.interval, j.ts, j.trade_date, j.o_compared, j.o_open, j.o_high, j.o_low, j.o_close,
                           j.o_adj_close, j.o_volume, j.o_updated_at),
             ins AS (
-                INSERT INTO {table} AS b (symbol, interval, trade_date, ts, open, high, low, close, adj_close, volume)
-                SELECT symbol, interval, trade_date, ts, open, high, low, close, adj_close, volume FROM j WHERE j.is_new
+                {InsertNew(daily, "FROM j WHERE j.is_new")}){revisions}
+            SELECT (SELECT count(*) FILTER (WHERE inserted) FROM ins),
+                   (SELECT count(*) FROM upd) + (SELECT count(*) FILTER (WHERE NOT inserted) FROM ins)
+            """;
+    }
+
+    /// <summary>
+    /// Both merges' insert of new rows (<paramref name="rows"/>: the FROM and WHERE of their source, a literal). A key a
+    /// concurrent writer inserted after the merge's read meets ON CONFLICT and is updated only when it differs.
+    /// Returns one row per row inserted or updated, flagged <c>inserted</c>.
+    /// </summary>
+    private static string InsertNew(bool daily, string rows)
+    {
+        var (table, _, key, compared) = Family(daily);
+        return $"""
+            INSERT INTO {table} AS b (symbol, interval, trade_date, ts, open, high, low, close, adj_close, volume)
+                SELECT symbol, interval, trade_date, ts, open, high, low, close, adj_close, volume {rows}
                 ON CONFLICT (symbol, interval, {key}) DO UPDATE
                 SET {compared} = EXCLUDED.{compared}, open = EXCLUDED.open, high = EXCLUDED.high, low = EXCLUDED.low,
                     close = EXCLUDED.close, adj_close = EXCLUDED.adj_close, volume = EXCLUDED.volume, updated_at = now()
                 WHERE (b.{compared}, b.open, b.high, b.low, b.close, b.adj_close, b.volume)
                       IS DISTINCT FROM (EXCLUDED.{compared}, EXCLUDED.open, EXCLUDED.high, EXCLUDED.low, EXCLUDED.close,
                                         EXCLUDED.adj_close, EXCLUDED.volume)
-                RETURNING b.xmax = 0 AS inserted){revisions}
-            SELECT (SELECT count(*) FILTER (WHERE inserted) FROM ins),
-                   (SELECT count(*) FROM upd) + (SELECT count(*) FILTER (WHERE NOT inserted) FROM ins)
+                RETURNING b.xmax = 0 AS inserted
             """;
     }
 
