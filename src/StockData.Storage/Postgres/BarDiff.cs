@@ -39,18 +39,18 @@ internal static class BarDiff
     public static NpgsqlBatchCommand ReadCommand(IReadOnlyList<BarGroup> groups, bool daily)
     {
         var command = new NpgsqlBatchCommand(daily ? ReadDaily : ReadIntraday);
-        command.Parameters.Add(Array(groups.Select(g => g.Symbol).ToArray(), NpgsqlDbType.Text));
-        command.Parameters.Add(Array(groups.Select(g => g.Interval).ToArray(), NpgsqlDbType.Text));
+        command.Parameters.Add(ArrayParameter.Of(groups.Select(g => g.Symbol), NpgsqlDbType.Text));
+        command.Parameters.Add(ArrayParameter.Of(groups.Select(g => g.Interval), NpgsqlDbType.Text));
         // A group's rows are in strictly increasing key order (BarBatchPlan), so its first and last rows bound it.
         if (daily)
         {
-            command.Parameters.Add(Array(groups.Select(g => g.Rows[0].TradeDate).ToArray(), NpgsqlDbType.Date));
-            command.Parameters.Add(Array(groups.Select(g => g.Rows[^1].TradeDate).ToArray(), NpgsqlDbType.Date));
+            command.Parameters.Add(ArrayParameter.Of(groups.Select(g => g.Rows[0].TradeDate), NpgsqlDbType.Date));
+            command.Parameters.Add(ArrayParameter.Of(groups.Select(g => g.Rows[^1].TradeDate), NpgsqlDbType.Date));
         }
         else
         {
-            command.Parameters.Add(Array(groups.Select(g => g.Rows[0].Timestamp.UtcDateTime).ToArray(), NpgsqlDbType.TimestampTz));
-            command.Parameters.Add(Array(groups.Select(g => g.Rows[^1].Timestamp.UtcDateTime).ToArray(), NpgsqlDbType.TimestampTz));
+            command.Parameters.Add(ArrayParameter.Of(groups.Select(g => g.Rows[0].Timestamp.UtcDateTime), NpgsqlDbType.TimestampTz));
+            command.Parameters.Add(ArrayParameter.Of(groups.Select(g => g.Rows[^1].Timestamp.UtcDateTime), NpgsqlDbType.TimestampTz));
         }
 
         return command;
@@ -121,7 +121,4 @@ internal static class BarDiff
         && bar.Volume == stored.Volume;
 
     private static long Microseconds(DateTime utc) => (utc.Ticks - DateTime.UnixEpoch.Ticks) / TimeSpan.TicksPerMicrosecond;
-
-    private static NpgsqlParameter Array<T>(T[] values, NpgsqlDbType elementType) =>
-        new() { Value = values, NpgsqlDbType = NpgsqlDbType.Array | elementType };
 }

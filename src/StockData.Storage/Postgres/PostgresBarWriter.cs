@@ -10,10 +10,11 @@ using StockData.Storage.Postgres.Quality;
 namespace StockData.Storage.Postgres;
 
 /// <summary>
-/// The COPY-merge bar writer. Per batch, one transaction on a pooled connection of the one data source: binary COPY
-/// into a per-connection TEMP staging table and one merge statement per interval family (<see cref="BarWriterSql.Merge"/>:
-/// look every row up, update the changed ones, insert the new ones; or, for fresh history, COPY straight into the bars
-/// table), then the events, the symbol rows and the watermarks, sent together in one round trip.
+/// The COPY-merge bar writer. Per batch, one transaction on a pooled connection of the one data source: a read of the
+/// stored rows in the batch's key ranges (<see cref="BarDiff"/>), binary COPY of only the new and changed rows into
+/// a per-connection TEMP staging table and one merge statement per interval family (<see cref="BarWriterSql.Merge"/>:
+/// update the changed rows by row id, insert the new ones); or, for fresh history, COPY straight into the bars table.
+/// Then the events, the symbol rows and the watermarks, sent together in one round trip.
 /// </summary>
 /// <remarks>
 /// Measured on this machine with Npgsql (docs/postgres-upsert.md B3): the staged merge at 5,000 rows per transaction
@@ -219,7 +220,7 @@ internal sealed class PostgresBarWriter(
         }
 
         // After the merges: flags responses that lacked stored rows or events (issue 10); inserts flags only, returns
-        // nothing. Before the planner settings are restored: it joins the unanalysed stage to bars the same way.
+        // nothing. Before the planner settings are restored: it joins parameter arrays to bars, kept to nested loops too.
         foreach (var check in ResponseCheck.Commands(plan.Source, dailyFresh, intradayFresh))
         {
             batch.BatchCommands.Add(check);
@@ -391,8 +392,8 @@ internal sealed class PostgresBarWriter(
         }
 
         await using var command = new NpgsqlCommand(BarWriterSql.WithHistory, connection, transaction);
-        command.Parameters.Add(TextArray(plan.SymbolIntervals.Select(s => s.Symbol)));
-        command.Parameters.Add(TextArray(plan.SymbolIntervals.Select(s => s.Interval.Token)));
+        command.Parameters.Add(ArrayParameter.Of(plan.SymbolIntervals.Select(s => s.Symbol), NpgsqlDbType.Text));
+        command.Parameters.Add(ArrayParameter.Of(plan.SymbolIntervals.Select(s => s.Interval.Token), NpgsqlDbType.Text));
         bool dailyHistory = false, intradayHistory = false;
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -417,31 +418,31 @@ internal sealed class PostgresBarWriter(
         if (plan.Dividends.Count > 0)
         {
             var command = new NpgsqlBatchCommand(BarWriterSql.Dividends);
-            command.Parameters.Add(TextArray(plan.Dividends.Select(d => d.Symbol)));
-            command.Parameters.Add(TypedArray(plan.Dividends.Select(d => d.Event.ExDate), NpgsqlDbType.Date));
-            command.Parameters.Add(TypedArray(plan.Dividends.Select(d => d.Event.Timestamp.UtcDateTime), NpgsqlDbType.TimestampTz));
-            command.Parameters.Add(TypedArray(plan.Dividends.Select(d => d.Event.Amount), NpgsqlDbType.Double));
+            command.Parameters.Add(ArrayParameter.Of(plan.Dividends.Select(d => d.Symbol), NpgsqlDbType.Text));
+            command.Parameters.Add(ArrayParameter.Of(plan.Dividends.Select(d => d.Event.ExDate), NpgsqlDbType.Date));
+            command.Parameters.Add(ArrayParameter.Of(plan.Dividends.Select(d => d.Event.Timestamp.UtcDateTime), NpgsqlDbType.TimestampTz));
+            command.Parameters.Add(ArrayParameter.Of(plan.Dividends.Select(d => d.Event.Amount), NpgsqlDbType.Double));
             commands.Add(command);
         }
 
         if (plan.Splits.Count > 0)
         {
             var command = new NpgsqlBatchCommand(BarWriterSql.Splits);
-            command.Parameters.Add(TextArray(plan.Splits.Select(d => d.Symbol)));
-            command.Parameters.Add(TypedArray(plan.Splits.Select(d => d.Event.ExDate), NpgsqlDbType.Date));
-            command.Parameters.Add(TypedArray(plan.Splits.Select(d => d.Event.Timestamp.UtcDateTime), NpgsqlDbType.TimestampTz));
-            command.Parameters.Add(TypedArray(plan.Splits.Select(d => d.Event.Numerator), NpgsqlDbType.Double));
-            command.Parameters.Add(TypedArray(plan.Splits.Select(d => d.Event.Denominator), NpgsqlDbType.Double));
+            command.Parameters.Add(ArrayParameter.Of(plan.Splits.Select(d => d.Symbol), NpgsqlDbType.Text));
+            command.Parameters.Add(ArrayParameter.Of(plan.Splits.Select(d => d.Event.ExDate), NpgsqlDbType.Date));
+            command.Parameters.Add(ArrayParameter.Of(plan.Splits.Select(d => d.Event.Timestamp.UtcDateTime), NpgsqlDbType.TimestampTz));
+            command.Parameters.Add(ArrayParameter.Of(plan.Splits.Select(d => d.Event.Numerator), NpgsqlDbType.Double));
+            command.Parameters.Add(ArrayParameter.Of(plan.Splits.Select(d => d.Event.Denominator), NpgsqlDbType.Double));
             commands.Add(command);
         }
 
         if (plan.CapitalGains.Count > 0)
         {
             var command = new NpgsqlBatchCommand(BarWriterSql.CapitalGains);
-            command.Parameters.Add(TextArray(plan.CapitalGains.Select(d => d.Symbol)));
-            command.Parameters.Add(TypedArray(plan.CapitalGains.Select(d => d.Event.ExDate), NpgsqlDbType.Date));
-            command.Parameters.Add(TypedArray(plan.CapitalGains.Select(d => d.Event.Timestamp.UtcDateTime), NpgsqlDbType.TimestampTz));
-            command.Parameters.Add(TypedArray(plan.CapitalGains.Select(d => d.Event.Amount), NpgsqlDbType.Double));
+            command.Parameters.Add(ArrayParameter.Of(plan.CapitalGains.Select(d => d.Symbol), NpgsqlDbType.Text));
+            command.Parameters.Add(ArrayParameter.Of(plan.CapitalGains.Select(d => d.Event.ExDate), NpgsqlDbType.Date));
+            command.Parameters.Add(ArrayParameter.Of(plan.CapitalGains.Select(d => d.Event.Timestamp.UtcDateTime), NpgsqlDbType.TimestampTz));
+            command.Parameters.Add(ArrayParameter.Of(plan.CapitalGains.Select(d => d.Event.Amount), NpgsqlDbType.Double));
             commands.Add(command);
         }
 
@@ -456,27 +457,27 @@ internal sealed class PostgresBarWriter(
     private static void AddSymbolCommands(NpgsqlBatch batch, BarBatchPlan plan, IReadOnlyList<SymbolIntervalUpdate> completions)
     {
         var symbols = new NpgsqlBatchCommand(BarWriterSql.Symbols);
-        symbols.Parameters.Add(TextArray(plan.Symbols.Select(s => s.Symbol)));
-        symbols.Parameters.Add(TextArray(plan.Symbols.Select(s => s.Metadata?.Currency)));
-        symbols.Parameters.Add(TextArray(plan.Symbols.Select(s => s.Metadata?.InstrumentType)));
-        symbols.Parameters.Add(TextArray(plan.Symbols.Select(s => s.Metadata?.ExchangeName)));
-        symbols.Parameters.Add(TextArray(plan.Symbols.Select(s => s.Metadata?.ExchangeTimezone)));
-        symbols.Parameters.Add(TypedArray(plan.Symbols.Select(s => s.Metadata?.FirstTradeDate?.UtcDateTime), NpgsqlDbType.TimestampTz));
+        symbols.Parameters.Add(ArrayParameter.Of(plan.Symbols.Select(s => s.Symbol), NpgsqlDbType.Text));
+        symbols.Parameters.Add(ArrayParameter.Of(plan.Symbols.Select(s => s.Metadata?.Currency), NpgsqlDbType.Text));
+        symbols.Parameters.Add(ArrayParameter.Of(plan.Symbols.Select(s => s.Metadata?.InstrumentType), NpgsqlDbType.Text));
+        symbols.Parameters.Add(ArrayParameter.Of(plan.Symbols.Select(s => s.Metadata?.ExchangeName), NpgsqlDbType.Text));
+        symbols.Parameters.Add(ArrayParameter.Of(plan.Symbols.Select(s => s.Metadata?.ExchangeTimezone), NpgsqlDbType.Text));
+        symbols.Parameters.Add(ArrayParameter.Of(plan.Symbols.Select(s => s.Metadata?.FirstTradeDate?.UtcDateTime), NpgsqlDbType.TimestampTz));
         batch.BatchCommands.Add(symbols);
 
         var ensure = new NpgsqlBatchCommand(BarWriterSql.EnsureSymbolIntervals);
-        ensure.Parameters.Add(TextArray(plan.SymbolIntervals.Select(s => s.Symbol)));
-        ensure.Parameters.Add(TextArray(plan.SymbolIntervals.Select(s => s.Interval.Token)));
+        ensure.Parameters.Add(ArrayParameter.Of(plan.SymbolIntervals.Select(s => s.Symbol), NpgsqlDbType.Text));
+        ensure.Parameters.Add(ArrayParameter.Of(plan.SymbolIntervals.Select(s => s.Interval.Token), NpgsqlDbType.Text));
         batch.BatchCommands.Add(ensure);
 
         var update = new NpgsqlBatchCommand(BarWriterSql.UpdateSymbolIntervals);
-        update.Parameters.Add(TextArray(completions.Select(c => c.Symbol)));
-        update.Parameters.Add(TextArray(completions.Select(c => c.Interval.Token)));
-        update.Parameters.Add(TypedArray(completions.Select(c => c.Interval.IsDailyOrLonger), NpgsqlDbType.Boolean));
-        update.Parameters.Add(TypedArray(completions.Select(c => c.Completes), NpgsqlDbType.Boolean));
-        update.Parameters.Add(TypedArray(completions.Select(c => c.Clears), NpgsqlDbType.Boolean));
-        update.Parameters.Add(TypedArray(completions.Select(c => c.ActionAt?.UtcDateTime), NpgsqlDbType.TimestampTz));
-        update.Parameters.Add(TextArray(completions.Select(c => c.ActionReason)));
+        update.Parameters.Add(ArrayParameter.Of(completions.Select(c => c.Symbol), NpgsqlDbType.Text));
+        update.Parameters.Add(ArrayParameter.Of(completions.Select(c => c.Interval.Token), NpgsqlDbType.Text));
+        update.Parameters.Add(ArrayParameter.Of(completions.Select(c => c.Interval.IsDailyOrLonger), NpgsqlDbType.Boolean));
+        update.Parameters.Add(ArrayParameter.Of(completions.Select(c => c.Completes), NpgsqlDbType.Boolean));
+        update.Parameters.Add(ArrayParameter.Of(completions.Select(c => c.Clears), NpgsqlDbType.Boolean));
+        update.Parameters.Add(ArrayParameter.Of(completions.Select(c => c.ActionAt?.UtcDateTime), NpgsqlDbType.TimestampTz));
+        update.Parameters.Add(ArrayParameter.Of(completions.Select(c => c.ActionReason), NpgsqlDbType.Text));
         batch.BatchCommands.Add(update);
     }
 
@@ -538,10 +539,4 @@ internal sealed class PostgresBarWriter(
         symbols.Count <= 10 ? string.Join(", ", symbols) : $"{string.Join(", ", symbols.Take(10))} and {symbols.Count - 10} more";
 
     private static string FirstLine(string text) => text.Split('\n')[0].Trim();
-
-    private static NpgsqlParameter TextArray(IEnumerable<string?> values) =>
-        new() { Value = values.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text };
-
-    private static NpgsqlParameter TypedArray<T>(IEnumerable<T> values, NpgsqlDbType elementType) =>
-        new() { Value = values.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | elementType };
 }

@@ -230,12 +230,10 @@ internal sealed class QualityScanner(NpgsqlDataSource dataSource)
         return command;
     }
 
-    private static NpgsqlParameter Texts(IEnumerable<string> values) =>
-        new() { Value = values.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text };
+    private static NpgsqlParameter Texts(IEnumerable<string> values) => ArrayParameter.Of(values, NpgsqlDbType.Text);
 
-    private static NpgsqlParameter Dates(IEnumerable<DateOnly> values) =>
-        new() { Value = values.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Date };
+    private static NpgsqlParameter Dates(IEnumerable<DateOnly> values) => ArrayParameter.Of(values, NpgsqlDbType.Date);
 
     private static NpgsqlParameter Times(IEnumerable<DateTimeOffset> values) =>
-        new() { Value = values.Select(v => v.UtcDateTime).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz };
+        ArrayParameter.Of(values.Select(v => v.UtcDateTime), NpgsqlDbType.TimestampTz);
 }

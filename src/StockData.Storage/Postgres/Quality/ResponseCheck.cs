@@ -66,10 +66,10 @@ internal static class ResponseCheck
         if (daily.Count > 0)
         {
             var command = daily.Command(ResponseCheckSql.Daily, NpgsqlDbType.Date, withEvents: true);
-            command.Parameters.Add(Array(dividends.Select(d => d.Symbol).ToArray(), NpgsqlDbType.Text));
-            command.Parameters.Add(Array(dividends.Select(d => d.ExDate).ToArray(), NpgsqlDbType.Date));
-            command.Parameters.Add(Array(splits.Select(d => d.Symbol).ToArray(), NpgsqlDbType.Text));
-            command.Parameters.Add(Array(splits.Select(d => d.ExDate).ToArray(), NpgsqlDbType.Date));
+            command.Parameters.Add(ArrayParameter.Of(dividends.Select(d => d.Symbol).ToArray(), NpgsqlDbType.Text));
+            command.Parameters.Add(ArrayParameter.Of(dividends.Select(d => d.ExDate).ToArray(), NpgsqlDbType.Date));
+            command.Parameters.Add(ArrayParameter.Of(splits.Select(d => d.Symbol).ToArray(), NpgsqlDbType.Text));
+            command.Parameters.Add(ArrayParameter.Of(splits.Select(d => d.ExDate).ToArray(), NpgsqlDbType.Date));
             yield return command;
         }
 
@@ -78,9 +78,6 @@ internal static class ResponseCheck
             yield return intraday.Command(ResponseCheckSql.Intraday, NpgsqlDbType.TimestampTz, withEvents: false);
         }
     }
-
-    private static NpgsqlParameter Array<T>(T[] values, NpgsqlDbType elementType) =>
-        new() { Value = values, NpgsqlDbType = NpgsqlDbType.Array | elementType };
 
     /// <summary>The per-chunk columns of one family's statement.</summary>
     private sealed class Parts<TKey>
@@ -107,14 +104,14 @@ internal static class ResponseCheck
         public NpgsqlBatchCommand Command(string sql, NpgsqlDbType keyType, bool withEvents)
         {
             var command = new NpgsqlBatchCommand(sql);
-            command.Parameters.Add(Array(_symbols.ToArray(), NpgsqlDbType.Text));
-            command.Parameters.Add(Array(_intervals.ToArray(), NpgsqlDbType.Text));
-            command.Parameters.Add(Array(_first.ToArray(), keyType));
-            command.Parameters.Add(Array(_last.ToArray(), keyType));
-            command.Parameters.Add(Array(_counts.ToArray(), NpgsqlDbType.Integer));
+            command.Parameters.Add(ArrayParameter.Of(_symbols.ToArray(), NpgsqlDbType.Text));
+            command.Parameters.Add(ArrayParameter.Of(_intervals.ToArray(), NpgsqlDbType.Text));
+            command.Parameters.Add(ArrayParameter.Of(_first.ToArray(), keyType));
+            command.Parameters.Add(ArrayParameter.Of(_last.ToArray(), keyType));
+            command.Parameters.Add(ArrayParameter.Of(_counts.ToArray(), NpgsqlDbType.Integer));
             if (withEvents)
             {
-                command.Parameters.Add(Array(_events.ToArray(), NpgsqlDbType.Boolean));
+                command.Parameters.Add(ArrayParameter.Of(_events.ToArray(), NpgsqlDbType.Boolean));
             }
 
             return command;
