@@ -59,7 +59,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IBarWriter, PostgresBarWriter>();
         services.AddSingleton<RedisConnectionProvider>();
 
-        // Daemon mode (issue 6): the refresh schedule and its leases, fetch jobs, and the bars read side.
+        // Daemon mode: the refresh schedule and its leases, fetch jobs, and the bars read side.
         services.AddSingleton<SymbolUniverse>();
         services.AddSingleton<ScheduleLeases>();
         services.AddSingleton<StoreCountsReader>();

@@ -23,7 +23,7 @@ public sealed class YahooOptions
 
     /// <summary>
     /// The User-Agent sent with every request. Yahoo answers 429 to missing, default or old agents
-    /// (yahoo-chart-api.md §5), so this is a current desktop Chrome string.
+    /// (docs/yahoo-chart-api.md §5), so this is a current desktop Chrome string.
     /// </summary>
     [Required]
     public string UserAgent { get; set; } =

@@ -1,6 +1,6 @@
 namespace StockData.TestSupport;
 
-/// <summary>Where things are: the repository root, the shared fixtures beside it, built binaries.</summary>
+/// <summary>Where things are: the repository root, the recorded fixtures, built binaries.</summary>
 public static class RepoPaths
 {
     private static readonly Lazy<string> RootLazy = new(FindRoot);
@@ -12,16 +12,16 @@ public static class RepoPaths
     public static string Configuration =>
         new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
 
-    /// <summary>The read-only shared folder laid beside the clone (../shared), overridable by STOCKDATA_SHARED_DIR.</summary>
+    /// <summary>An optional other copy of the test data: STOCKDATA_SHARED_DIR, else ../shared beside the clone.</summary>
     public static string SharedDir =>
         Environment.GetEnvironmentVariable("STOCKDATA_SHARED_DIR") is { Length: > 0 } dir
             ? dir
             : Path.GetFullPath(Path.Combine(Root, "..", "shared"));
 
     /// <summary>
-    /// The recorded Yahoo responses every parser test must read: the copy under tests/Fixtures/yahoo (taken from the
-    /// shared folder, which a clean clone elsewhere may not have beside it), or the shared folder's own when asked
-    /// for with STOCKDATA_SHARED_DIR.
+    /// The recorded Yahoo responses every parser test must read: tests/Fixtures/yahoo, kept in the repository so a
+    /// clone needs nothing beside it, or another copy's when STOCKDATA_SHARED_DIR names one (FixtureCopyTests checks
+    /// that both match the manifest).
     /// </summary>
     public static string YahooFixtures =>
         Environment.GetEnvironmentVariable("STOCKDATA_SHARED_DIR") is { Length: > 0 }

@@ -8,7 +8,7 @@ using StockData.Storage.Postgres;
 namespace StockData.Pipeline.Benchmarks;
 
 /// <summary>
-/// <c>stockdata bench writer</c>: the six figures of issue 4 in one run, side by side, against the database the
+/// <c>stockdata bench writer</c>: the writer's six figures (docs/performance.md, Writer) in one run, side by side, against the database the
 /// process is configured for. The caller configures the process's one data source with a scratch schema of its own
 /// (<see cref="Cli.BenchCommand"/>), so every statement here and in the writer is unqualified and lands there.
 /// </summary>

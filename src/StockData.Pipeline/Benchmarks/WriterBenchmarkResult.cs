@@ -4,7 +4,7 @@ using System.Text.Json;
 
 namespace StockData.Pipeline.Benchmarks;
 
-/// <summary>The figures of one <c>bench writer</c> run, the targets of issue 4, and their two printed forms.</summary>
+/// <summary>The figures of one <c>bench writer</c> run, the writer's targets, and their two printed forms.</summary>
 internal sealed record WriterBenchmarkResult(
     int Symbols,
     int BarsPerSymbol,
@@ -66,7 +66,7 @@ internal sealed record WriterBenchmarkResult(
 
     public bool AllMet => FreshMet && UnchangedMet && ChangedMet && FreshOverOldWayMet && RefreshMet;
 
-    /// <summary>Exactly the keys issue 4 names.</summary>
+    /// <summary>The <c>--json</c> form: the figures and verdicts under fixed keys, so runs can be compared.</summary>
     public string ToJson()
     {
         var figures = new Dictionary<string, object>

@@ -181,7 +181,7 @@ internal static class ReplayCommand
         {
             if (line.Error is not null)
             {
-                // A line the source reads but can never turn into a request: a source-stage failure (issue 8).
+                // A line the source reads but can never turn into a request: a source-stage failure, counted as one.
                 stats.InputError();
                 Diagnostics.PipelineMetrics.StageItemsIn.WithLabels(Diagnostics.PipelineMetrics.Stages.Source).Inc();
                 Diagnostics.PipelineMetrics.StageItemsFailed.WithLabels(Diagnostics.PipelineMetrics.Stages.Source).Inc();

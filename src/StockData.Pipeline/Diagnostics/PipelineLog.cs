@@ -29,7 +29,7 @@ internal static partial class PipelineLog
     [LoggerMessage(3007, LogLevel.Warning, "{Source}:{Line}: {Reason}")]
     public static partial void InputLineRejected(ILogger logger, string source, int line, string reason);
 
-    // 3100-3299: daemon mode (issue 6). Symbol, Interval and JobId are message parameters, so the JSON console formatter
+    // 3100-3299: daemon mode. Symbol, Interval and JobId are message parameters, so the JSON console formatter
     // (Logging__Console__FormatterName=json) gives them as fields of "State".
 
     [LoggerMessage(3100, LogLevel.Information, "Daemon started: replica {ReplicaId}, leases of {LeaseDuration} renewed every {RenewInterval}, at most {MaxLeases} held, polling every {PollInterval}")]

@@ -101,7 +101,7 @@ internal static class PipelineMetrics
     public static readonly Counter LeaseTakeovers = Metrics.CreateCounter(
         "stockdata_lease_takeovers_total", "Expired leases of another replica taken over.");
 
-    // Store-wide "work exists" signal for the no-progress alert (issue 8): overdue lags by design ("well past"), so an
+    // Store-wide "work exists" signal for the no-progress alert (docs/observability.md): overdue lags by design ("well past"), so an
     // alert on it alone would wait that long before it could say the fleet is stuck.
     public static readonly Gauge SymbolsDue = Metrics.CreateGauge(
         "stockdata_symbols_due", "Symbol intervals due now (next_fetch_at at or before now), store-wide.");
@@ -109,7 +109,7 @@ internal static class PipelineMetrics
     public static readonly Gauge SymbolsOverdue = Metrics.CreateGauge(
         "stockdata_symbols_overdue", "Symbols whose next_fetch_at is well past.");
 
-    // Data quality (issue 10, docs/data-quality.md): read from the store, like the universe gauges, so every replica
+    // Data quality (docs/data-quality.md): read from the store, like the universe gauges, so every replica
     // reports the same values (take the max) and they survive restarts.
     public static readonly Gauge QualityGaps = Metrics.CreateGauge(
         "stockdata_quality_gaps", "Gaps found in stored history, by kind (bar, dividend) and status (open, repairing, repaired, confirmed_missing).",

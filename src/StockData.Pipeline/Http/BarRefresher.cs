@@ -16,7 +16,7 @@ namespace StockData.Pipeline.Http;
 /// <summary>
 /// Brings one symbol-interval up to date for <c>GET /bars?refresh=true</c>, through the same pipeline (fetch service,
 /// parser, writer) as everything else. Concurrent refreshes of one symbol share one fetch: a per-process single-flight
-/// keyed like the response cache of issue 7 (<c>symbol|interval|period1|period2|events</c>, period1 aligned down to the
+/// keyed like the response cache (<c>symbol|interval|period1|period2|events</c>, period1 aligned down to the
 /// interval, a period2 at or after now written <c>open</c>), so a hundred clients asking at once cause one upstream
 /// request. The cache, when it lands, takes over the "soon after" case; this covers the "at once" case.
 /// </summary>

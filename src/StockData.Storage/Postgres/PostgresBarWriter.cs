@@ -219,7 +219,7 @@ internal sealed class PostgresBarWriter(
             batch.BatchCommands.Add(new NpgsqlBatchCommand(BarWriterSql.Merge(daily: false, _keepRevisions)));
         }
 
-        // After the merges: flags responses that lacked stored rows or events (issue 10); inserts flags only, returns
+        // After the merges: flags responses that lacked stored rows or events (docs/data-quality.md); inserts flags only, returns
         // nothing. Before the planner settings are restored: it joins parameter arrays to bars, kept to nested loops too.
         foreach (var check in ResponseCheck.Commands(plan.Source, dailyFresh, intradayFresh))
         {

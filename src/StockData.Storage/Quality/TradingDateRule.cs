@@ -1,7 +1,7 @@
 namespace StockData.Storage.Quality;
 
 /// <summary>
-/// The gap rule (issue 10) without a holiday calendar: an exchange's trading dates are the dates most of its symbols
+/// The gap rule (docs/data-quality.md) without a holiday calendar: an exchange's trading dates are the dates most of its symbols
 /// have a bar on, and a symbol lacking one of them inside its window has a gap.
 /// </summary>
 internal static class TradingDateRule

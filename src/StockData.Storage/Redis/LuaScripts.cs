@@ -3,7 +3,7 @@ namespace StockData.Storage.Redis;
 /// <summary>
 /// The limiter's Lua scripts, embedded beside their C# callers. They are sent with
 /// <c>ScriptEvaluate(string …)</c>: StackExchange.Redis sends EVALSHA and re-sends the text on NOSCRIPT (script cache
-/// flushed by a restart, a failover or SCRIPT FLUSH), so no SHA is cached by hand (resilience.md §1.4).
+/// flushed by a restart, a failover or SCRIPT FLUSH), so no SHA is cached by hand (docs/resilience-background.md §1.4).
 /// </summary>
 internal static class LuaScripts
 {

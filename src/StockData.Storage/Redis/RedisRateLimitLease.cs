@@ -5,7 +5,7 @@ namespace StockData.Storage.Redis;
 /// <summary>
 /// A lease of the shared limiter. A refusal carries the standard <see cref="MetadataName.RetryAfter"/> (a
 /// <see cref="TimeSpan"/>): Polly's rate-limiter strategy reads exactly that name into
-/// <c>RateLimiterRejectedException.RetryAfter</c>, which a custom name would leave null (resilience.md §1.1).
+/// <c>RateLimiterRejectedException.RetryAfter</c>, which a custom name would leave null (docs/resilience-background.md §1.1).
 /// </summary>
 internal sealed class RedisRateLimitLease : RateLimitLease
 {

@@ -13,7 +13,7 @@ local burst = tonumber(ARGV[2])
 local permits = tonumber(ARGV[3])
 local max_wait = tonumber(ARGV[4])
 
--- The server's clock, not the callers': replicas' skew cannot hand out extra permits (resilience.md §1.4).
+-- The server's clock, not the callers': replicas' skew cannot hand out extra permits (docs/resilience-background.md §1.4).
 -- Redis 7 replicates a script's effects, so TIME is safe for replicas and the AOF.
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000000 + tonumber(time[2])

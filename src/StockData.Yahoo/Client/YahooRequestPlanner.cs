@@ -3,7 +3,7 @@ using StockData.Core;
 namespace StockData.Yahoo.Client;
 
 /// <summary>
-/// Splits a wanted range into chart requests within Yahoo's limits (yahoo-chart-api.md §1, yfinance <c>history.py</c>):
+/// Splits a wanted range into chart requests within Yahoo's limits (docs/yahoo-chart-api.md §1, yfinance <c>history.py</c>):
 /// 1m at most 7 days per request and only within the last 30 days; 2m–90m within the last 60 days; 60m/1h within the
 /// last 730 days; 1d and longer in one request. A range starting before the window is an error, never a silent
 /// empty result; callers that want "as much as exists" clamp with <see cref="EarliestStart"/> first.

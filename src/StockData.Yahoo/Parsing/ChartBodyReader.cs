@@ -399,7 +399,7 @@ internal static class ChartBodyReader
             return;
         }
 
-        // Meta gains keys over time (fact sheet §2); only these are kept, and a wrong type reads as missing.
+        // Meta gains keys over time (docs/yahoo-chart-api.md §2); only these are kept, and a wrong type reads as missing.
         while (NextProperty(ref reader))
         {
             if (reader.ValueTextEquals("currency"u8))

@@ -7,7 +7,7 @@ namespace StockData.Yahoo.Parsing;
 
 /// <summary>
 /// Parses one Yahoo chart response (<c>/v8/finance/chart/{symbol}</c>) into a <see cref="FetchResult"/> following
-/// the parsing contract, rules R1–R14 (<c>shared/docs/yahoo-parsing-rules.md</c>). Pure and thread-safe: no I/O,
+/// the parsing contract, rules R1–R14 (<c>docs/yahoo-parsing-rules.md</c>). Pure and thread-safe: no I/O,
 /// no clock. The body is read as UTF-8 bytes by <see cref="Utf8JsonReader"/> and never turned into a string.
 /// No body makes it throw: every input ends as data (possibly empty) or exactly one error category, so the caller
 /// decides retries from <see cref="FetchResult.Error"/> alone.

@@ -4,7 +4,7 @@ namespace StockData.Yahoo.Parsing;
 /// Yahoo's minor-unit currency codes (R12): prices of London stocks come in <c>GBp</c> (pence), Johannesburg in
 /// <c>ZAc</c> (cents) and Tel Aviv in <c>ILA</c> (agorot), each 0.01 of the major currency. The parser copies
 /// <c>meta.currency</c> verbatim; this is for code that must compare or convert amounts (dividends may be quoted in
-/// the major unit while prices are in the minor one, fact sheet §4.11).
+/// the major unit while prices are in the minor one, docs/yahoo-chart-api.md §4.11).
 /// </summary>
 public static class YahooCurrencyUnits
 {

@@ -135,7 +135,7 @@ internal sealed class ChartBuilder(HistoryCache cache, FaultInjector faults, IOp
         return (start.ToUnixTimeSeconds(), end);
     }
 
-    /// <summary>Yahoo's intraday windows (yahoo-chart-api.md §1), answered with its 422 texts.</summary>
+    /// <summary>Yahoo's intraday windows (docs/yahoo-chart-api.md §1), answered with its 422 texts.</summary>
     private static ChartBody? WindowError(string interval, int minutes, long p1, long p2, long now)
     {
         var days = minutes == 1 ? 30 : minutes <= 30 || minutes == 90 ? 60 : 730;

@@ -5,7 +5,7 @@ using System.Text.Json;
 
 namespace StockData.YahooSim.Chart;
 
-/// <summary>Yahoo's error bodies (yahoo-chart-api.md §3), byte for byte where a recording exists.</summary>
+/// <summary>Yahoo's error bodies (docs/yahoo-chart-api.md §3), byte for byte where a recording exists.</summary>
 internal static class YahooErrors
 {
     /// <summary>The recorded 404 body of a delisted or unknown symbol (fixture si-404-not-found.json).</summary>

@@ -9,7 +9,7 @@ using StockData.Yahoo.Client;
 namespace StockData.IntegrationTests.Fetching;
 
 /// <summary>
-/// The fetch service's circuit breaker against a real simulator (issue 7, test 3): sustained 5xx open it (and pause
+/// The fetch service's circuit breaker against a real simulator: sustained 5xx open it (and pause
 /// the fleet through the shared cooldown), it half-opens after the break, reopens while the upstream still fails, and
 /// closes once a simulator without faults answers on the same address.
 /// </summary>

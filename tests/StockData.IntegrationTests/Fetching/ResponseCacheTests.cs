@@ -14,7 +14,7 @@ using ZiggyCreatures.Caching.Fusion;
 namespace StockData.IntegrationTests.Fetching;
 
 /// <summary>
-/// The two-tier response cache against a real simulator and Redis (issue 7, test 5): single flight per process and
+/// The two-tier response cache against a real simulator and Redis: single flight per process and
 /// across replicas, L2 across processes, serve-stale when the upstream fails, errors never cached.
 /// </summary>
 [Collection(ProcessCollection.Name)]

@@ -8,7 +8,7 @@ namespace StockData.IntegrationTests.Fetching;
 
 /// <summary>
 /// Three <c>stockdata replay</c> processes, each with its own Redis connection, share one bucket and one cooldown
-/// (issue 7, tests 1, 2 and 4), checked against the simulator's own arrival log.
+/// (fleet rate, shared 429 pause, Redis stopped mid-run), checked against the simulator's own arrival log.
 /// </summary>
 /// <remarks>
 /// The arrival checks allow the requests of <see cref="LatencySpread"/> more than the bucket: the bucket grants slots,

@@ -9,8 +9,8 @@ namespace StockData.IntegrationTests.Observability;
 /// <summary>
 /// A real Prometheus scrapes a real prometheus-net exposition of every PipelineMetrics family (this process's default
 /// registry, as the worker serves it), then every dashboard expression, substituted as Grafana would send it, and every
-/// alert expression is evaluated. Until the replay can serve /metrics (issue 8's live part), the values are recorded
-/// here instead of by a pipeline run; the queries, the names and the exposition format are the real ones.
+/// alert expression is evaluated. The values are recorded here rather than by a pipeline run (ReplayScrapeTests scrapes
+/// a live replay), so that every family has samples; the queries, the names and the exposition format are the real ones.
 /// </summary>
 /// <remarks>Records into the process-wide collectors: nothing else in this assembly reads them, and the process
 /// collection runs alone.</remarks>

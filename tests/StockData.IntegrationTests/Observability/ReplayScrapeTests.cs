@@ -7,7 +7,7 @@ using StockData.TestSupport.Observability;
 namespace StockData.IntegrationTests.Observability;
 
 /// <summary>
-/// Issue 8's live check: a real Prometheus scrapes a real <c>stockdata replay --metrics-port</c> during a demo-size
+/// The live check of the dashboard and alerts: a real Prometheus scrapes a real <c>stockdata replay --metrics-port</c> during a demo-size
 /// replay; every dashboard and alert expression evaluates without error, and the throughput, backlog and latency
 /// panels return data.
 /// </summary>

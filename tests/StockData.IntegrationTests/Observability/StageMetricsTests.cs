@@ -7,7 +7,7 @@ using StockData.TestSupport;
 namespace StockData.IntegrationTests.Observability;
 
 /// <summary>
-/// Issue 8's per-stage series: after a real <c>stockdata replay</c> against the simulator and PostgreSQL, each of the
+/// The per-stage series: after a real <c>stockdata replay</c> against the simulator and PostgreSQL, each of the
 /// five stages (source, fetch, parse, batch, write) exports items in / out / failed, a queue depth and a duration
 /// histogram with samples, and bad input is counted as a source failure. The replay reads its symbols from standard
 /// input, which the test holds open, so the process (and its metrics endpoint) outlives the work it is measured on.

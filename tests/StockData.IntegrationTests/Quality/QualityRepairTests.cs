@@ -5,7 +5,7 @@ using StockData.TestSupport;
 namespace StockData.IntegrationTests.Quality;
 
 /// <summary>
-/// Issue 10 end to end: the real binary, the simulator's drop and halt faults, real PostgreSQL. A first pass against an
+/// Gap detection and repair end to end (docs/data-quality.md): the real binary, the simulator's drop and halt faults, real PostgreSQL. A first pass against an
 /// upstream that silently leaves dates and dividends out, then <c>stockdata quality repair</c>.
 /// </summary>
 [Collection(ProcessCollection.Name)]

@@ -4,7 +4,7 @@ namespace StockData.TestSupport.Observability;
 
 /// <summary>
 /// The metric families <c>src/StockData.Pipeline/Diagnostics/PipelineMetrics.cs</c> creates, read from its source
-/// text: that file is the one place names are spelled (style.md §8.9), so the dashboard and alert checks compare
+/// text: that file is the one place names are spelled (docs/development.md §7), so the dashboard and alert checks compare
 /// against exactly what it says, including families no code path has recorded yet.
 /// </summary>
 public static partial class ExportedMetrics

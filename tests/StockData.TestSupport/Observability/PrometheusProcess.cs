@@ -7,7 +7,7 @@ namespace StockData.TestSupport.Observability;
 /// <summary>
 /// A real Prometheus (Debian package, started through <c>scripts/services.sh prometheus-start</c>) on a free loopback
 /// port, scraping the given targets every second under one job name and, optionally, evaluating rule files every
-/// second. For the live dashboard checks of issue 8: point it at a worker's or a replay's <c>/metrics</c>, wait for
+/// second. For the live dashboard checks: point it at a worker's or a replay's <c>/metrics</c>, wait for
 /// scrapes, then evaluate every dashboard expression. Dispose stops it and removes its folder.
 /// </summary>
 public sealed class PrometheusProcess : IAsyncDisposable

@@ -6,8 +6,8 @@ using StockData.TestSupport.Observability;
 namespace StockData.UnitTests.Dashboards;
 
 /// <summary>
-/// The dashboard and the alert rules query only names that PipelineMetrics.cs defines (issue 8: "a test fails when the
-/// dashboard queries a metric name that the code does not export"), and every family defined there is on the dashboard.
+/// The dashboard and the alert rules query only names that PipelineMetrics.cs defines (a panel on a name the code does
+/// not export would silently show nothing), and every family defined there is on the dashboard.
 /// </summary>
 public sealed class DashboardMetricNamesTests
 {
@@ -68,7 +68,7 @@ public sealed class DashboardMetricNamesTests
     [Fact]
     public void PipelineMetrics_EveryFamily_IsOnTheDashboard()
     {
-        // A metric nobody charts is a metric nobody reads: a new family comes with its panel (style.md §8.9).
+        // A metric nobody charts is a metric nobody reads: a new family comes with its panel (docs/development.md §7).
         var used = DashboardQueries.Load(GrafanaSubstitutions.ForOneSecondScrapes)
             .SelectMany(q => PromQl.MetricNames(q.Expression)).ToHashSet(StringComparer.Ordinal);
 

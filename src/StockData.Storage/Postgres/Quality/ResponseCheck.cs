@@ -5,7 +5,7 @@ using StockData.Core;
 namespace StockData.Storage.Postgres.Quality;
 
 /// <summary>
-/// Flags responses that lacked stored data (issue 10: "nothing is ever deleted by a fetch"). Each chunk of a batch is
+/// Flags responses that lacked stored data (docs/data-quality.md). Each chunk of a batch is
 /// one response, or part of one: its bars run from its first to its last key, and when it carries the response's
 /// events, those are the dividends and splits the response had in its range. The statements compare that with what is
 /// stored in the same range and record a <c>quality_suspicious</c> row when something stored is absent; they delete

@@ -6,8 +6,8 @@ using StockData.TestSupport;
 
 namespace StockData.IntegrationTests.Storage.Redis;
 
-/// <summary>The shared 429 cooldown over Redis (issue 7, test 6): set, extend-only, doubling, cap, reset, every replica.</summary>
-[Collection(ProcessCollection.Name)] // asserts wall-clock delays: no parallel class may load the machine (issue 2)
+/// <summary>The shared 429 cooldown over Redis: set, extend-only, doubling, cap, reset, every replica.</summary>
+[Collection(ProcessCollection.Name)] // asserts wall-clock delays: no parallel class may load the machine
 public sealed class RedisCooldownStoreTests(RedisFixture redis) : IClassFixture<RedisFixture>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

@@ -8,7 +8,7 @@ using StockData.TestSupport;
 namespace StockData.IntegrationTests.Storage.Redis;
 
 /// <summary>
-/// The limiter when Redis goes away or forgets its scripts (issue 7, tests 4 and 6). Each test starts a private Redis
+/// The limiter when Redis goes away or forgets its scripts. Each test starts a private Redis
 /// (scripts/services.sh) and stops or flushes only that one, never the server the other tests share.
 /// </summary>
 [Collection(ProcessCollection.Name)]

@@ -11,8 +11,8 @@ using StockData.TestSupport;
 
 namespace StockData.IntegrationTests.Storage.Redis;
 
-/// <summary>The limiter as a <see cref="RateLimiter"/> over the shared Redis (issue 7, test 6).</summary>
-[Collection(ProcessCollection.Name)] // asserts wall-clock delays: no parallel class may load the machine (issue 2)
+/// <summary>The limiter as a <see cref="RateLimiter"/> over the shared Redis.</summary>
+[Collection(ProcessCollection.Name)] // asserts wall-clock delays: no parallel class may load the machine
 public sealed class RedisTokenBucketRateLimiterTests(RedisFixture redis) : IClassFixture<RedisFixture>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

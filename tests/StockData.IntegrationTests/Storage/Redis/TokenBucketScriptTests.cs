@@ -6,11 +6,11 @@ using StockData.TestSupport;
 namespace StockData.IntegrationTests.Storage.Redis;
 
 /// <summary>
-/// The Lua semantics of the shared bucket, called directly (issue 7, test 6): burst, refusal, reservation order, expiry.
+/// The Lua semantics of the shared bucket, called directly: burst, refusal, reservation order, expiry.
 /// A slow rate (one permit per 2 s) keeps the outcomes exact even when the machine stalls a test for a second: these
 /// tests never sleep for a slot.
 /// </summary>
-[Collection(ProcessCollection.Name)] // asserts wall-clock delays: no parallel class may load the machine (issue 2)
+[Collection(ProcessCollection.Name)] // asserts wall-clock delays: no parallel class may load the machine
 public sealed class TokenBucketScriptTests(RedisFixture redis) : IClassFixture<RedisFixture>
 {
     private const int Burst = 3;
