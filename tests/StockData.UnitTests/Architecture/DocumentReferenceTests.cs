@@ -19,7 +19,8 @@ public sealed partial class DocumentReferenceTests
                      select (File: Relative(file), Path: match.Value)).ToList();
 
         Assert.Contains(named, n => n.Path == "docs/yahoo-parsing-rules.md");
-        Assert.Empty(named.Where(n => !File.Exists(Path.Combine(RepoPaths.Root, n.Path))));
+        var missing = named.Where(n => !File.Exists(Path.Combine(RepoPaths.Root, n.Path))).Select(n => $"{n.File}: {n.Path}");
+        Assert.Empty(missing);
     }
 
     [Fact]
