@@ -147,11 +147,11 @@ internal static class ChartJsonWriter
     {
         foreach (var day in days)
         {
-            var startAt = exchange.At(day, start);
+            var startAt = exchange.At(day, exchange.PeriodTime(start));
             writer.WriteStartArray();
             writer.WriteStartObject();
             writer.WriteString("timezone", exchange.Abbreviation(startAt));
-            writer.WriteNumber("end", exchange.At(day, end).ToUnixTimeSeconds());
+            writer.WriteNumber("end", exchange.At(day, exchange.PeriodTime(end)).ToUnixTimeSeconds());
             writer.WriteNumber("start", startAt.ToUnixTimeSeconds());
             writer.WriteNumber("gmtoffset", exchange.GmtOffsetSeconds(startAt));
             writer.WriteEndObject();
@@ -164,8 +164,8 @@ internal static class ChartJsonWriter
     {
         writer.WriteStartObject(name);
         writer.WriteString("timezone", abbreviation);
-        writer.WriteNumber("start", exchange.At(day, start).ToUnixTimeSeconds());
-        writer.WriteNumber("end", exchange.At(day, end).ToUnixTimeSeconds());
+        writer.WriteNumber("start", exchange.At(day, exchange.PeriodTime(start)).ToUnixTimeSeconds());
+        writer.WriteNumber("end", exchange.At(day, exchange.PeriodTime(end)).ToUnixTimeSeconds());
         writer.WriteNumber("gmtoffset", gmtoffset);
         writer.WriteEndObject();
     }

@@ -2,15 +2,20 @@ namespace StockData.YahooSim.Market;
 
 /// <summary>
 /// Where a symbol trades: names and instrument type as Yahoo spells them, the IANA zone, the session hours and the
-/// calendar. Daily bars of session markets are stamped at the open; FX and crypto at local midnight (fixtures).
+/// calendar. Daily bars of session markets are stamped at the open; FX and crypto at local midnight (fixtures). A
+/// seven-day exchange (crypto) trades every calendar day, weekends and holidays included.
 /// </summary>
 internal sealed class Exchange
 {
+    private static readonly TimeSpan FullDay = TimeSpan.FromHours(24);
+    private static readonly TimeSpan LastMinute = new(23, 59, 0);
+
     private readonly HashSet<(int Month, int Day)> _holidays;
+    private readonly bool _periodsEndAtLastMinute;
 
     public Exchange(string exchangeName, string fullExchangeName, string timeZoneId, string standardAbbreviation, string daylightAbbreviation,
         string currency, string instrumentType, TimeSpan preOpen, TimeSpan open, TimeSpan close, TimeSpan postClose,
-        bool sevenDays, bool stampAtMidnight, IEnumerable<(int Month, int Day)> holidays)
+        bool sevenDays, bool stampAtMidnight, IEnumerable<(int Month, int Day)> holidays, bool periodsEndAtLastMinute = false)
     {
         ExchangeName = exchangeName;
         FullExchangeName = fullExchangeName;
@@ -27,6 +32,7 @@ internal sealed class Exchange
         SevenDays = sevenDays;
         StampAtMidnight = stampAtMidnight;
         _holidays = [.. holidays];
+        _periodsEndAtLastMinute = periodsEndAtLastMinute;
     }
 
     public string ExchangeName { get; }
@@ -62,6 +68,12 @@ internal sealed class Exchange
 
     public bool IsTradingDay(DateOnly date) =>
         (SevenDays || date.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday)) && !_holidays.Contains((date.Month, date.Day));
+
+    /// <summary>
+    /// A session time as the response's trading periods show it. Yahoo ends a crypto day's regular period at 23:59
+    /// (BTC-USD fixture: regular.end = start + 86,340 s, post 23:59–23:59) although its bars run up to midnight.
+    /// </summary>
+    public TimeSpan PeriodTime(TimeSpan localTime) => _periodsEndAtLastMinute && localTime == FullDay ? LastMinute : localTime;
 
     public DateOnly LocalDate(DateTimeOffset instant) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, Zone).DateTime);
 

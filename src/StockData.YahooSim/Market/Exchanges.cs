@@ -23,8 +23,9 @@ internal static class Exchanges
         TimeSpan.FromHours(9), TimeSpan.FromHours(9), new TimeSpan(15, 30, 0), new TimeSpan(15, 30, 0), false, false,
         [(1, 1), (1, 2), (1, 3), (12, 31)]);
 
+    /// <summary>Crypto trades every calendar day round the clock (no weekends, no holidays); bars at 00:00 UTC.</summary>
     public static readonly Exchange Crypto = new("CCC", "CCC", "UTC", "UTC", "UTC", "USD", "CRYPTOCURRENCY",
-        TimeSpan.Zero, TimeSpan.Zero, TimeSpan.FromHours(24), TimeSpan.FromHours(24), true, true, []);
+        TimeSpan.Zero, TimeSpan.Zero, TimeSpan.FromHours(24), TimeSpan.FromHours(24), true, true, [], periodsEndAtLastMinute: true);
 
     /// <summary>FX trades round the clock on weekdays; Yahoo files it under Europe/London and stamps bars at local midnight.</summary>
     public static Exchange Currency(string quoteCurrency) => CurrencyCache.GetOrAdd(quoteCurrency, static c =>

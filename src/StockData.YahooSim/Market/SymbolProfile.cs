@@ -45,7 +45,7 @@ internal sealed class SymbolProfile
 
     public string LongName => Exchange.InstrumentType switch
     {
-        "CRYPTOCURRENCY" => Symbol.Replace("-", " ", StringComparison.Ordinal),
+        "CRYPTOCURRENCY" => CryptoNames.For(Symbol),
         "CURRENCY" => Symbol,
         _ => $"{Symbol} Simulated Inc.",
     };

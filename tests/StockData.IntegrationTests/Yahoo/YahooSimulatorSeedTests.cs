@@ -13,13 +13,15 @@ public sealed class YahooSimulatorSeedTests
 
     /// <summary>
     /// Queries (raw, so the bytes are exactly what is served) and the SHA-256 of what a process with only
-    /// <c>--now 2025-10-29T20:30:00Z</c> answered before <c>--seed</c> existed (default null rows included).
+    /// <c>--now 2025-10-29T20:30:00Z</c> answered before <c>--seed</c> existed (default null rows included). BTC-USD's was
+    /// taken again when crypto's trading periods came to end at 23:59 and its long name became "Bitcoin USD", as Yahoo
+    /// sends them: the same bars and prices, only those 34 period times and the name differ from the earlier body.
     /// </summary>
     private static readonly (string Symbol, string Query, string Sha256)[] Known =
     [
         ("AAPL", "range=10y&interval=1d&events=div%7Csplit%7CcapitalGains", "6f0af8aa66e5a9487958a526c6ece470a2dd414cbd27bd730664ac7013915676"),
         ("MSFT", "range=max&interval=1d&events=div%7Csplit", "67d72ebbdc77e3821f013465bebc7545ed63a68f8a36f17fb378588526d31935"),
-        ("BTC-USD", "range=1mo&interval=1h", "42c1c222bbb0a5c12f68d552cf101dbf959e441c5bb476cd0ff04864dad694e2"),
+        ("BTC-USD", "range=1mo&interval=1h", "9404bf87778b4dac4b3aac5d31d3a597e5803472081d895e672bb976c1d141df"),
         ("VOD.L", "range=10y&interval=1mo&events=div", "471194bcd00ff6033d8f9144b3fe5e9f7ddf023703dfd0d45c15120735c22526"),
     ];
 

@@ -47,6 +47,20 @@ public sealed class TradingDateRuleTests
     }
 
     [Fact]
+    public void TradingDates_SevenDayExchange_WeekendDatesCountLikeAnyOther()
+    {
+        // Six crypto symbols over Monday to Sunday: all six trade the weekend; one lacks Saturday (5 of 6 is above 80 %).
+        var ranges = Peers(6, Monday, Monday.AddDays(6));
+        var bars = Enumerable.Range(0, 7).ToDictionary(d => Monday.AddDays(d), d => d == 5 ? 5 : 6);
+
+        var dates = TradingDateRule.TradingDates(ranges, bars, Rules);
+
+        // Every calendar day, Saturday and Sunday too: the rule knows no weekday calendar, only what the peers traded.
+        Assert.Equal(Enumerable.Range(0, 7).Select(d => Monday.AddDays(d)), dates);
+        Assert.Equal(DayOfWeek.Saturday, Monday.AddDays(5).DayOfWeek);
+    }
+
+    [Fact]
     public void Window_LostFirstBar_WidenedBackToTheExchangeStart()
     {
         var range = Range(Monday.AddDays(1), Monday.AddDays(20), listed: new DateOnly(2001, 1, 2));
