@@ -33,7 +33,7 @@ internal static partial class StorageLog
     public static partial void FetchOrderTimeout(ILogger logger, long fetchId, string symbol, string interval, int offset, TimeSpan timeout);
 
     [LoggerMessage(1205, LogLevel.Information,
-        "Merge of {Symbols}: {Missed} changed row(s) were changed or re-inserted by a concurrent writer meanwhile; merging them again by key")]
+        "Merge of {Symbols}: {Missed} row(s) were changed, re-inserted or inserted by a concurrent writer meanwhile; merging them again by key")]
     public static partial void MergeByKeyFallback(ILogger logger, string symbols, long missed);
 
     // 1100-1199: the shared rate limiter and 429 cooldown (Redis/).

@@ -24,18 +24,20 @@ internal static class BarWriterSql
     /// re-checked on its newest version, whose xmin differs; a reused row id holds another xmin. Either way it is left
     /// alone. The old values for bar_revisions come from the same version read a second time by its id (<c>o</c>:
     /// PostgreSQL 15 has no <c>RETURNING old</c>), so only rows really updated leave a revision, holding exactly what
-    /// was replaced. New rows are inserted; a key a concurrent writer inserted after the read meets <c>ON CONFLICT DO
-    /// UPDATE … WHERE … IS DISTINCT FROM</c>. Keys are unique in the stage (deduplicated before the COPY), so no row is
-    /// touched twice; rows lock in stage (key) order.
-    /// Columns: inserted, updated, staged rows (checked against what was COPYed), and changed rows the UPDATE left
-    /// alone: when that is above zero the caller runs <see cref="MergeByKey"/> in the same transaction, whose new
-    /// snapshot sees the concurrent versions (rows updated here now compare equal and are skipped).
+    /// was replaced. New rows are inserted with <c>ON CONFLICT DO NOTHING</c>: a key a concurrent writer inserted after
+    /// the read is left alone here, because an <c>ON CONFLICT DO UPDATE</c> could not return the values it replaced.
+    /// Keys are unique in the stage (deduplicated before the COPY), so no row is touched twice; rows lock in stage
+    /// (key) order.
+    /// Columns: inserted, updated, staged rows (checked against what was COPYed), and staged rows left alone (changed
+    /// rows the UPDATE did not update, new rows the INSERT did not insert): when that is above zero the caller runs
+    /// <see cref="MergeByKey"/> in the same transaction, whose new snapshot sees the concurrent versions (rows merged
+    /// here now compare equal and are skipped).
     /// Run between <see cref="NestedLoopsOnly"/> and <see cref="JoinsRestored"/>, so both joins stay TID probes per row
     /// whatever the planner guesses of the unanalysed TEMP stage.
     /// </summary>
     public static string Merge(bool daily, bool keepRevisions)
     {
-        var (table, stage, key, compared) = Family(daily);
+        var (table, stage, _, compared) = Family(daily);
         return $"""
             WITH upd AS (
                 UPDATE {table} b
@@ -46,11 +48,12 @@ internal static class BarWriterSql
                 RETURNING o.symbol, o.interval, o.ts, o.trade_date, o.open, o.high, o.low, o.close, o.adj_close, o.volume,
                           o.updated_at),
             ins AS (
-                {InsertNew(daily, $"FROM {stage} WHERE o_ctid IS NULL")}){(keepRevisions ? StagedRevisions : "")}
-            SELECT (SELECT count(*) FILTER (WHERE inserted) FROM ins),
-                   (SELECT count(*) FROM upd) + (SELECT count(*) FILTER (WHERE NOT inserted) FROM ins),
-                   (SELECT count(*) FROM {stage}),
-                   (SELECT count(*) FROM {stage} WHERE o_ctid IS NOT NULL) - (SELECT count(*) FROM upd)
+                {InsertNew(daily, $"FROM {stage} WHERE o_ctid IS NULL")}){(keepRevisions ? StagedRevisions : "")},
+            staged AS (SELECT count(*) AS n FROM {stage})
+            SELECT (SELECT count(*) FROM ins),
+                   (SELECT count(*) FROM upd),
+                   (SELECT n FROM staged),
+                   (SELECT n FROM staged) - (SELECT count(*) FROM upd) - (SELECT count(*) FROM ins)
             """;
     }
 
@@ -70,12 +73,19 @@ internal static class BarWriterSql
         """;
 
     /// <summary>
-    /// The by-key merge of the same stage: the fallback after <see cref="Merge"/> left changed rows alone (a concurrent
-    /// writer changed, or deleted and re-inserted, them after the read). It looks every staged row up by key again
-    /// (a LATERAL LIMIT 1: an index probe per row), keeps new and changed rows with the stored values beside them,
-    /// updates the changed ones by key and inserts the new ones. Under READ COMMITTED its UPDATE re-checks key and
-    /// change filter on the newest version of a concurrently changed row (last writer wins). Rare, so the second
-    /// primary-key probe per changed row does not matter.
+    /// The by-key merge of the same stage: the fallback after <see cref="Merge"/> (or an earlier round of this one)
+    /// left staged rows alone: a concurrent writer changed, or deleted and re-inserted, a row after the read, or
+    /// inserted a key the read did not find. Every staged row is looked up by key again (<c>j</c>: a LATERAL LIMIT 1,
+    /// an index probe per row, in this statement's snapshot) and new and changed rows are kept. The changed ones are
+    /// then locked (<c>l</c>: <c>SELECT … FOR UPDATE</c>), which under READ COMMITTED waits for a concurrent writer
+    /// and returns the row's newest committed version; that locked version is what the UPDATE replaces (its own
+    /// re-check lands on the same version, and nobody can change it in between), so it is what the revision holds.
+    /// The snapshot's values would not do: a writer that committed between this statement's start and the lock would
+    /// have its values overwritten without a trace. New rows are inserted with <c>ON CONFLICT DO NOTHING</c>, for the
+    /// reason given at <see cref="Merge"/>.
+    /// Columns: inserted, updated, and staged rows left alone again (a locked row vanished, a new key met a concurrent
+    /// insert): the caller runs another round, whose snapshot sees them. Rare, so the second probe per changed row and
+    /// the row locks do not matter.
     /// </summary>
     public static string MergeByKey(bool daily, bool keepRevisions)
     {
@@ -94,49 +104,53 @@ internal static class BarWriterSql
         return $"""
             WITH j AS MATERIALIZED (
                 SELECT s.symbol, s.interval, s.trade_date, s.ts, s.open, s.high, s.low, s.close, s.adj_close, s.volume,
-                       o.symbol IS NULL AS is_new, o.{compared} AS o_compared, o.open AS o_open, o.high AS o_high, o.low AS o_low,
-                       o.close AS o_close, o.adj_close AS o_adj_close, o.volume AS o_volume, o.updated_at AS o_updated_at
+                       o.symbol IS NULL AS is_new
                 FROM {stage} s
                 LEFT JOIN LATERAL (SELECT p.* FROM {table} p
                                    WHERE p.symbol = s.symbol AND p.interval = s.interval AND p.{key} = s.{key} LIMIT 1) o ON true
                 WHERE o.symbol IS NULL
                    OR (o.{compared}, o.open, o.high, o.low, o.close, o.adj_close, o.volume)
                       IS DISTINCT FROM (s.{compared}, s.open, s.high, s.low, s.close, s.adj_close, s.volume)),
+            l AS MATERIALIZED (
+                SELECT j.symbol, j.interval, j.trade_date, j.ts, j.open, j.high, j.low, j.close, j.adj_close, j.volume,
+                       o.{compared} AS o_compared, o.open AS o_open, o.high AS o_high, o.low AS o_low, o.close AS o_close,
+                       o.adj_close AS o_adj_close, o.volume AS o_volume, o.updated_at AS o_updated_at
+                FROM j
+                JOIN LATERAL (SELECT p.* FROM {table} p
+                              WHERE p.symbol = j.symbol AND p.interval = j.interval AND p.{key} = j.{key} FOR UPDATE) o ON true
+                WHERE NOT j.is_new),
             upd AS (
                 UPDATE {table} b
-                SET {compared} = j.{compared}, open = j.open, high = j.high, low = j.low, close = j.close, adj_close = j.adj_close,
-                    volume = j.volume, updated_at = now()
-                FROM j
-                WHERE NOT j.is_new AND b.symbol = j.symbol AND b.interval = j.interval AND b.{key} = j.{key}
+                SET {compared} = l.{compared}, open = l.open, high = l.high, low = l.low, close = l.close, adj_close = l.adj_close,
+                    volume = l.volume, updated_at = now()
+                FROM l
+                WHERE b.symbol = l.symbol AND b.interval = l.interval AND b.{key} = l.{key}
                   AND (b.{compared}, b.open, b.high, b.low, b.close, b.adj_close, b.volume)
-                      IS DISTINCT FROM (j.{compared}, j.open, j.high, j.low, j.close, j.adj_close, j.volume)
-                RETURNING j.symbol, j.interval, j.ts, j.trade_date, j.o_compared, j.o_open, j.o_high, j.o_low, j.o_close,
-                          j.o_adj_close, j.o_volume, j.o_updated_at),
+                      IS DISTINCT FROM (l.{compared}, l.open, l.high, l.low, l.close, l.adj_close, l.volume)
+                RETURNING l.symbol, l.interval, l.ts, l.trade_date, l.o_compared, l.o_open, l.o_high, l.o_low, l.o_close,
+                          l.o_adj_close, l.o_volume, l.o_updated_at),
             ins AS (
                 {InsertNew(daily, "FROM j WHERE j.is_new")}){revisions}
-            SELECT (SELECT count(*) FILTER (WHERE inserted) FROM ins),
-                   (SELECT count(*) FROM upd) + (SELECT count(*) FILTER (WHERE NOT inserted) FROM ins)
+            SELECT (SELECT count(*) FROM ins),
+                   (SELECT count(*) FROM upd),
+                   (SELECT count(*) FROM j) - (SELECT count(*) FROM l) - (SELECT count(*) FROM ins)
             """;
     }
 
     /// <summary>
     /// Both merges' insert of new rows (<paramref name="rows"/>: the FROM and WHERE of their source, a literal). A key a
-    /// concurrent writer inserted after the merge's read meets ON CONFLICT and is updated only when it differs.
-    /// Returns one row per row inserted or updated, flagged <c>inserted</c>.
+    /// concurrent writer inserted after the merge's read is skipped (the insert waits for that writer to finish first),
+    /// and the caller merges it by key in a later statement, which can lock it and record what it replaces.
+    /// Returns one row per row inserted.
     /// </summary>
     private static string InsertNew(bool daily, string rows)
     {
-        var (table, _, key, compared) = Family(daily);
+        var (table, _, key, _) = Family(daily);
         return $"""
-            INSERT INTO {table} AS b (symbol, interval, trade_date, ts, open, high, low, close, adj_close, volume)
+            INSERT INTO {table} (symbol, interval, trade_date, ts, open, high, low, close, adj_close, volume)
                 SELECT symbol, interval, trade_date, ts, open, high, low, close, adj_close, volume {rows}
-                ON CONFLICT (symbol, interval, {key}) DO UPDATE
-                SET {compared} = EXCLUDED.{compared}, open = EXCLUDED.open, high = EXCLUDED.high, low = EXCLUDED.low,
-                    close = EXCLUDED.close, adj_close = EXCLUDED.adj_close, volume = EXCLUDED.volume, updated_at = now()
-                WHERE (b.{compared}, b.open, b.high, b.low, b.close, b.adj_close, b.volume)
-                      IS DISTINCT FROM (EXCLUDED.{compared}, EXCLUDED.open, EXCLUDED.high, EXCLUDED.low, EXCLUDED.close,
-                                        EXCLUDED.adj_close, EXCLUDED.volume)
-                RETURNING b.xmax = 0 AS inserted
+                ON CONFLICT (symbol, interval, {key}) DO NOTHING
+                RETURNING 1
             """;
     }
 

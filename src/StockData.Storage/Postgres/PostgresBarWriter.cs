@@ -28,6 +28,9 @@ internal sealed class PostgresBarWriter(
     TimeProvider timeProvider,
     ILogger<PostgresBarWriter> logger) : IBarWriter
 {
+    // Rounds of the by-key merge before a batch gives up (MergeByKeyAsync): without concurrent deletes two always do.
+    private const int MaxByKeyRounds = 5;
+
     private readonly FetchOrderGate _gate = new();
     private readonly StagingTables _staging = new();
 
@@ -235,7 +238,7 @@ internal sealed class PostgresBarWriter(
         AddSymbolCommands(batch, plan, completions);
 
         var watermarks = new Dictionary<(string, string), (DateTimeOffset? Watermark, bool Pending)>();
-        var missed = new Dictionary<bool, long>(); // per family (daily?): changed rows the by-row-id update did not update
+        var missed = new Dictionary<bool, long>(); // per family (daily?): staged rows the merge left alone
         await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
         {
             if (mergeDaily || mergeIntraday)
@@ -347,32 +350,52 @@ internal sealed class PostgresBarWriter(
     }
 
     /// <summary>
-    /// The fallback after a by-row-id merge updated fewer changed rows than it had read (a concurrent writer changed,
-    /// or deleted and re-inserted, some of them after the merge's snapshot): the by-key merge of the same stage in the
-    /// same transaction, with a new snapshot. Rows the first merge updated now equal the stage and are skipped; the
-    /// missed ones are merged against their newest version. Rare, so one more round trip is fine.
+    /// The fallback after a by-row-id merge left staged rows alone (a concurrent writer changed, or deleted and
+    /// re-inserted, some of them after the merge's snapshot, or inserted a key the read did not find): the by-key merge
+    /// of the same stage in the same transaction, with a new snapshot. Rows already merged now equal the stage and are
+    /// skipped; the missed ones are locked and merged against their newest version. A round can itself miss rows (a
+    /// new key met yet another concurrent insert, a locked row was deleted), which the next round's snapshot sees; a
+    /// key stays missed only while other writers keep inserting and deleting it, so a few rounds end it and more mean
+    /// something is wrong. Rare, so the extra round trips are fine.
     /// </summary>
     private async Task<(long Inserted, long Updated)> MergeByKeyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
         IEnumerable<bool> families, CancellationToken cancellationToken)
     {
-        await using var batch = new NpgsqlBatch(connection, transaction);
-        batch.BatchCommands.Add(new NpgsqlBatchCommand(BarWriterSql.NestedLoopsOnly));
-        var merges = families.Order().ToList();
-        foreach (var daily in merges)
-        {
-            batch.BatchCommands.Add(new NpgsqlBatchCommand(BarWriterSql.MergeByKey(daily, _keepRevisions)));
-        }
-
-        batch.BatchCommands.Add(new NpgsqlBatchCommand(BarWriterSql.JoinsRestored));
         long inserted = 0, updated = 0;
-        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-        await reader.NextResultAsync(cancellationToken); // NestedLoopsOnly's row
-        foreach (var _ in merges)
+        var pending = families.Order().ToList();
+        for (var round = 1; pending.Count > 0; round++)
         {
-            await reader.ReadAsync(cancellationToken);
-            inserted += reader.GetInt64(0);
-            updated += reader.GetInt64(1);
-            await reader.NextResultAsync(cancellationToken);
+            if (round > MaxByKeyRounds)
+            {
+                throw new InvalidOperationException(
+                    $"The by-key merge still left staged rows alone after {MaxByKeyRounds} rounds; rows are being inserted and deleted concurrently.");
+            }
+
+            await using var batch = new NpgsqlBatch(connection, transaction);
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(BarWriterSql.NestedLoopsOnly));
+            foreach (var daily in pending)
+            {
+                batch.BatchCommands.Add(new NpgsqlBatchCommand(BarWriterSql.MergeByKey(daily, _keepRevisions)));
+            }
+
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(BarWriterSql.JoinsRestored));
+            var missed = new List<bool>();
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+            await reader.NextResultAsync(cancellationToken); // NestedLoopsOnly's row
+            foreach (var daily in pending)
+            {
+                await reader.ReadAsync(cancellationToken);
+                inserted += reader.GetInt64(0);
+                updated += reader.GetInt64(1);
+                if (reader.GetInt64(2) > 0)
+                {
+                    missed.Add(daily);
+                }
+
+                await reader.NextResultAsync(cancellationToken);
+            }
+
+            pending = missed;
         }
 
         return (inserted, updated);

@@ -53,14 +53,15 @@ public sealed class PostgresBarWriterConcurrencyTests(PostgresFixture postgres) 
 
     // The merge updates changed rows by the row id its look-up read. These two hold a lock on one row a batch is about
     // to change, let the batch read the old version and queue behind the lock, then commit: the row's id is stale by
-    // the time the batch gets it. Every changed row must still end up with the batch's values and one revision.
+    // the time the batch gets it. Every changed row must still end up with the batch's values and one revision, and
+    // the contested row's revision holds what the concurrent change committed (its volume).
     [Theory]
-    [InlineData("UPDATE daily_bars SET volume = volume + 1 WHERE symbol = 'RACE' AND trade_date = '2024-01-12'")]
+    [InlineData("UPDATE daily_bars SET volume = volume + 1 WHERE symbol = 'RACE' AND trade_date = '2024-01-12'", 1011)]
     [InlineData("""
         WITH gone AS (DELETE FROM daily_bars WHERE symbol = 'RACE' AND trade_date = '2024-01-12' RETURNING *)
         INSERT INTO daily_bars SELECT * FROM gone
-        """)]
-    public async Task WriteAsync_RowChangedConcurrentlyAfterTheMergeReadIt_StillGetsTheBatchsValues(string concurrentChange)
+        """, 1010)]
+    public async Task WriteAsync_RowChangedConcurrentlyAfterTheMergeReadIt_StillGetsTheBatchsValues(string concurrentChange, long replacedVolume)
     {
         postgres.EnsureAvailable();
         await using var scope = await WriterScope.CreateAsync(postgres);
@@ -90,6 +91,8 @@ public sealed class PostgresBarWriterConcurrencyTests(PostgresFixture postgres) 
         Assert.Equal(40, await scope.CountAsync("SELECT count(*) FROM daily_bars WHERE symbol = 'RACE' AND close = open + 1.25"));
         Assert.Equal(40, await scope.CountAsync("SELECT count(*) FROM daily_bars WHERE symbol = 'RACE' AND volume = 1000 + (trade_date - date '2024-01-02')"));
         Assert.Equal(40, await scope.CountAsync("SELECT count(DISTINCT trade_date) FROM bar_revisions WHERE symbol = 'RACE'"));
+        Assert.Equal(replacedVolume, await scope.CountAsync(
+            "SELECT volume FROM bar_revisions WHERE symbol = 'RACE' AND trade_date = '2024-01-12'"));
     }
 
     [Fact]
