@@ -38,6 +38,10 @@ COPY --from=publish-worker /out .
 # The bundled demo list, for `stockdata symbols import /app/samples/tickers-500.txt` (the compose stack's seed step).
 COPY samples/ samples/
 USER $APP_UID
+# A fixed generation-0 budget (16 MiB, what the GC picks by itself on a 32 MiB L3). Left to itself the GC sizes it
+# from the CPU's cache, and a worker streaming /bars grows by about that budget: 23 MB on a 32 MiB L3, 66 MB with a
+# 260 MiB one (docs/performance.md, Memory on large-cache CPUs). The runtime reads this from the environment only.
+ENV DOTNET_GCgen0size=0x1000000
 # The worker's HTTP surface: /metrics, /healthz, /readyz, the jobs and bars API (StockData__Http__Url).
 EXPOSE 9464
 ENTRYPOINT ["dotnet", "stockdata.dll"]

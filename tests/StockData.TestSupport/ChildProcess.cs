@@ -96,25 +96,7 @@ public sealed class ChildProcess : IAsyncDisposable
     }
 
     /// <summary>The process's resident set size in MB (from /proc), or 0 when it has exited.</summary>
-    public double ResidentMegabytes()
-    {
-        try
-        {
-            foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
-            {
-                if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
-                {
-                    var kb = double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture);
-                    return kb / 1024;
-                }
-            }
-        }
-        catch (IOException)
-        {
-        }
-
-        return 0;
-    }
+    public double ResidentMegabytes() => ProcessMemory.ResidentBytes(_process.Id) / 1048576.0;
 
     public async ValueTask DisposeAsync()
     {

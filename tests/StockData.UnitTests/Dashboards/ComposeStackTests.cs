@@ -193,6 +193,16 @@ public sealed partial class ComposeStackTests
     }
 
     [Fact]
+    public void Build_WorkerImage_HasTheGen0BudgetTheMemoryTestsMeasureWith()
+    {
+        // The memory tests fix the worker's generation-0 budget so a CPU's cache does not decide their verdict; the
+        // image users run has the same budget, so what the tests measure is what the image does.
+        var stage = Stage(File.ReadAllLines(Path.Combine(Root, "Dockerfile")), "worker");
+
+        Assert.Contains($"ENV {ProcessMemory.Gen0BudgetVariable}={ProcessMemory.Gen0Budget}", stage);
+    }
+
+    [Fact]
     public void EnvExample_DefinesEveryInterpolatedVariable_AndEnvIsIgnored()
     {
         var compose = File.ReadAllText(Path.Combine(Root, "docker-compose.yml"));
