@@ -13,7 +13,7 @@ local interval = tonumber(ARGV[1])
 local burst = tonumber(ARGV[2])
 local permits = tonumber(ARGV[3])
 local max_wait = tonumber(ARGV[4])
-local instant = tonumber(ARGV[5]) or burst
+local instant = math.max(1, math.min(tonumber(ARGV[5]) or burst, burst))
 
 -- The server's clock, not the callers': replicas' skew cannot hand out extra permits (resilience.md §1.4).
 -- Redis 7 replicates a script's effects, so TIME is safe for replicas and the AOF.

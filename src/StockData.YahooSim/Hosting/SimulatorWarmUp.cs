@@ -16,6 +16,9 @@ namespace StockData.YahooSim.Hosting;
 /// </remarks>
 internal static class SimulatorWarmUp
 {
+    /// <summary>Marks the simulator's own requests: served without the configured faults and latency.</summary>
+    public const string Header = "X-YahooSim-WarmUp";
+
     private const int Concurrent = 8;
     private const int Rounds = 3;
     private static readonly TimeSpan Budget = TimeSpan.FromSeconds(15);
@@ -28,6 +31,7 @@ internal static class SimulatorWarmUp
             using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             budget.CancelAfter(Budget);
             using var http = new HttpClient { BaseAddress = Loopback(address), Timeout = Budget };
+            http.DefaultRequestHeaders.Add(Header, "1");
             for (var round = 0; round < Rounds; round++)
             {
                 await Task.WhenAll(Enumerable.Range(0, Concurrent).Select(async i =>
