@@ -49,10 +49,8 @@ internal static class BenchLimiterCommand
         headroom.Validators.Add(r => { if (r.GetValueOrDefault<double>() is < 0 or >= 0.5) { r.AddError("--headroom must be in [0, 0.5)."); } });
         var warmup = new Option<int>("--warmup")
         {
-            // 10 s by default: three cold processes granted slots 26 ms apart finish their JIT and connection set-up at
-            // about the same time, and their first requests reach the simulator within a millisecond (a 429 at +0.001 s
-            // in every cold run measured). That is start-up, not the steady state the figure is about
-            // (docs/performance.md, Limiter).
+            // 10 s by default: the steady state is what the default figure is about. --warmup 0 measures a fleet's
+            // cold start, which must be as polite (the bucket's instant burst, a warm simulator; docs/performance.md, Limiter).
             DefaultValueFactory = _ => 10,
             Description = "Seconds the replicas send before the measured window opens (cold-start transients excluded); 0 measures from the first request. Default 10.",
         };

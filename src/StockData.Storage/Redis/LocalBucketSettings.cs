@@ -16,5 +16,5 @@ internal static class LocalBucketSettings
     public static int ShareBurst(RateLimitOptions options) => Math.Max(1, options.Burst / options.Replicas);
 
     public static LocalTokenBucket Create(RateLimitOptions options, TimeProvider timeProvider) =>
-        new(timeProvider, ShareRate(options), ShareBurst(options));
+        new(timeProvider, ShareRate(options), ShareBurst(options), Math.Min(ShareBurst(options), options.InstantBurst));
 }

@@ -18,16 +18,19 @@ internal sealed class LocalTokenBucket
     private readonly long _origin;
     private readonly double _interval;
     private readonly int _burst;
+    private readonly int _instant;
     private double _tat;
 
     /// <param name="permitsPerSecond">This replica's share of the rate.</param>
     /// <param name="burst">This replica's share of the burst (at least one).</param>
-    public LocalTokenBucket(TimeProvider timeProvider, double permitsPerSecond, int burst)
+    /// <param name="instant">The most permits ready at once (1 to <paramref name="burst"/>; default the burst), as the script's.</param>
+    public LocalTokenBucket(TimeProvider timeProvider, double permitsPerSecond, int burst, int? instant = null)
     {
         _timeProvider = timeProvider;
         _origin = timeProvider.GetTimestamp();
         _interval = 1.0 / permitsPerSecond;
         _burst = burst;
+        _instant = Math.Clamp(instant ?? burst, 1, burst);
     }
 
     /// <summary>The bucket's capacity.</summary>
@@ -39,10 +42,12 @@ internal sealed class LocalTokenBucket
         lock (_lock)
         {
             var now = Now();
-            var tat = Math.Max(_tat, now);
+            var tat = Math.Max(_tat, Ready(now));
             var tolerance = _burst * _interval;
             var newTat = tat + Math.Max(permits, 1) * _interval;
-            var delay = Math.Max(0, newTat - tolerance - now);
+            // Below a nanosecond is the floating-point residue of the instant-burst floor, not a wait.
+            var delay = newTat - tolerance - now;
+            delay = delay < 1e-9 ? 0 : delay;
             if (permits == 0 || delay > maxWait.TotalSeconds)
             {
                 return new TokenBucketReply(permits == 0 && delay == 0, Seconds(delay), Permits(now + tolerance - tat),
@@ -60,9 +65,12 @@ internal sealed class LocalTokenBucket
         lock (_lock)
         {
             var now = Now();
-            return Permits(now + _burst * _interval - Math.Max(_tat, now));
+            return Permits(now + _burst * _interval - Math.Max(_tat, Ready(now)));
         }
     }
+
+    // An idle bucket holds only the instant permits (see RateLimitOptions.InstantBurst).
+    private double Ready(double now) => now + (_burst - _instant) * _interval;
 
     private double Now() => (double)(_timeProvider.GetTimestamp() - _origin) / _timeProvider.TimestampFrequency;
 

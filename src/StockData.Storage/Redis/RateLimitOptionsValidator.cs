@@ -15,6 +15,13 @@ internal sealed class RateLimitOptionsValidator : IValidateOptions<RateLimitOpti
                 $"{RateLimitOptions.SectionName}:DefaultCooldown ({options.DefaultCooldown})");
         }
 
+        if (options.InstantBurst > options.Burst)
+        {
+            builder.AddError(
+                $"{RateLimitOptions.SectionName}:InstantBurst ({options.InstantBurst}) must be at most " +
+                $"{RateLimitOptions.SectionName}:Burst ({options.Burst})");
+        }
+
         if (!Enum.IsDefined(options.Fallback))
         {
             builder.AddError($"{RateLimitOptions.SectionName}:Fallback must be Local or Pause");

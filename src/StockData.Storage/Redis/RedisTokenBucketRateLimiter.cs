@@ -68,7 +68,7 @@ public sealed class RedisTokenBucketRateLimiter : RateLimiter
         _intervalMicroseconds = 1_000_000.0 / _options.PermitsPerSecond;
         _local = LocalBucketSettings.Create(_options, _timeProvider);
         _lateTolerance = LateTolerance(_options);
-        _lastAvailable = _options.Burst;
+        _lastAvailable = _options.InstantBurst;
         _lastActivity = _timeProvider.GetTimestamp();
         if (!_backend.IsConfigured)
         {
@@ -93,13 +93,14 @@ public sealed class RedisTokenBucketRateLimiter : RateLimiter
 
     /// <summary>
     /// How late for its slot a caller may still send: the upstream, holding the same rate and burst, absorbs
-    /// <c>Burst − 1</c> requests arriving ahead of the emission spacing, so one emission interval per spare token
-    /// (at least one interval, and at least <see cref="MinLateTolerance"/>). Later than that, the slot is given up and
-    /// a new one reserved. 1 s at the real-Yahoo defaults (1/s, burst 2); 25.8 ms at 38.8/s burst 2.
+    /// <c>Burst − InstantBurst</c> requests arriving ahead of the emission spacing (the part of its burst the bucket
+    /// never spends), so one emission interval per spare token (at least one interval, and at least
+    /// <see cref="MinLateTolerance"/>). Later than that, the slot is given up and a new one reserved. 1 s at the
+    /// real-Yahoo defaults (1/s, burst 2, instant 1); 25.8 ms at 38.8/s burst 2.
     /// </summary>
     internal static TimeSpan LateTolerance(RateLimitOptions options)
     {
-        var tolerance = TimeSpan.FromSeconds(Math.Max(1, options.Burst - 1) / options.PermitsPerSecond);
+        var tolerance = TimeSpan.FromSeconds(Math.Max(1, options.Burst - options.InstantBurst) / options.PermitsPerSecond);
         return tolerance > MinLateTolerance ? tolerance : MinLateTolerance;
     }
 
@@ -275,7 +276,7 @@ public sealed class RedisTokenBucketRateLimiter : RateLimiter
     }
 
     private RedisValue[] Arguments(int permitCount, TimeSpan maxWait) =>
-        [_intervalMicroseconds, _options.Burst, permitCount, (long)Math.Floor(Math.Max(0, maxWait.TotalMicroseconds))];
+        [_intervalMicroseconds, _options.Burst, permitCount, (long)Math.Floor(Math.Max(0, maxWait.TotalMicroseconds)), _options.InstantBurst];
 
     private TokenBucketReply Observe(TokenBucketReply reply)
     {

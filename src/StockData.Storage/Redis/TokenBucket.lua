@@ -4,7 +4,8 @@
 --
 -- KEYS[1] bucket (TAT), KEYS[2] cooldown (PTTL = pause left), KEYS[3] strikes (consecutive 429s, read only here)
 -- ARGV[1] interval: µs per permit (1e6 / rate), ARGV[2] burst, ARGV[3] permits (0 = only ask whether one is free now),
--- ARGV[4] max wait in µs: a slot further ahead is refused, not reserved
+-- ARGV[4] max wait in µs: a slot further ahead is refused, not reserved, ARGV[5] instant burst: the most permits
+-- ready at once (1..burst; absent = burst)
 --
 -- Returns {granted 0/1, delay µs until the slot (or, refused, until a permit would be free), permits left
 -- (negative = reservations queued), cooldown ms left, strikes present 0/1}.
@@ -12,16 +13,21 @@ local interval = tonumber(ARGV[1])
 local burst = tonumber(ARGV[2])
 local permits = tonumber(ARGV[3])
 local max_wait = tonumber(ARGV[4])
+local instant = math.max(1, math.min(tonumber(ARGV[5]) or burst, burst))
 
 -- The server's clock, not the callers': replicas' skew cannot hand out extra permits (docs/resilience-background.md §1.4).
 -- Redis 7 replicates a script's effects, so TIME is safe for replicas and the AOF.
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000000 + tonumber(time[2])
 
-local tat = tonumber(redis.call('GET', KEYS[1])) or now
--- A full bucket has TAT <= now; never let a stale TAT move the clock backwards (go-zero #4072).
-if tat < now then
-  tat = now
+-- A missing key is an idle or never-used bucket. It holds `instant` permits, not `burst`: the rest of the burst is the
+-- upstream's margin for requests that reach it closer together than their slots, above all a fleet starting cold
+-- (its first requests all finishing JIT and connection set-up together). Spending it at the start left the upstream
+-- no margin for its first second. Never let a stale TAT move the clock backwards either (go-zero #4072).
+local ready = now + (burst - instant) * interval
+local tat = tonumber(redis.call('GET', KEYS[1])) or ready
+if tat < ready then
+  tat = ready
 end
 
 -- A 429 cooldown: no slot before it ends, and it ends on an empty bucket, so the replicas resume at the steady
@@ -44,7 +50,8 @@ if cost < 1 then
 end
 local new_tat = tat + cost * interval
 local delay = new_tat - tolerance - now
-if delay < 0 then
+-- Below a microsecond (the clock's unit) is the floating-point residue of the instant-burst floor, not a wait.
+if delay < 1 then
   delay = 0
 end
 
@@ -58,7 +65,7 @@ if permits == 0 or delay > max_wait then
 end
 
 -- Reserve: store the new TAT (rounded up, so rounding never admits early) and let the key expire when the bucket
--- would be full again; a missing key reads as a full bucket, so the expiry can never over-admit.
+-- would be full again; a missing key reads as a bucket holding `instant` permits, so the expiry never over-admits.
 new_tat = math.ceil(new_tat)
 redis.call('SET', KEYS[1], string.format('%.0f', new_tat), 'PX', math.ceil((new_tat - now) / 1000))
 return {1, math.ceil(delay), math.floor((now + tolerance - new_tat) / interval), cooldown, strikes}

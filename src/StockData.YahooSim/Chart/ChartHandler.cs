@@ -54,7 +54,10 @@ internal sealed class ChartHandler
 
         var upper = symbol.ToUpperInvariant();
         var seed = SymbolProfile.SeedFor(upper, _options.Seed);
-        var fault = _faults.Pick(seed, requestNumber);
+        // The simulator's own start-up requests run the path without the configured faults and latency (a slow fault
+        // would hold the start for its whole delay).
+        var warmUp = context.Request.Headers.ContainsKey(SimulatorWarmUp.Header);
+        var fault = warmUp ? FaultKind.None : _faults.Pick(seed, requestNumber);
         if (fault != FaultKind.None)
         {
             _stats.Fault(fault);
@@ -62,7 +65,11 @@ internal sealed class ChartHandler
 
         try
         {
-            await DelayAsync(aborted);
+            if (!warmUp)
+            {
+                await DelayAsync(aborted);
+            }
+
             switch (fault)
             {
                 case FaultKind.Reset:

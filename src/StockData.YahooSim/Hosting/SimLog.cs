@@ -9,4 +9,7 @@ internal static partial class SimLog
     public static partial void Settings(ILogger logger, string now, int seed, double rate, int burst, TimeSpan latency, TimeSpan jitter, double fault429,
         double fault500, double fault503, double truncate, double slow, double reset, int faultSeed, double dropDates, double dropDividends, bool liveBar,
         double nullRows);
+
+    [LoggerMessage(5001, LogLevel.Warning, "YahooSim warm-up failed ({Reason}); the first requests may be counted by a cold simulator")]
+    public static partial void WarmUpFailed(ILogger logger, string reason);
 }

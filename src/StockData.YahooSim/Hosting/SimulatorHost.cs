@@ -36,7 +36,13 @@ internal static class SimulatorHost
             return 2;
         }
 
-        foreach (var address in app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses)
+        var addresses = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.ToList();
+        if (addresses.Count > 0)
+        {
+            await SimulatorWarmUp.RunAsync(app, addresses[0], app.Lifetime.ApplicationStopping);
+        }
+
+        foreach (var address in addresses)
         {
             Console.WriteLine(ListeningPrefix + address);
         }

@@ -54,6 +54,9 @@ internal sealed class SimStats
         }
     }
 
+    /// <summary>Chart requests being handled now (their arrival not logged yet).</summary>
+    public long InFlight => Interlocked.Read(ref _inFlight);
+
     /// <summary>Milliseconds since the simulator started, on the monotonic clock the arrival log uses.</summary>
     public double ElapsedMilliseconds() => System.Diagnostics.Stopwatch.GetElapsedTime(_started).TotalMilliseconds;
 

@@ -10,12 +10,14 @@ namespace StockData.IntegrationTests.Storage.Redis;
 internal static class RateLimiters
 {
     /// <summary>Options on the fixture's key prefix with an upstream name of the test's own, so tests never share a bucket.</summary>
-    public static RateLimitOptions Options(RedisFixture redis, double rate = 10, int burst = 2, TimeSpan? maxWait = null) => new()
+    /// <param name="instant">The instant burst; default the whole burst, which the tests of burst semantics assert.</param>
+    public static RateLimitOptions Options(RedisFixture redis, double rate = 10, int burst = 2, TimeSpan? maxWait = null, int? instant = null) => new()
     {
         KeyPrefix = redis.KeyPrefix,
         Upstream = "u" + Guid.NewGuid().ToString("N")[..10],
         PermitsPerSecond = rate,
         Burst = burst,
+        InstantBurst = instant ?? burst,
         MaxWait = maxWait ?? TimeSpan.FromSeconds(30),
         RedisTimeout = TimeSpan.FromSeconds(5),
     };

@@ -231,6 +231,96 @@ public sealed class RedisTokenBucketRateLimiterTests(RedisFixture redis) : IClas
             + $"closest grant {closest * 1000:0.0} ms after its slot");
     }
 
+    [Theory]
+    [InlineData(3)]
+    [InlineData(10)]
+    public async Task ColdStart_InstancesStartingAtOnce_NeverGrantMoreThanTheAllowanceInAnyWindow(int replicas)
+    {
+        redis.EnsureAvailable();
+        const double rate = 20;
+        const int burst = 3;
+        var options = RateLimiters.Options(redis, rate, burst, instant: new RateLimitOptions().InstantBurst);
+        Assert.Equal(1, options.InstantBurst); // what a fleet gets by default
+        var connections = await Task.WhenAll(Enumerable.Range(0, replicas).Select(_ => RateLimiters.ConnectAsync(redis.ConnectionString)));
+        try
+        {
+            var limiters = connections.Select(c => RateLimiters.Create(c, options)).ToArray();
+            // Warm each connection and the code path on a bucket of its own: the shared bucket stays empty (never used)
+            // until the common start, and `started` lies just before its first use, so an early grant fails the bounds.
+            foreach (var connection in connections)
+            {
+                using var warmUp = RateLimiters.Create(connection, RateLimiters.Options(redis, rate, burst));
+                Assert.True((await warmUp.AcquireAsync(1, Ct)).IsAcquired);
+            }
+
+            var grants = new System.Collections.Concurrent.ConcurrentBag<long>();
+            var go = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var started = 0L;
+            const double seconds = 2.0;
+
+            async Task HammerAsync(RateLimiter limiter)
+            {
+                await go.Task.WaitAsync(Ct);
+                var until = started + (long)(Stopwatch.Frequency * seconds);
+                while (Stopwatch.GetTimestamp() < until)
+                {
+                    using var lease = await limiter.AcquireAsync(1, Ct);
+                    Assert.True(lease.IsAcquired);
+                    grants.Add(Stopwatch.GetTimestamp());
+                }
+            }
+
+            // Three callers per instance, all released together: every instance's first acquisition is at the same instant.
+            var hammers = Enumerable.Range(0, replicas * 3).Select(i => Task.Run(() => HammerAsync(limiters[i % replicas]), Ct)).ToList();
+            await Task.Delay(200, Ct); // the callers are parked on the gate
+            started = Stopwatch.GetTimestamp();
+            go.SetResult();
+            await Task.WhenAll(hammers);
+
+            // From the start (the cold bucket's first use is after `started`): the k-th grant is never before its slot,
+            // (k - instant) / rate on, so at most `instant` in the first instant, where a full bucket handed out the burst.
+            // 2 ms covers the wall clock (Redis TIME) slewing against the Stopwatch, as in the two-instance test above.
+            var sorted = grants.Order().ToArray();
+            var at = sorted.Select(t => Stopwatch.GetElapsedTime(started, t).TotalSeconds).ToArray();
+            for (var k = 1; k <= at.Length; k++)
+            {
+                Assert.True(k <= rate * (at[k - 1] + 0.002) + options.InstantBurst,
+                    $"{replicas} cold instances: grant {k} at {at[k - 1]:0.000} s exceeds {rate}/s x t + {options.InstantBurst}");
+            }
+
+            // Any window, the first second's included: never more than the upstream allows, rate x window + burst.
+            var worst = 0.0;
+            for (var i = 0; i < at.Length; i++)
+            {
+                for (var j = i; j < at.Length && at[j] - at[i] <= 1.0; j++)
+                {
+                    var allowance = rate * (at[j] - at[i] + 0.002) + burst;
+                    worst = Math.Max(worst, (j - i + 1) - allowance);
+                    Assert.True(j - i + 1 <= allowance,
+                        $"{replicas} cold instances: {j - i + 1} grants within {(at[j] - at[i]) * 1000:0.0} ms from {at[i]:0.000} s exceed {rate}/s x window + {burst}");
+                }
+            }
+
+            Assert.True(limiters.All(l => !l.IsFallbackActive && l.FallbackCount == 0), "a limiter fell back to its local bucket");
+            Assert.True(sorted.Length >= replicas, $"only {sorted.Length} grants");
+            TestContext.Current.TestOutputHelper?.WriteLine(
+                $"{replicas} cold limiters: {sorted.Length} grants in {at[^1]:0.00} s at {rate}/s burst {burst} instant {options.InstantBurst}; "
+                + $"first {string.Join(", ", at.Take(4).Select(t => (t * 1000).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)))} ms; "
+                + $"closest window {worst:0.00} grants below its allowance");
+            foreach (var limiter in limiters)
+            {
+                limiter.Dispose();
+            }
+        }
+        finally
+        {
+            foreach (var connection in connections)
+            {
+                await connection.DisposeAsync();
+            }
+        }
+    }
+
     [Fact]
     public async Task AcquireAsync_RequestHeldBeforeTheScriptRuns_GrantNeverBeforeItsSlot()
     {

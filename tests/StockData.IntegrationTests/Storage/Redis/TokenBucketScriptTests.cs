@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using StackExchange.Redis;
 using StockData.IntegrationTests.Infrastructure;
 using StockData.Storage.Redis;
 using StockData.TestSupport;
@@ -52,6 +53,35 @@ public sealed class TokenBucketScriptTests(RedisFixture redis) : IClassFixture<R
 
             Assert.InRange(reply.Available, Burst - k, Burst - k + (int)(serverElapsedMax / Interval)); // refill while calls ran
         }
+    }
+
+    [Fact]
+    public async Task ColdBucket_HoldsOnlyTheInstantBurst_TheRestOfTheBurstIsNeverReadyAtOnce()
+    {
+        redis.EnsureAvailable();
+        var keys = NewKeys();
+
+        // A bucket never used (a fleet starting cold): one permit at once, the next a whole interval on, though the
+        // burst is 3. The two permits the bucket does not spend stay the upstream's margin for early arrivals.
+        var asked = await EvaluateAsync(keys, permits: 0, TimeSpan.Zero, instant: 1);
+        var first = await EvaluateAsync(keys, permits: 1, TimeSpan.Zero, instant: 1);
+        var second = await EvaluateAsync(keys, permits: 1, TimeSpan.Zero, instant: 1);
+        var queued = await EvaluateAsync(keys, permits: 1, TimeSpan.FromSeconds(30), instant: 1);
+
+        Assert.True(asked.Granted);
+        Assert.Equal(1, asked.Available);
+        Assert.True(first.Granted);
+        Assert.Equal(TimeSpan.Zero, first.Delay);
+        Assert.Equal(0, first.Available);
+        Assert.False(second.Granted, "a second permit was ready at once in a cold bucket with an instant burst of 1");
+        Assert.True(queued.Granted);
+        Assert.InRange(queued.Delay, Interval - TimeSpan.FromMilliseconds(500), Interval); // less the server time since `first`
+
+        // An instant burst of 2 of 3: two at once, the third refused.
+        var other = NewKeys();
+        Assert.True((await EvaluateAsync(other, 1, TimeSpan.Zero, instant: 2)).Granted);
+        Assert.True((await EvaluateAsync(other, 1, TimeSpan.Zero, instant: 2)).Granted);
+        Assert.False((await EvaluateAsync(other, 1, TimeSpan.Zero, instant: 2)).Granted);
     }
 
     [Fact]
@@ -162,11 +192,14 @@ public sealed class TokenBucketScriptTests(RedisFixture redis) : IClassFixture<R
         new(new RateLimitOptions { KeyPrefix = redis.KeyPrefix, Upstream = "u" + Guid.NewGuid().ToString("N")[..10] });
 
     private async Task<TokenBucketReply> EvaluateAsync(RateLimitKeys keys, int permits, TimeSpan maxWait, TimeSpan? interval = null,
-        int burst = Burst)
+        int burst = Burst, int? instant = null)
     {
+        // Without the instant burst (the script's default) the whole burst is ready at once, as these tests assert.
+        RedisValue[] arguments = instant is { } ready
+            ? [(interval ?? Interval).TotalMicroseconds, burst, permits, (long)maxWait.TotalMicroseconds, ready]
+            : [(interval ?? Interval).TotalMicroseconds, burst, permits, (long)maxWait.TotalMicroseconds];
         var result = await redis.Multiplexer.GetDatabase().ScriptEvaluateAsync(LuaScripts.TokenBucket,
-            [keys.Bucket, keys.Cooldown, keys.Strikes],
-            [(interval ?? Interval).TotalMicroseconds, burst, permits, (long)maxWait.TotalMicroseconds]);
+            [keys.Bucket, keys.Cooldown, keys.Strikes], arguments);
         return TokenBucketReply.Parse(result);
     }
 }

@@ -15,9 +15,28 @@ public sealed class InProcessRateLimiterTests
     private readonly FakeTimeProvider _time = new();
 
     [Fact]
-    public async Task Burst_ThenOnePermitPerShareInterval()
+    public void ColdBucket_DefaultInstantBurst_OnePermitAtOnce_TheRestOfTheBurstNeverReady()
     {
         using var limiter = Create(new RateLimitOptions { PermitsPerSecond = 2, Burst = 2 }); // 500 ms apart
+
+        Assert.Equal(1, limiter.GetStatistics()!.CurrentAvailablePermits);
+        Assert.True(limiter.AttemptAcquire(1).IsAcquired);
+        using var refused = limiter.AttemptAcquire(1);
+        Assert.False(refused.IsAcquired);
+        Assert.True(refused.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter));
+        Assert.Equal(TimeSpan.FromMilliseconds(500), retryAfter);
+
+        // Idle for ten intervals: still one permit ready, not the burst of two.
+        _time.Advance(TimeSpan.FromSeconds(5));
+        Assert.Equal(1, limiter.GetStatistics()!.CurrentAvailablePermits);
+        Assert.True(limiter.AttemptAcquire(1).IsAcquired);
+        Assert.False(limiter.AttemptAcquire(1).IsAcquired);
+    }
+
+    [Fact]
+    public async Task Burst_ThenOnePermitPerShareInterval()
+    {
+        using var limiter = Create(new RateLimitOptions { PermitsPerSecond = 2, Burst = 2, InstantBurst = 2 }); // 500 ms apart
 
         Assert.True(limiter.AttemptAcquire(1).IsAcquired);
         Assert.True(limiter.AttemptAcquire(1).IsAcquired);
@@ -75,8 +94,7 @@ public sealed class InProcessRateLimiterTests
         // 500 ms apart, burst 2: the tolerance is one interval (the upstream's one spare token).
         using var limiter = Create(new RateLimitOptions { PermitsPerSecond = 2, Burst = 2 });
         Assert.Equal(TimeSpan.FromMilliseconds(500), RedisTokenBucketRateLimiter.LateTolerance(new RateLimitOptions { PermitsPerSecond = 2, Burst = 2 }));
-        Assert.True(limiter.AttemptAcquire(1).IsAcquired);
-        Assert.True(limiter.AttemptAcquire(1).IsAcquired);
+        Assert.True(limiter.AttemptAcquire(1).IsAcquired); // the one permit ready (instant burst 1)
         var waiting = limiter.AcquireAsync(1, Ct); // slot at 500 ms
 
         // A stall: the caller wakes at 1,200 ms, 700 ms after its slot. The unused slot refilled the bucket, so the
@@ -93,8 +111,7 @@ public sealed class InProcessRateLimiterTests
     public async Task WokenLateWithinTheTolerance_SendsOnItsSlot()
     {
         using var limiter = Create(new RateLimitOptions { PermitsPerSecond = 2, Burst = 2 });
-        Assert.True(limiter.AttemptAcquire(1).IsAcquired);
-        Assert.True(limiter.AttemptAcquire(1).IsAcquired);
+        Assert.True(limiter.AttemptAcquire(1).IsAcquired); // the one permit ready (instant burst 1)
         var waiting = limiter.AcquireAsync(1, Ct); // slot at 500 ms
 
         _time.Advance(TimeSpan.FromMilliseconds(900)); // 400 ms late: the upstream's spare token covers it
@@ -109,6 +126,8 @@ public sealed class InProcessRateLimiterTests
     {
         Assert.Equal(TimeSpan.FromSeconds(1), RedisTokenBucketRateLimiter.LateTolerance(new RateLimitOptions())); // 1/s, burst 2
         Assert.Equal(TimeSpan.FromSeconds(4), RedisTokenBucketRateLimiter.LateTolerance(new RateLimitOptions { Burst = 5 }));
+        // Only the tokens the bucket never hands out at once are the upstream's spare ones.
+        Assert.Equal(TimeSpan.FromSeconds(2), RedisTokenBucketRateLimiter.LateTolerance(new RateLimitOptions { Burst = 5, InstantBurst = 3 }));
         Assert.Equal(TimeSpan.FromSeconds(1), RedisTokenBucketRateLimiter.LateTolerance(new RateLimitOptions { Burst = 1 }));
         Assert.Equal(RedisTokenBucketRateLimiter.MinLateTolerance,
             RedisTokenBucketRateLimiter.LateTolerance(new RateLimitOptions { PermitsPerSecond = 1000, Burst = 2 }));
@@ -165,7 +184,7 @@ public sealed class InProcessRateLimiterTests
     [Fact]
     public void Statistics_IdleDuration_AndDispose()
     {
-        var limiter = Create(new RateLimitOptions { Burst = 3 });
+        var limiter = Create(new RateLimitOptions { Burst = 3, InstantBurst = 3 });
         Assert.Equal(3, limiter.GetStatistics()!.CurrentAvailablePermits);
         limiter.AttemptAcquire(1);
         _time.Advance(TimeSpan.FromSeconds(0.25));

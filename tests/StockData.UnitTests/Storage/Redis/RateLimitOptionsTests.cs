@@ -19,6 +19,7 @@ public sealed class RateLimitOptionsTests
         Assert.Equal("stockdata:rl:", options.KeyPrefix);
         Assert.Equal(1.0, options.PermitsPerSecond);
         Assert.Equal(2, options.Burst);
+        Assert.Equal(1, options.InstantBurst);
         Assert.Equal(TimeSpan.FromSeconds(30), options.MaxWait);
         Assert.Equal(1, options.Replicas);
         Assert.Equal(RateLimitFallbackMode.Local, options.Fallback);
@@ -46,6 +47,20 @@ public sealed class RateLimitOptionsTests
         {
             Assert.Contains(ex.Failures, f => f.Contains(setting, StringComparison.Ordinal));
         }
+    }
+
+    [Fact]
+    public void Validate_InstantBurstAboveTheBurst_NamesBothSettings()
+    {
+        var ex = Assert.Throws<OptionsValidationException>(() => Resolve(new Dictionary<string, string?>
+        {
+            ["StockData:RateLimit:Burst"] = "2",
+            ["StockData:RateLimit:InstantBurst"] = "3",
+        }));
+
+        var failure = Assert.Single(ex.Failures);
+        Assert.Contains("StockData:RateLimit:InstantBurst (3)", failure, StringComparison.Ordinal);
+        Assert.Contains("StockData:RateLimit:Burst (2)", failure, StringComparison.Ordinal);
     }
 
     [Fact]
