@@ -12,21 +12,19 @@ namespace StockData.Pipeline.Jobs;
 /// </summary>
 internal static class JobJson
 {
-    public static void Write(Utf8JsonWriter writer, JobView job) =>
-        JsonSerializer.Serialize(writer, Document(job), PipelineJsonContext.Default.JobDocument);
-
     /// <summary>The job as one indented JSON document (the CLI's output).</summary>
     public static string ToIndentedString(JobView job)
     {
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
         {
-            Write(writer, job);
+            JsonSerializer.Serialize(writer, Document(job), PipelineJsonContext.Default.JobDocument);
         }
 
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
     }
 
+    /// <summary>The job as the document both write (<see cref="Http.JobResult"/> serializes it compact).</summary>
     public static JobDocument Document(JobView job)
     {
         var items = new OrderedDictionary<string, int>(StringComparer.Ordinal);

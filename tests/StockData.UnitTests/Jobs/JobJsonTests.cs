@@ -1,5 +1,5 @@
-using System.Text;
 using System.Text.Json;
+using StockData.Pipeline.Hosting;
 using StockData.Pipeline.Jobs;
 using StockData.Storage.Postgres.Jobs;
 
@@ -52,17 +52,13 @@ public sealed class JobJsonTests
     }
 
     [Fact]
-    public void Write_Compact_SameDocumentOnOneLine()
+    public void Document_Compact_SameDocumentOnOneLine()
     {
+        // What GET /jobs/{id} writes.
         var done = Job with { Status = "done", FinishedAt = Job.UpdatedAt, FailuresByCategory = new Dictionary<string, int>() };
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            JobJson.Write(writer, done);
-        }
 
         Assert.Equal(
             """{"id":42,"status":"done","priority":"high","interval":"1d","from":"2026-11-01T00:00:00Z","to":null,"progress":{"finished":2,"total":3},"items":{"pending":1,"running":0,"done":1,"failed":1,"cancelled":0},"failures":{},"created_at":"2026-12-01T10:20:30.5Z","updated_at":"2026-12-01T10:21:00Z","finished_at":"2026-12-01T10:21:00Z"}""",
-            Encoding.UTF8.GetString(buffer.ToArray()));
+            JsonSerializer.Serialize(JobJson.Document(done), PipelineJsonContext.Default.JobDocument));
     }
 }
