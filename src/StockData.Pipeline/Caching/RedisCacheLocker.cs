@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
+using StockData.Storage;
 using StockData.Storage.Redis;
 using ZiggyCreatures.Caching.Fusion.Locking.Distributed;
 
@@ -42,7 +43,7 @@ internal sealed class RedisCacheLocker(
         var limit = timeout < TimeSpan.Zero || timeout > expiry ? expiry : timeout;
         limit = limit > MaxLockWait ? MaxLockWait : limit;
         var started = time.GetTimestamp();
-        var poll = FirstPoll;
+        var polls = 0;
         if (time.GetTimestamp() < Interlocked.Read(ref _skipUntil))
         {
             return null;
@@ -72,8 +73,8 @@ internal sealed class RedisCacheLocker(
                     return null;
                 }
 
+                var poll = Backoff.Doubling(FirstPoll, ++polls, LongestPoll);
                 await Task.Delay(poll < left ? poll : left, time, token);
-                poll = poll * 2 < LongestPoll ? poll * 2 : LongestPoll;
             }
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)

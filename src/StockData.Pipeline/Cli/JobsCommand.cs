@@ -126,13 +126,16 @@ internal static class JobsCommand
         {
             await host.Services.GetRequiredService<SchemaMigrator>().MigrateAsync(token);
             var jobs = await host.Services.GetRequiredService<JobStore>().ListAsync(parse.GetValue(status), parse.GetValue(limit), token);
-            Console.WriteLine($"{"ID",8} {"STATUS",-9} {"PRIORITY",-8} {"INTERVAL",-8} {"PROGRESS",-13} {"FAILED",6} CREATED (UTC)");
+            var table = new TextTable(new TextColumn("ID", 8, AlignRight: true), new TextColumn("STATUS", 9), new TextColumn("PRIORITY", 8),
+                new TextColumn("INTERVAL", 8), new TextColumn("PROGRESS", 13), new TextColumn("FAILED", 6, AlignRight: true), new TextColumn("CREATED (UTC)"));
             foreach (var job in jobs)
             {
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{job.Id,8} {job.Status,-9} {job.Priority.ToName(),-8} {job.Interval,-8} {$"{job.Finished}/{job.Total}",-13} {job.Count("failed"),6} {job.CreatedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss}"));
+                var inv = CultureInfo.InvariantCulture;
+                table.Add(job.Id.ToString(inv), job.Status, job.Priority.ToName(), job.Interval, string.Create(inv, $"{job.Finished}/{job.Total}"),
+                    job.Count("failed").ToString(inv), job.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", inv));
             }
 
+            table.Print();
             return ExitCodes.Ok;
         }, ct, StandardErrorLogging.Configure));
         return command;

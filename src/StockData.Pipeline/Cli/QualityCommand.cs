@@ -36,7 +36,15 @@ internal static class QualityCommand
         {
             await host.Services.GetRequiredService<SchemaMigrator>().MigrateAsync(token);
             var rows = await host.Services.GetRequiredService<QualityReader>().ReportAsync(parse.GetValue(symbol), parse.GetValue(exchange), token);
-            Console.WriteLine(parse.GetValue(json) ? QualityReportFormat.Json(rows) : QualityReportFormat.Table(rows));
+            if (parse.GetValue(json))
+            {
+                Console.WriteLine(QualityReportFormat.Json(rows));
+            }
+            else
+            {
+                QualityReportFormat.Print(rows);
+            }
+
             return ExitCodes.Ok;
         }, ct, StandardErrorLogging.Configure));
         return command;

@@ -144,7 +144,7 @@ internal static class ReplayCommand
             catch (IngestFatalException ex)
             {
                 await Console.Error.WriteLineAsync($"stockdata: the run stopped: {FirstLine(ex.Message)}");
-                Console.WriteLine(ReplaySummary.Format(stats, Stopwatch.GetElapsedTime(started)));
+                ReplaySummary.Table(stats, Stopwatch.GetElapsedTime(started)).Print();
                 return ExitCodes.Failed;
             }
         }
@@ -161,7 +161,7 @@ internal static class ReplayCommand
             stats.Rows(secondPass.RowsInserted, secondPass.RowsUpdated, secondPass.RowsUnchanged);
         }
 
-        Console.WriteLine(ReplaySummary.Format(stats, Stopwatch.GetElapsedTime(started)));
+        ReplaySummary.Table(stats, Stopwatch.GetElapsedTime(started)).Print();
         if (signals.Stop.IsCancellationRequested)
         {
             await Console.Error.WriteLineAsync("stockdata: stopped before the end of the input; run again to resume from the watermarks");

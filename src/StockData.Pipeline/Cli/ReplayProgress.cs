@@ -16,7 +16,7 @@ internal sealed class ReplayProgress(IngestStats stats, TimeProvider time)
     /// <summary>Runs until <paramref name="done"/> completes.</summary>
     public async Task RunAsync(Task done)
     {
-        if (Console.IsOutputRedirected || !AnsiConsole.Profile.Capabilities.Interactive)
+        if (!TextTable.IsTerminal)
         {
             while (await Task.WhenAny(done, Task.Delay(PlainInterval, time)) != done)
             {

@@ -3,36 +3,24 @@ using StockData.Pipeline.Ingest;
 
 namespace StockData.Pipeline.Cli;
 
-/// <summary>The table printed when a replay ends.</summary>
+/// <summary>The table printed when a replay ends (tests and scripts read its plain form's <c>| name | value |</c> rows).</summary>
 internal static class ReplaySummary
 {
-    public static string Format(IngestStats stats, TimeSpan elapsed)
+    public static TextTable Table(IngestStats stats, TimeSpan elapsed)
     {
         var seconds = Math.Max(elapsed.TotalSeconds, 0.001);
-        var rows = new (string Name, string Value)[]
-        {
-            ("symbols ok", N(stats.SymbolsOk)),
-            ("symbols not found", N(stats.SymbolsNotFound)),
-            ("symbols failed", N(stats.SymbolsFailed)),
-            ("input lines rejected", N(stats.InputErrors)),
-            ("rows inserted", N(stats.RowsInserted)),
-            ("rows updated", N(stats.RowsUpdated)),
-            ("rows unchanged", N(stats.RowsUnchanged)),
-            ("requests", N(stats.Requests)),
-            ("429s", N(stats.RateLimited)),
-            ("elapsed", elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + " s"),
-            ("rows/s", (stats.RowsWritten / seconds).ToString("N0", CultureInfo.InvariantCulture)),
-        };
-        var width = rows.Max(r => r.Name.Length);
-        var valueWidth = rows.Max(r => r.Value.Length);
-        var line = "+" + new string('-', width + 2) + "+" + new string('-', valueWidth + 2) + "+";
-        var text = new System.Text.StringBuilder().AppendLine(line);
-        foreach (var (name, value) in rows)
-        {
-            text.Append("| ").Append(name.PadRight(width)).Append(" | ").Append(value.PadLeft(valueWidth)).AppendLine(" |");
-        }
-
-        return text.Append(line).ToString();
+        return new TextTable(new TextColumn("figure"), new TextColumn("value", AlignRight: true)) { ShowHeaders = false, Layout = PlainLayout.Boxed }
+            .Add("symbols ok", N(stats.SymbolsOk))
+            .Add("symbols not found", N(stats.SymbolsNotFound))
+            .Add("symbols failed", N(stats.SymbolsFailed))
+            .Add("input lines rejected", N(stats.InputErrors))
+            .Add("rows inserted", N(stats.RowsInserted))
+            .Add("rows updated", N(stats.RowsUpdated))
+            .Add("rows unchanged", N(stats.RowsUnchanged))
+            .Add("requests", N(stats.Requests))
+            .Add("429s", N(stats.RateLimited))
+            .Add("elapsed", elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + " s")
+            .Add("rows/s", (stats.RowsWritten / seconds).ToString("N0", CultureInfo.InvariantCulture));
 
         static string N(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
     }

@@ -135,16 +135,19 @@ internal static class SymbolsCommand
         {
             await host.Services.GetRequiredService<SchemaMigrator>().MigrateAsync(token);
             var universe = host.Services.GetRequiredService<SymbolUniverse>();
+            var table = new TextTable(new TextColumn("SYMBOL", 12), new TextColumn("INTERVAL", 8), new TextColumn("STATUS", 9),
+                new TextColumn("NEXT FETCH (UTC)", 19), new TextColumn("WATERMARK (UTC)", 19), new TextColumn("FAILS", 5, AlignRight: true),
+                new TextColumn("LEASE", 24), new TextColumn("LAST ERROR"));
             var count = 0;
-            Console.WriteLine($"{"SYMBOL",-12} {"INTERVAL",-8} {"STATUS",-9} {"NEXT FETCH (UTC)",-19} {"WATERMARK (UTC)",-19} {"FAILS",5} {"LEASE",-24} LAST ERROR");
             await foreach (var entry in universe.ListAsync(parse.GetValue(status), parse.GetValue(all), token))
             {
                 count++;
-                var lease = entry.LeaseOwner is { } owner ? $"{owner} until {entry.LeaseUntil:HH:mm:ss}" : "";
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{entry.Symbol,-12} {entry.Interval,-8} {entry.Status,-9} {Time(entry.NextFetchAt, "not scheduled"),-19} {Time(entry.Watermark, "-"),-19} {entry.ConsecutiveFailures,5} {lease,-24} {Shorten(entry.LastError)}"));
+                var lease = entry.LeaseOwner is { } owner ? string.Create(CultureInfo.InvariantCulture, $"{owner} until {entry.LeaseUntil:HH:mm:ss}") : "";
+                table.Add(entry.Symbol, entry.Interval, entry.Status, Time(entry.NextFetchAt, "not scheduled"), Time(entry.Watermark, "-"),
+                    entry.ConsecutiveFailures.ToString(CultureInfo.InvariantCulture), lease, Shorten(entry.LastError));
             }
 
+            table.Print();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{count} symbol-interval(s)"));
             return ExitCodes.Ok;
         }, ct, StandardErrorLogging.Configure));

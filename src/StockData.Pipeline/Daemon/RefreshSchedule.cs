@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using StockData.Core;
+using StockData.Storage;
 
 namespace StockData.Pipeline.Daemon;
 
@@ -40,10 +41,7 @@ internal sealed class RefreshSchedule(IOptions<DaemonOptions> options, TimeProvi
     /// <summary>The next try after the <paramref name="consecutiveFailures"/>-th failure in a row: base × 2^(n−1), capped.</summary>
     public DateTimeOffset AfterFailure(int consecutiveFailures)
     {
-        var doublings = Math.Clamp(consecutiveFailures - 1, 0, 40);
-        var ticks = _options.FailureBackoffBase.Ticks * Math.Pow(2, doublings);
-        var delay = ticks >= _options.FailureBackoffMax.Ticks ? _options.FailureBackoffMax : TimeSpan.FromTicks((long)ticks);
-        return time.GetUtcNow() + delay;
+        return time.GetUtcNow() + Backoff.Doubling(_options.FailureBackoffBase, consecutiveFailures, _options.FailureBackoffMax);
     }
 
     /// <summary>The next try of a symbol that answered not found.</summary>

@@ -1,8 +1,12 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
-using StockData.Pipeline.Daemon;
+using StockData.Pipeline.Hosting;
 using StockData.Storage.Redis;
 
 namespace StockData.Pipeline.Http;
@@ -10,80 +14,63 @@ namespace StockData.Pipeline.Http;
 /// <summary>
 /// <c>/healthz</c> (liveness: the process serves requests) and <c>/readyz</c> (readiness: 503 only when PostgreSQL is
 /// unreachable or the pipeline is not running; Redis down is <c>"redis":"degraded"</c> with 200, because the worker
-/// carries on with its in-process limiter fallback).
+/// carries on with its in-process limiter fallback), through ASP.NET Core's health checks: the maintained PostgreSQL
+/// and Redis checks on the process's one data source and multiplexer, and the pipeline's own.
 /// </summary>
 internal static class HealthEndpoints
 {
     /// <summary>How long a readiness probe waits for each dependency; probes time out after a few seconds themselves.</summary>
-    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(2);
+    internal static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(2);
+
+    private const string ReadyTag = "ready";
+    private const string PostgresCheck = "postgres";
+    private const string RedisCheck = "redis";
+    private const string PipelineCheck = "pipeline";
+
+    public static IServiceCollection AddStockDataHealthChecks(this IServiceCollection services)
+    {
+        services.AddHealthChecks()
+            .AddNpgSql(sp => sp.GetRequiredService<NpgsqlDataSource>(), name: PostgresCheck, tags: [ReadyTag], timeout: ProbeTimeout)
+            // Degraded, not unhealthy: the worker goes on without Redis (limiter fallback), so it stays ready.
+            .AddCheck<RedisReadinessCheck>(RedisCheck, HealthStatus.Degraded, [ReadyTag], ProbeTimeout)
+            .AddCheck<PipelineHealthCheck>(PipelineCheck, HealthStatus.Unhealthy, [ReadyTag]);
+        return services;
+    }
 
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/healthz", () => Results.Json(new Dictionary<string, string> { ["status"] = "ok" }));
-        endpoints.MapGet("/readyz", ReadyAsync);
+        var redis = endpoints.ServiceProvider.GetRequiredService<RedisConnectionProvider>();
+        endpoints.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteLiveAsync })
+            .WithMetadata(new HttpMethodMetadata([HttpMethods.Get]));
+        endpoints.MapHealthChecks("/readyz", new HealthCheckOptions
+            {
+                // Without a Redis connection string there is nothing to check: the answer says not_configured.
+                Predicate = r => r.Tags.Contains(ReadyTag) && (r.Name != RedisCheck || redis.IsConfigured),
+                ResponseWriter = WriteReadyAsync,
+            })
+            .WithMetadata(new HttpMethodMetadata([HttpMethods.Get]));
         return endpoints;
     }
 
-    private static async Task<IResult> ReadyAsync(NpgsqlDataSource dataSource, RedisConnectionProvider redis, DaemonState state,
-        CancellationToken cancellationToken)
+    /// <summary>The <c>/readyz</c> body of a report (the status code, 200 or 503, follows the report's status).</summary>
+    internal static HealthDocument Readiness(HealthReport report)
     {
-        var postgresTask = PostgresAsync(dataSource, cancellationToken);
-        var redisTask = RedisAsync(redis);
-        var postgres = await postgresTask;
-        var redisStatus = await redisTask;
-        var pipeline = state.Status;
-        var ready = postgres == "ok" && pipeline is DaemonStatus.Running or DaemonStatus.Disabled;
-        var body = new Dictionary<string, string?>
-        {
-            ["status"] = ready ? "ready" : "not_ready",
-            ["postgres"] = postgres,
-            ["pipeline"] = DaemonState.Name(pipeline),
-            ["redis"] = redisStatus,
-        };
-        if (state.LastError is { } error && pipeline == DaemonStatus.Stopped)
-        {
-            body["error"] = error;
-        }
-
-        return Results.Json(body, statusCode: ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+        var pipeline = report.Entries[PipelineCheck].Data;
+        return new HealthDocument(
+            report.Status == HealthStatus.Unhealthy ? "not_ready" : "ready",
+            Postgres: report.Entries[PostgresCheck].Status == HealthStatus.Healthy ? "ok" : "unreachable",
+            Pipeline: (string)pipeline[PipelineHealthCheck.StatusKey],
+            Redis: report.Entries.TryGetValue(RedisCheck, out var redis) ? redis.Status == HealthStatus.Healthy ? "ok" : "degraded" : "not_configured",
+            Error: pipeline.TryGetValue(PipelineHealthCheck.ErrorKey, out var error) ? (string)error : null);
     }
 
-    private static async Task<string> PostgresAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    private static Task WriteLiveAsync(HttpContext context, HealthReport report) => WriteAsync(context, new HealthDocument("ok"));
+
+    private static Task WriteReadyAsync(HttpContext context, HealthReport report) => WriteAsync(context, Readiness(report));
+
+    private static async Task WriteAsync(HttpContext context, HealthDocument document)
     {
-        try
-        {
-            await using var command = dataSource.CreateCommand("SELECT 1");
-            await command.ExecuteScalarAsync(cancellationToken).WaitAsync(ProbeTimeout, cancellationToken);
-            return "ok";
-        }
-        catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException)
-        {
-            return "unreachable";
-        }
-    }
-
-    private static async Task<string> RedisAsync(RedisConnectionProvider redis)
-    {
-        if (!redis.IsConfigured)
-        {
-            return "not_configured";
-        }
-
-        try
-        {
-            // The first connection attempt may take the client's whole connect timeout: do not hold the probe for it.
-            var multiplexer = await redis.GetAsync(CancellationToken.None).AsTask().WaitAsync(ProbeTimeout);
-            if (!multiplexer.IsConnected)
-            {
-                return "degraded";
-            }
-
-            await multiplexer.GetDatabase().PingAsync().WaitAsync(ProbeTimeout);
-            return "ok";
-        }
-        catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException or ObjectDisposedException)
-        {
-            return "degraded";
-        }
+        context.Response.ContentType = "application/json; charset=utf-8";
+        await JsonSerializer.SerializeAsync(context.Response.Body, document, PipelineJsonContext.Default.HealthDocument, context.RequestAborted);
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Prometheus;
 
@@ -21,6 +22,10 @@ internal static class HttpApiServiceCollectionExtensions
         services.AddSingleton<BarReadGate>();
         services.AddSingleton<BarRefresher>();
         services.AddProblemDetails();
+        services.AddStockDataHealthChecks();
+        // A probe's answer is the report itself; the outages it shows are logged once by the parts that meet them
+        // (limiter fallback, writer retries), not again at each probe every few seconds.
+        builder.Logging.AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None);
         return builder;
     }
 

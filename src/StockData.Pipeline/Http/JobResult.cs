@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using StockData.Pipeline.Hosting;
 using StockData.Pipeline.Jobs;
 using StockData.Storage.Postgres.Jobs;
 
@@ -18,8 +19,7 @@ internal sealed class JobResult(JobView job, int statusCode, string? location = 
             response.Headers.Location = location;
         }
 
-        await using var writer = new Utf8JsonWriter(response.Body);
-        JobJson.Write(writer, job);
-        await writer.FlushAsync(httpContext.RequestAborted);
+        // Asynchronously: Kestrel refuses synchronous writes to the body (a serializer flushing a writer on it would).
+        await JsonSerializer.SerializeAsync(response.Body, JobJson.Document(job), PipelineJsonContext.Default.JobDocument, httpContext.RequestAborted);
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using StockData.Pipeline.Hosting;
 using StockData.Storage.Postgres.Jobs;
 
 namespace StockData.Pipeline.Jobs;
@@ -11,60 +12,35 @@ namespace StockData.Pipeline.Jobs;
 /// </summary>
 internal static class JobJson
 {
-    public static void Write(Utf8JsonWriter writer, JobView job)
-    {
-        writer.WriteStartObject();
-        writer.WriteNumber("id", job.Id);
-        writer.WriteString("status", job.Status);
-        writer.WriteString("priority", job.Priority.ToName());
-        writer.WriteString("interval", job.Interval);
-        WriteTime(writer, "from", job.From);
-        WriteTime(writer, "to", job.To);
-        writer.WriteStartObject("progress");
-        writer.WriteNumber("finished", job.Finished);
-        writer.WriteNumber("total", job.Total);
-        writer.WriteEndObject();
-        writer.WriteStartObject("items");
-        foreach (var status in JobView.ItemStatuses)
-        {
-            writer.WriteNumber(status, job.Count(status));
-        }
-
-        writer.WriteEndObject();
-        writer.WriteStartObject("failures");
-        foreach (var (category, count) in job.FailuresByCategory.OrderBy(p => p.Key, StringComparer.Ordinal))
-        {
-            writer.WriteNumber(category, count);
-        }
-
-        writer.WriteEndObject();
-        WriteTime(writer, "created_at", job.CreatedAt);
-        WriteTime(writer, "updated_at", job.UpdatedAt);
-        WriteTime(writer, "finished_at", job.FinishedAt);
-        writer.WriteEndObject();
-    }
-
     /// <summary>The job as one indented JSON document (the CLI's output).</summary>
     public static string ToIndentedString(JobView job)
     {
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
         {
-            Write(writer, job);
+            JsonSerializer.Serialize(writer, Document(job), PipelineJsonContext.Default.JobDocument);
         }
 
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
     }
 
-    private static void WriteTime(Utf8JsonWriter writer, string name, DateTimeOffset? value)
+    /// <summary>The job as the document both write (<see cref="Http.JobResult"/> serializes it compact).</summary>
+    public static JobDocument Document(JobView job)
     {
-        if (value is { } time)
+        var items = new OrderedDictionary<string, int>(StringComparer.Ordinal);
+        foreach (var status in JobView.ItemStatuses)
         {
-            writer.WriteString(name, time.UtcDateTime);
+            items.Add(status, job.Count(status));
         }
-        else
+
+        var failures = new OrderedDictionary<string, int>(StringComparer.Ordinal);
+        foreach (var (category, count) in job.FailuresByCategory.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
-            writer.WriteNull(name);
+            failures.Add(category, count);
         }
+
+        return new JobDocument(job.Id, job.Status, job.Priority.ToName(), job.Interval, job.From?.UtcDateTime, job.To?.UtcDateTime,
+            new JobProgress(job.Finished, job.Total), items, failures, job.CreatedAt.UtcDateTime, job.UpdatedAt.UtcDateTime,
+            job.FinishedAt?.UtcDateTime);
     }
 }

@@ -1,13 +1,15 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using StockData.Pipeline.Cli;
+using StockData.Pipeline.Hosting;
 using StockData.Storage.Postgres.Quality;
 
 namespace StockData.Pipeline.Quality;
 
 /// <summary>
 /// <c>quality report</c>'s output: totals, per exchange (name and zone) and per symbol — gaps found, repaired,
-/// confirmed missing, still open (open or being repaired) and suspicious responses — as a table or as JSON.
+/// confirmed missing, still open (open or being repaired) and suspicious responses — as tables or as JSON.
 /// </summary>
 internal static class QualityReportFormat
 {
@@ -18,67 +20,74 @@ internal static class QualityReportFormat
         using var stream = new MemoryStream();
         using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
         {
-            writer.WriteStartObject();
-            writer.WritePropertyName("totals");
-            WriteCounts(writer, Total(rows), null);
-            writer.WriteStartArray("exchanges");
-            foreach (var exchange in Exchanges(rows))
-            {
-                WriteCounts(writer, exchange, w =>
-                {
-                    w.WriteString("exchange", exchange.Name);
-                    w.WriteString("timezone", exchange.Zone);
-                    w.WriteNumber("symbols", exchange.Symbols);
-                });
-            }
-
-            writer.WriteEndArray();
-            writer.WriteStartArray("symbols");
-            foreach (var row in rows)
-            {
-                WriteCounts(writer, Of(row), w =>
-                {
-                    w.WriteString("symbol", row.Symbol);
-                    w.WriteString("exchange", row.Exchange);
-                });
-            }
-
-            writer.WriteEndArray();
-            writer.WriteEndObject();
+            JsonSerializer.Serialize(writer, Document(rows), PipelineJsonContext.Default.QualityReportDocument);
         }
 
         return Encoding.UTF8.GetString(stream.ToArray());
     }
 
-    public static string Table(IReadOnlyList<QualityReportRow> rows)
+    public static QualityReportDocument Document(IReadOnlyList<QualityReportRow> rows)
     {
-        var text = new StringBuilder();
         var total = Total(rows);
-        text.AppendLine(CultureInfo.InvariantCulture,
-            $"gaps found {total.Found:N0}, repaired {total.Repaired:N0}, confirmed missing {total.Confirmed:N0}, open {total.Pending:N0}; suspicious responses {total.Suspicious:N0}");
-        text.AppendLine();
-        text.AppendLine(CultureInfo.InvariantCulture,
-            $"{"EXCHANGE",-12} {"TIME ZONE",-22} {"SYMBOLS",7} {"GAPS",8} {"REPAIRED",8} {"CONFIRMED",9} {"OPEN",6} {"SUSPICIOUS",10}");
-        foreach (var e in Exchanges(rows))
-        {
-            text.AppendLine(CultureInfo.InvariantCulture,
-                $"{e.Name,-12} {e.Zone,-22} {e.Symbols,7:N0} {e.Found,8:N0} {e.Repaired,8:N0} {e.Confirmed,9:N0} {e.Pending,6:N0} {e.Suspicious,10:N0}");
-        }
-
-        text.AppendLine();
-        text.AppendLine(CultureInfo.InvariantCulture,
-            $"{"SYMBOL",-14} {"EXCHANGE",-12} {"GAPS",6} {"REPAIRED",8} {"CONFIRMED",9} {"OPEN",6} {"SUSPICIOUS",10}");
-        foreach (var r in rows)
-        {
-            text.AppendLine(CultureInfo.InvariantCulture,
-                $"{r.Symbol,-14} {r.Exchange,-12} {r.GapsFound,6:N0} {r.Repaired,8:N0} {r.ConfirmedMissing,9:N0} {r.Pending,6:N0} {r.SuspiciousResponses,10:N0}");
-        }
-
-        return text.ToString().TrimEnd();
+        return new QualityReportDocument(
+            new QualityTotals(total.Found, total.Repaired, total.Confirmed, total.Pending, total.Suspicious),
+            Exchanges(rows).Select(e => new ExchangeQuality(e.Name, e.Zone, e.Symbols, e.Found, e.Repaired, e.Confirmed, e.Pending, e.Suspicious)).ToList(),
+            rows.Select(r => new SymbolQuality(r.Symbol, r.Exchange, r.GapsFound, r.Repaired, r.ConfirmedMissing, r.Pending, r.SuspiciousResponses)).ToList());
     }
 
-    private static Line Of(QualityReportRow r) =>
-        new(r.Symbol, r.TimeZone, 1, r.GapsFound, r.Repaired, r.ConfirmedMissing, r.Pending, r.SuspiciousResponses);
+    /// <summary>Prints the totals line and the two tables (Spectre tables on a terminal).</summary>
+    public static void Print(IReadOnlyList<QualityReportRow> rows)
+    {
+        if (!TextTable.IsTerminal)
+        {
+            Console.WriteLine(PlainText(rows));
+            return;
+        }
+
+        Console.WriteLine(Summary(rows));
+        ExchangeTable(rows).Print();
+        SymbolTable(rows).Print();
+    }
+
+    /// <summary>The report as plain text: the totals line, a blank line, the exchanges, a blank line, the symbols.</summary>
+    public static string PlainText(IReadOnlyList<QualityReportRow> rows) =>
+        string.Join(Environment.NewLine + Environment.NewLine, Summary(rows), ExchangeTable(rows).ToPlainText(), SymbolTable(rows).ToPlainText())
+            .TrimEnd();
+
+    private static string Summary(IReadOnlyList<QualityReportRow> rows)
+    {
+        var total = Total(rows);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"gaps found {total.Found:N0}, repaired {total.Repaired:N0}, confirmed missing {total.Confirmed:N0}, open {total.Pending:N0}; suspicious responses {total.Suspicious:N0}");
+    }
+
+    private static TextTable ExchangeTable(IReadOnlyList<QualityReportRow> rows)
+    {
+        var table = new TextTable(new TextColumn("EXCHANGE", 12), new TextColumn("TIME ZONE", 22), Count("SYMBOLS", 7), Count("GAPS", 8),
+            Count("REPAIRED", 8), Count("CONFIRMED", 9), Count("OPEN", 6), Count("SUSPICIOUS", 10));
+        foreach (var e in Exchanges(rows))
+        {
+            table.Add(e.Name, e.Zone, N(e.Symbols), N(e.Found), N(e.Repaired), N(e.Confirmed), N(e.Pending), N(e.Suspicious));
+        }
+
+        return table;
+    }
+
+    private static TextTable SymbolTable(IReadOnlyList<QualityReportRow> rows)
+    {
+        var table = new TextTable(new TextColumn("SYMBOL", 14), new TextColumn("EXCHANGE", 12), Count("GAPS", 6), Count("REPAIRED", 8),
+            Count("CONFIRMED", 9), Count("OPEN", 6), Count("SUSPICIOUS", 10));
+        foreach (var r in rows)
+        {
+            table.Add(r.Symbol, r.Exchange, N(r.GapsFound), N(r.Repaired), N(r.ConfirmedMissing), N(r.Pending), N(r.SuspiciousResponses));
+        }
+
+        return table;
+    }
+
+    private static TextColumn Count(string header, int width) => new(header, width, AlignRight: true);
+
+    private static string N(int value) => value.ToString("N0", CultureInfo.InvariantCulture);
 
     private static Line Sum(string name, string zone, IEnumerable<QualityReportRow> rows)
     {
@@ -92,16 +101,4 @@ internal static class QualityReportFormat
     private static IEnumerable<Line> Exchanges(IReadOnlyList<QualityReportRow> rows) =>
         rows.GroupBy(r => (r.Exchange, r.TimeZone)).OrderBy(g => g.Key.Exchange, StringComparer.Ordinal)
             .ThenBy(g => g.Key.TimeZone, StringComparer.Ordinal).Select(g => Sum(g.Key.Exchange, g.Key.TimeZone, g));
-
-    private static void WriteCounts(Utf8JsonWriter writer, Line line, Action<Utf8JsonWriter>? names)
-    {
-        writer.WriteStartObject();
-        names?.Invoke(writer);
-        writer.WriteNumber("gaps_found", line.Found);
-        writer.WriteNumber("repaired", line.Repaired);
-        writer.WriteNumber("confirmed_missing", line.Confirmed);
-        writer.WriteNumber("open", line.Pending);
-        writer.WriteNumber("suspicious_responses", line.Suspicious);
-        writer.WriteEndObject();
-    }
 }
