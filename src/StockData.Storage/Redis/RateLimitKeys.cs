@@ -13,6 +13,7 @@ internal sealed class RateLimitKeys
         Bucket = tagged + ":tat";
         Cooldown = tagged + ":cooldown";
         Strikes = tagged + ":strikes";
+        Ramp = tagged + ":ramp";
     }
 
     /// <summary>The scope's name, for logs: <c>yahoo</c> or <c>yahoo@egress</c>.</summary>
@@ -26,4 +27,7 @@ internal sealed class RateLimitKeys
 
     /// <summary>Consecutive 429 episodes, reset by a success: the cooldown doubles with it.</summary>
     public string Strikes { get; }
+
+    /// <summary>When the bucket's current cold-start ramp began (µs, Redis server clock); present only during one.</summary>
+    public string Ramp { get; }
 }

@@ -53,6 +53,17 @@ public sealed class RateLimitOptions
     public int InstantBurst { get; set; } = 1;
 
     /// <summary>
+    /// How long the shared bucket spaces its grants wider after a cold start or an idle spell: twice the interval at
+    /// first, down to the interval at the end (a slow start). A fleet restarted after a deploy has every process cold at
+    /// once; their first sends stall behind each other's JIT and reach the upstream in bunches that its one spare
+    /// permit cannot absorb. Costs about 0.3 × the ramp of full-rate throughput per cold start. Zero turns it off; the
+    /// in-process fallback bucket has none.
+    /// </summary>
+    /// <value>Default 1.5 seconds.</value>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan ColdStartRamp { get; set; } = TimeSpan.FromSeconds(1.5);
+
+    /// <summary>
     /// How far ahead an acquisition may reserve its slot (and so how long it may wait). Beyond it the acquisition is
     /// refused at once with a retry-after, so a caller never sleeps past its own deadline; keep it below the total timeout.
     /// </summary>

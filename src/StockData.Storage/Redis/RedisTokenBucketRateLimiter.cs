@@ -64,7 +64,7 @@ public sealed class RedisTokenBucketRateLimiter : RateLimiter
         _backend = cooldown.Backend;
         _options = _backend.Options;
         _timeProvider = _backend.TimeProvider;
-        _keys = [_backend.Keys.Bucket, _backend.Keys.Cooldown, _backend.Keys.Strikes];
+        _keys = [_backend.Keys.Bucket, _backend.Keys.Cooldown, _backend.Keys.Strikes, _backend.Keys.Ramp];
         _intervalMicroseconds = 1_000_000.0 / _options.PermitsPerSecond;
         _local = LocalBucketSettings.Create(_options, _timeProvider);
         _lateTolerance = LateTolerance(_options);
@@ -276,7 +276,8 @@ public sealed class RedisTokenBucketRateLimiter : RateLimiter
     }
 
     private RedisValue[] Arguments(int permitCount, TimeSpan maxWait) =>
-        [_intervalMicroseconds, _options.Burst, permitCount, (long)Math.Floor(Math.Max(0, maxWait.TotalMicroseconds)), _options.InstantBurst];
+        [_intervalMicroseconds, _options.Burst, permitCount, (long)Math.Floor(Math.Max(0, maxWait.TotalMicroseconds)), _options.InstantBurst,
+            (long)_options.ColdStartRamp.TotalMicroseconds];
 
     private TokenBucketReply Observe(TokenBucketReply reply)
     {

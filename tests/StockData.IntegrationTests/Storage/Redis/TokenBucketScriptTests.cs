@@ -178,6 +178,7 @@ public sealed class TokenBucketScriptTests(RedisFixture redis) : IClassFixture<R
         var slot = redis.Multiplexer.HashSlot(a.Bucket);
         Assert.Equal(slot, redis.Multiplexer.HashSlot(a.Cooldown));
         Assert.Equal(slot, redis.Multiplexer.HashSlot(a.Strikes));
+        Assert.Equal(slot, redis.Multiplexer.HashSlot(a.Ramp));
 
         for (var k = 0; k < Burst; k++)
         {
@@ -188,18 +189,81 @@ public sealed class TokenBucketScriptTests(RedisFixture redis) : IClassFixture<R
         Assert.True((await EvaluateAsync(b, 1, TimeSpan.Zero)).Granted);
     }
 
+    [Fact]
+    public async Task ColdStartRamp_FirstGrantAtOnce_ThenSlotsWiderThanTheInterval_ShrinkingToItByTheRampsEnd()
+    {
+        redis.EnsureAvailable();
+        var keys = NewKeys();
+        var interval = TimeSpan.FromMilliseconds(100);
+        var ramp = TimeSpan.FromSeconds(60); // far longer than the test: the spacing stays near twice the interval
+
+        // Reserved back to back (no sleeping), each reply's delay is its slot's distance from now: the slots' spacing is
+        // the difference of consecutive delays plus the time between the calls, which only makes a measured gap larger.
+        var delays = new List<TimeSpan>();
+        var started = Stopwatch.GetTimestamp();
+        for (var k = 0; k < 6; k++)
+        {
+            var reply = await EvaluateAsync(keys, 1, TimeSpan.FromSeconds(30), interval, burst: 2, instant: 1, ramp: ramp);
+            Assert.True(reply.Granted);
+            delays.Add(reply.Delay);
+        }
+
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        Assert.Equal(TimeSpan.Zero, delays[0]); // a cold start is not delayed, only spaced
+        var rampStarted = await redis.Multiplexer.GetDatabase().StringGetAsync(keys.Ramp);
+        Assert.True(rampStarted.HasValue, "no ramp recorded for the cold start");
+        for (var k = 2; k < delays.Count; k++)
+        {
+            // Within the first minute of a 60 s ramp the spacing is between 1.95 and 2 intervals (minus the calls' time).
+            var gap = delays[k] - delays[k - 1];
+            Assert.InRange(gap, (interval * 1.95) - elapsed, interval * 2 + TimeSpan.FromMilliseconds(1));
+        }
+
+        // Without a ramp the same calls on a fresh bucket are one interval apart.
+        var plain = NewKeys();
+        var plainDelays = new List<TimeSpan>();
+        for (var k = 0; k < 4; k++)
+        {
+            plainDelays.Add((await EvaluateAsync(plain, 1, TimeSpan.FromSeconds(30), interval, burst: 2, instant: 1)).Delay);
+        }
+
+        Assert.InRange(plainDelays[3] - plainDelays[2], interval - Stopwatch.GetElapsedTime(started), interval + TimeSpan.FromMilliseconds(1));
+        Assert.False((await redis.Multiplexer.GetDatabase().StringGetAsync(plain.Ramp)).HasValue);
+    }
+
+    [Fact]
+    public async Task ColdStartRamp_EndsAfterItsDuration_ThenSlotsAreOneIntervalApart()
+    {
+        redis.EnsureAvailable();
+        var keys = NewKeys();
+        var interval = TimeSpan.FromMilliseconds(100);
+        var ramp = TimeSpan.FromMilliseconds(300);
+        Assert.True((await EvaluateAsync(keys, 1, TimeSpan.FromSeconds(30), interval, burst: 2, instant: 1, ramp: ramp)).Granted);
+
+        // Keep the bucket busy (a reservation far ahead) so its key does not expire, and wait out the ramp.
+        Assert.True((await EvaluateAsync(keys, 20, TimeSpan.FromSeconds(30), interval, burst: 2, instant: 1, ramp: ramp)).Granted);
+        await Task.Delay(ramp + TimeSpan.FromMilliseconds(200), TestContext.Current.CancellationToken);
+        var a = await EvaluateAsync(keys, 1, TimeSpan.FromSeconds(30), interval, burst: 2, instant: 1, ramp: ramp);
+        var b = await EvaluateAsync(keys, 1, TimeSpan.FromSeconds(30), interval, burst: 2, instant: 1, ramp: ramp);
+        Assert.InRange(b.Delay - a.Delay, interval - TimeSpan.FromMilliseconds(50), interval + TimeSpan.FromMilliseconds(1));
+    }
+
     private RateLimitKeys NewKeys() =>
         new(new RateLimitOptions { KeyPrefix = redis.KeyPrefix, Upstream = "u" + Guid.NewGuid().ToString("N")[..10] });
 
     private async Task<TokenBucketReply> EvaluateAsync(RateLimitKeys keys, int permits, TimeSpan maxWait, TimeSpan? interval = null,
-        int burst = Burst, int? instant = null)
+        int burst = Burst, int? instant = null, TimeSpan? ramp = null)
     {
-        // Without the instant burst (the script's default) the whole burst is ready at once, as these tests assert.
-        RedisValue[] arguments = instant is { } ready
-            ? [(interval ?? Interval).TotalMicroseconds, burst, permits, (long)maxWait.TotalMicroseconds, ready]
-            : [(interval ?? Interval).TotalMicroseconds, burst, permits, (long)maxWait.TotalMicroseconds];
+        // Without the instant burst (the script's default) the whole burst is ready at once, as these tests assert;
+        // without a ramp, no cold-start spacing.
+        RedisValue[] arguments = (instant, ramp) switch
+        {
+            ({ } ready, { } r) => [(interval ?? Interval).TotalMicroseconds, burst, permits, (long)maxWait.TotalMicroseconds, ready, (long)r.TotalMicroseconds],
+            ({ } ready, null) => [(interval ?? Interval).TotalMicroseconds, burst, permits, (long)maxWait.TotalMicroseconds, ready],
+            _ => [(interval ?? Interval).TotalMicroseconds, burst, permits, (long)maxWait.TotalMicroseconds],
+        };
         var result = await redis.Multiplexer.GetDatabase().ScriptEvaluateAsync(LuaScripts.TokenBucket,
-            [keys.Bucket, keys.Cooldown, keys.Strikes], arguments);
+            [keys.Bucket, keys.Cooldown, keys.Strikes, keys.Ramp], arguments);
         return TokenBucketReply.Parse(result);
     }
 }
