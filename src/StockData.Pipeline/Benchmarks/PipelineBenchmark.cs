@@ -13,7 +13,8 @@ namespace StockData.Pipeline.Benchmarks;
 /// <summary>
 /// <c>bench pipeline</c>: the replay code path end to end (fetch service with a cold cache and the limiter set to
 /// unlimited, parse, batch, COPY merge) against a simulator process with zero latency and no rate limit, beside raw
-/// binary COPY of the same rows, in one run. Also the process's peak RSS and the most PostgreSQL backends it used.
+/// binary COPY of the same rows, in one run, over several rounds. Also the process's peak RSS during the first replay and
+/// the most PostgreSQL backends it used.
 /// </summary>
 internal sealed class PipelineBenchmark(
     IngestPipeline pipeline,
@@ -51,8 +52,7 @@ internal sealed class PipelineBenchmark(
         // for the same replay speed. Each round's ratio divides by the sample taken right after it.
         var replays = new List<(long Rows, double Seconds)>();
         var rawRates = new List<double>();
-        List<BarGroup>? reference = null;
-        var referenceRows = 0;
+        double? peakRss = null;
         for (var round = 1; round <= rounds; round++)
         {
             var prefix = $"{TimedPrefix}{round}";
@@ -71,12 +71,15 @@ internal sealed class PipelineBenchmark(
             replays.Add((stats.RowsWritten, elapsed));
             log(string.Create(CultureInfo.InvariantCulture,
                 $"round {round}: pipeline {stats.RowsWritten:N0} rows in {elapsed:0.00} s = {stats.RowsWritten / elapsed:N0} rows/s"));
-            if (reference is null)
-            {
-                (reference, referenceRows) = await ReadReferenceAsync(prefix, cancellationToken);
-            }
 
+            // The high-water mark of the first replay alone, before any raw-COPY rows are loaded into this process.
+            peakRss ??= PeakRssMegabytes();
+
+            // This round's own rows, read back, copied, and dropped before the next replay (holding them would add a
+            // heap of a hundred MB and more to the next round's garbage collections).
+            var (reference, referenceRows) = await ReadReferenceAsync(prefix, cancellationToken);
             rawRates.Add(await RawCopyRowsPerSecondAsync(reference, referenceRows, cancellationToken));
+            reference.Clear();
             log(string.Create(CultureInfo.InvariantCulture, $"round {round}: raw COPY of {referenceRows:N0} of those rows: {rawRates[^1]:N0} rows/s"));
             if (round < rounds)
             {
@@ -86,8 +89,7 @@ internal sealed class PipelineBenchmark(
 
         await sampling.CancelAsync();
         var maxBackends = await backends;
-        var peakRss = PeakRssMegabytes();
-        return new PipelineBenchmarkResult(replays[0].Rows, replays.Select(r => r.Rows / r.Seconds).ToList(), rawRates, peakRss, maxBackends,
+        return new PipelineBenchmarkResult(replays[0].Rows, replays.Select(r => r.Rows / r.Seconds).ToList(), rawRates, peakRss ?? 0, maxBackends,
             storage.Value.MaxPoolSize, server);
     }
 
@@ -251,6 +253,6 @@ internal sealed record PipelineBenchmarkResult(long Rows, IReadOnlyList<double> 
         string.Create(CultureInfo.InvariantCulture, $"end-to-end rows/s    {Replay.Median,14:N0}   ({Replay.Min:N0}–{Replay.Max:N0})"),
         string.Create(CultureInfo.InvariantCulture, $"raw COPY rows/s      {RawCopy.Median,14:N0}   ({RawCopy.Min:N0}–{RawCopy.Max:N0})"),
         string.Create(CultureInfo.InvariantCulture, $"ratio to raw COPY    {Ratio.Median,14:0.000}   ({Ratio.Min:0.000}–{Ratio.Max:0.000}; target >= {RatioTarget})"),
-        string.Create(CultureInfo.InvariantCulture, $"peak RSS (MB)        {PeakRssMb,14:0.0}"),
+        string.Create(CultureInfo.InvariantCulture, $"peak RSS (MB)        {PeakRssMb,14:0.0}   (first replay, before the raw-COPY rows are loaded)"),
         string.Create(CultureInfo.InvariantCulture, $"max backends         {MaxBackends,14}   (pool max {PoolMax})"));
 }

@@ -30,7 +30,6 @@ internal sealed class WriterBenchmark(
         progress($"server: {server}");
 
         progress($"generating {symbols:N0} × {barsPerSymbol:N0} bars");
-        var names = Enumerable.Range(0, symbols).Select(SyntheticBars.Symbol).ToArray();
         var history = Enumerable.Range(0, symbols).Select(i => SyntheticBars.History(i, barsPerSymbol)).ToArray();
         var refresh = Enumerable.Range(0, symbols).Select(i => SyntheticBars.Continue(history[i], RefreshBars, i)).ToArray();
         var changedHistory = history.Select(bars => bars.Select(b => b with { Close = Math.Round(b.Close * 1.01, 4) + 0.0001 }).ToArray()).ToArray();
@@ -52,20 +51,24 @@ internal sealed class WriterBenchmark(
         var s = new WriterBenchmarkSamples(rows, symbols * RefreshBars);
         for (var round = 1; round <= rounds; round++)
         {
+            // Symbol names of the round's own: the writer remembers which (symbol, interval) pairs have stored history
+            // (its fast-path check) and a TRUNCATE does not tell it, so names reused after the reset would take the
+            // merge path in every round after the first.
+            var names = Enumerable.Range(0, symbols).Select(i => $"R{round}{SyntheticBars.Symbol(i)}").ToArray();
             progress($"round {round}/{rounds}");
             await ResetAsync(ct);
             s.PackedRawCopy.Add(await RawCopyAsync(names, history, packed: true, ct));
             progress(Line("(1p) raw COPY, packed table", rows, s.PackedRawCopy[^1]));
 
             // (6) The old way, on the same empty table the writer's fresh pass gets.
-            var raw = await RawSampleAsync();
+            var raw = await RawSampleAsync(names);
             await CheckpointAsync(ct);
             s.OldWay.Add(await TimeAsync(() => WriterBenchmarkOldWay.WriteAsync(oldWayConnection, names.Zip(history), ct)), raw);
             progress(Line("(6) old way", rows, s.OldWay.Times[^1]));
             await ResetAsync(ct);
 
             // (2) Fresh history through the writer: 5,000-row batches, one writer connection.
-            raw = await RawSampleAsync();
+            raw = await RawSampleAsync(names);
             await CheckpointAsync(ct);
             var fastPathBatches = 0;
             var batches = 0;
@@ -78,14 +81,14 @@ internal sealed class WriterBenchmark(
                     fastPathBatches += result.FastPath ? 1 : 0;
                 }
             }), raw);
-            s.FastPathBatches = fastPathBatches;
-            s.Batches = batches;
+            s.FastPathBatches += fastPathBatches;
+            s.Batches += batches;
             progress(Line("(2) fresh", rows, s.Fresh.Times[^1]));
 
             // (3) The same rows again: every row is read and compared, nothing may be rewritten. Counted by xmin against
             // a transaction id read before the pass, cross-checked with pg_stat_user_tables once every writer backend
             // has flushed its counters.
-            raw = await RawSampleAsync();
+            raw = await RawSampleAsync(names);
             await PrepareTableAsync(ct);
             var statBefore = await StableTupleStatsAsync(ct);
             var txidBefore = await ScalarAsync<long>("SELECT txid_current()", ct);
@@ -95,7 +98,7 @@ internal sealed class WriterBenchmark(
             progress(Line("(3) unchanged, rows checked", rows, s.Unchanged.Times[^1]) + $", {s.UnchangedTuplesWritten} tuples written");
 
             // (4) Every close changed (revisions on): every row is updated and leaves its old values.
-            raw = await RawSampleAsync();
+            raw = await RawSampleAsync(names);
             await PrepareTableAsync(ct);
             s.Changed.Add(await TimeAsync(() => WriteAllAsync(Fetches(names, changedHistory, full: true), batchSize, ct)), raw);
             s.ChangedRevisions = await ScalarAsync<long>("SELECT count(*) FROM bar_revisions", ct);
@@ -120,7 +123,7 @@ internal sealed class WriterBenchmark(
 
         return new WriterBenchmarkResult(symbols, barsPerSymbol, batchSize, storageOptions.Value.KeepRevisions, server, s);
 
-        async Task<TimeSpan> RawSampleAsync()
+        async Task<TimeSpan> RawSampleAsync(string[] names)
         {
             var sample = await RawCopyAsync(names, history, packed: false, ct);
             s.RawCopy.Add(sample);

@@ -85,6 +85,8 @@ internal sealed record WriterBenchmarkResult(
             ["changed_ratio"] = Math.Round(Samples.Changed.Ratios.Median, 3),
             ["fresh_over_old_way"] = Math.Round(FreshOverOldWay.Median, 2),
             ["refresh_speedup"] = Math.Round(RefreshSpeedup.Median, 1),
+            ["fresh_batches"] = Samples.Batches,
+            ["fresh_fast_path_batches"] = Samples.FastPathBatches,
             ["spread"] = new Dictionary<string, object>
             {
                 ["raw_copy_rows_per_s"] = RawCopy.ToJson(0),

@@ -15,7 +15,7 @@ public sealed partial class BenchCommandTests(PostgresFixture postgres) : IClass
     [
         "rows", "rounds", "raw_copy_rows_per_s", "fresh_rows_per_s", "unchanged_rows_checked_per_s", "changed_rows_per_s",
         "old_way_rows_per_s", "unchanged_tuples_written", "refresh_seconds", "old_way_refresh_seconds", "fresh_ratio",
-        "unchanged_checked_ratio", "changed_ratio", "fresh_over_old_way", "refresh_speedup", "spread", "server",
+        "unchanged_checked_ratio", "changed_ratio", "fresh_over_old_way", "refresh_speedup", "fresh_batches", "fresh_fast_path_batches", "spread", "server",
     ];
 
     private static readonly string[] WriterSpreadKeys =
@@ -88,6 +88,9 @@ public sealed partial class BenchCommandTests(PostgresFixture postgres) : IClass
         Assert.Equal(90, root.GetProperty("rows").GetInt32());
         Assert.Equal(3, root.GetProperty("rounds").GetInt32());
         Assert.Equal(0, root.GetProperty("unchanged_tuples_written").GetInt64());
+        // Every round's fresh pass takes the fast path (empty tables, names the writer has not seen): one batch a round.
+        Assert.Equal(3, root.GetProperty("fresh_batches").GetInt32());
+        Assert.Equal(3, root.GetProperty("fresh_fast_path_batches").GetInt32());
         Assert.All(JsonKeys.Except(["unchanged_tuples_written", "spread", "server"]),
             key => Assert.True(root.GetProperty(key).GetDouble() > 0, key));
 
