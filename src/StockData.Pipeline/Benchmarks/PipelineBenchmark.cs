@@ -101,8 +101,9 @@ internal sealed class PipelineBenchmark(
     {
         var bySymbol = new List<(string Symbol, string Interval, List<Bar> Rows)>();
         var count = 0;
-        await using (var read = dataSource.CreateCommand(
-                         $"SELECT symbol, interval, trade_date, ts, open, high, low, close, adj_close, volume FROM daily_bars WHERE symbol LIKE '{prefix}%' ORDER BY symbol LIMIT {RawCopySampleRows}"))
+        await using var read = dataSource.CreateCommand(
+            $"SELECT symbol, interval, trade_date, ts, open, high, low, close, adj_close, volume FROM daily_bars WHERE symbol LIKE $1 ORDER BY symbol LIMIT {RawCopySampleRows}");
+        read.Parameters.Add(new NpgsqlParameter { Value = prefix + "%" });
         await using (var reader = await read.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
