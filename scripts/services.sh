@@ -6,9 +6,15 @@
 #            -> exports ConnectionStrings__Postgres / ConnectionStrings__Redis (and STOCKDATA_TEST_PG / _REDIS);
 #               an EXIT trap stops what it started. When ConnectionStrings__Postgres / __Redis are already set, it
 #               starts nothing for that server and uses the given one.
-# Executed:  scripts/services.sh pg-start DIR [PORT] | pg-stop DIR | redis-start DIR [PORT] | redis-stop DIR
-#            | prometheus-start DIR CONFIG [PORT] | prometheus-stop DIR | free-port [FROM]
+# Executed:  scripts/services.sh pg-start DIR [PORT] | pg-start-durable DIR [PORT] | pg-stop DIR | redis-start DIR [PORT]
+#            | redis-stop DIR | prometheus-start DIR CONFIG [PORT] | prometheus-stop DIR | free-port [FROM]
 #            Private instances for tests that stop or restart a server; each prints its connection string.
+#
+# The test servers trade durability for speed (fsync=off, synchronous_commit=off, full_page_writes=off): nothing on
+# them outlives the run. Benchmarks must not: those settings favour a writer that commits per batch over one COPY, and
+# no user runs them. `pg-start-durable`, or SD_PG_DURABLE=1 before sd_services_up, starts PostgreSQL with its own
+# defaults for durability (fsync, synchronous_commit and full_page_writes on); a durable folder stays durable when
+# pg-start restarts it.
 
 sd_log() { printf '[services %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
 
@@ -46,17 +52,20 @@ sd_wait() { local deadline=$((SECONDS + $1)); shift
   until "$@" >/dev/null 2>&1; do [ $SECONDS -ge $deadline ] && return 1; sleep 0.1; done; }
 sd_pg_bin() { ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1; }
 
-# sd_pg_start DIR PORT: a private cluster in DIR (created, owned by postgres), trust auth on 127.0.0.1:PORT.
+# sd_pg_start DIR PORT [durable]: a private cluster in DIR (created, owned by postgres), trust auth on 127.0.0.1:PORT;
+# with "durable" (remembered in DIR), PostgreSQL's durability defaults instead of the fast test settings.
 sd_pg_start() {
-  local dir=$1 port=$2 pgbin; pgbin=$(sd_pg_bin)
+  local dir=$1 port=$2 pgbin fast="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"; pgbin=$(sd_pg_bin)
   mkdir -p "$dir"; chown postgres:postgres "$dir"
+  if [ "${3:-}" = durable ]; then touch "$dir/durable"; fi
+  if [ -f "$dir/durable" ]; then fast=""; fi
   if [ ! -f "$dir/data/PG_VERSION" ]; then
     runuser -u postgres -- "$pgbin/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 \
         --no-sync >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; return 1; }
   fi
   echo "$port" >"$dir/port"
   runuser -u postgres -- "$pgbin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-      -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
+      -o "-p $port -k $dir -c listen_addresses=127.0.0.1 $fast -c max_connections=300" \
       start >/dev/null || { cat "$dir/server.log" >&2; return 1; }
   sd_wait 30 pg_isready -q -h 127.0.0.1 -p "$port" || { cat "$dir/server.log" >&2; return 1; }
 }
@@ -124,12 +133,12 @@ sd_services_up() {
   if [ $need_pg = 1 ]; then
     SD_PG_DIR=$(mktemp -d /tmp/stockdata-pg.XXXXXX)
     local pg_port; pg_port=$(sd_free_port "${SD_PG_PORT:-54329}")
-    sd_pg_start "$SD_PG_DIR" "$pg_port" || return 1
+    sd_pg_start "$SD_PG_DIR" "$pg_port" "$([ "${SD_PG_DURABLE:-0}" = 1 ] && echo durable)" || return 1
     psql -h 127.0.0.1 -p "$pg_port" -U postgres -qAtc "CREATE DATABASE stockdata" >/dev/null
     psql -h 127.0.0.1 -p "$pg_port" -U postgres -qAtc "CREATE DATABASE stockdata_test" >/dev/null
     export ConnectionStrings__Postgres="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=stockdata"
     export STOCKDATA_TEST_PG="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=stockdata_test"
-    sd_log "postgres up on 127.0.0.1:$pg_port ($SD_PG_DIR)"
+    sd_log "postgres up on 127.0.0.1:$pg_port ($SD_PG_DIR$([ "${SD_PG_DURABLE:-0}" = 1 ] && echo ', durable: PostgreSQL defaults'))"
   else
     export STOCKDATA_TEST_PG="${STOCKDATA_TEST_PG:-$ConnectionStrings__Postgres}"
     sd_log "using the PostgreSQL in ConnectionStrings__Postgres"
@@ -154,6 +163,8 @@ if [ "${BASH_SOURCE[0]}" = "$0" ]; then
   case "$cmd" in
     pg-start) sd_ensure_packages; port=${2:-$(sd_free_port 45000)}; sd_pg_start "$1" "$port"
               echo "Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres" ;;
+    pg-start-durable) sd_ensure_packages; port=${2:-$(sd_free_port 45000)}; sd_pg_start "$1" "$port" durable
+              echo "Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres" ;;
     pg-stop) sd_pg_stop "$1" "${2:-fast}" ;;
     redis-start) sd_ensure_packages; port=${2:-$(sd_free_port 46000)}; sd_redis_start "$1" "$port"; echo "127.0.0.1:$port" ;;
     redis-stop) sd_redis_stop "$1" ;;
@@ -161,7 +172,7 @@ if [ "${BASH_SOURCE[0]}" = "$0" ]; then
                       sd_prometheus_start "$1" "$2" "$port"; echo "http://127.0.0.1:$port" ;;
     prometheus-stop) sd_prometheus_stop "$1" ;;
     free-port) sd_free_port "${1:-20000}" ;;
-    *) echo "usage: $0 pg-start DIR [PORT] | pg-stop DIR [fast|immediate] | redis-start DIR [PORT] | redis-stop DIR" \
+    *) echo "usage: $0 pg-start DIR [PORT] | pg-start-durable DIR [PORT] | pg-stop DIR [fast|immediate] | redis-start DIR [PORT] | redis-stop DIR" \
             "| prometheus-start DIR CONFIG [PORT] | prometheus-stop DIR | free-port [FROM]" >&2; exit 2 ;;
   esac
 fi

@@ -21,6 +21,9 @@ public sealed class PrivateServer : IAsyncDisposable
 
     public static Task<PrivateServer> StartPostgresAsync() => StartAsync("pg");
 
+    /// <summary>PostgreSQL with its durability defaults (fsync, synchronous_commit, full_page_writes on), as benches use.</summary>
+    public static Task<PrivateServer> StartDurablePostgresAsync() => StartAsync("pg", "pg-start-durable");
+
     public static Task<PrivateServer> StartRedisAsync() => StartAsync("redis");
 
     /// <summary>Stops the server (immediate mode for PostgreSQL: a crash-like stop).</summary>
@@ -44,10 +47,10 @@ public sealed class PrivateServer : IAsyncDisposable
         }
     }
 
-    private static async Task<PrivateServer> StartAsync(string kind)
+    private static async Task<PrivateServer> StartAsync(string kind, string? verb = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), $"stockdata-private-{kind}-{Guid.NewGuid():N}");
-        var result = await Script(kind + "-start", directory, null);
+        var result = await Script(verb ?? kind + "-start", directory, null);
         var connectionString = result.StandardOutput.Trim().Split('\n')[^1];
         return new PrivateServer(kind, directory, connectionString);
     }

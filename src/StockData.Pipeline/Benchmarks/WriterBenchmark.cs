@@ -8,7 +8,7 @@ using StockData.Storage.Postgres;
 namespace StockData.Pipeline.Benchmarks;
 
 /// <summary>
-/// <c>stockdata bench writer</c>: the writer's six figures (docs/performance.md, Writer) in one run, side by side, against the database the
+/// <c>stockdata bench writer</c>: the six figures of the writer's targets in one run, side by side, each over several rounds, against the database the
 /// process is configured for. The caller configures the process's one data source with a scratch schema of its own
 /// (<see cref="Cli.BenchCommand"/>), so every statement here and in the writer is unqualified and lands there.
 /// </summary>
@@ -22,97 +22,114 @@ internal sealed class WriterBenchmark(
 {
     private const int RefreshBars = 5;
 
-    public async Task<WriterBenchmarkResult> RunAsync(int symbols, int barsPerSymbol, Action<string> progress, CancellationToken ct)
+    public async Task<WriterBenchmarkResult> RunAsync(int symbols, int barsPerSymbol, int rounds, Action<string> progress, CancellationToken ct)
     {
         var batchSize = writerOptions.Value.BatchSize;
         await migrator.MigrateAsync(ct);
-        var server = await ServerAsync(ct);
+        var server = await BenchServer.ReadAsync(dataSource, storageOptions.Value.PostgresConnectionString, ct);
+        progress($"server: {server}");
 
         progress($"generating {symbols:N0} × {barsPerSymbol:N0} bars");
-        var names = Enumerable.Range(0, symbols).Select(SyntheticBars.Symbol).ToArray();
         var history = Enumerable.Range(0, symbols).Select(i => SyntheticBars.History(i, barsPerSymbol)).ToArray();
         var refresh = Enumerable.Range(0, symbols).Select(i => SyntheticBars.Continue(history[i], RefreshBars, i)).ToArray();
+        var changedHistory = history.Select(bars => bars.Select(b => b with { Close = Math.Round(b.Close * 1.01, 4) + 0.0001 }).ToArray()).ToArray();
         var rows = symbols * barsPerSymbol;
-
-        await WarmUpAsync(ct);
-
-        // (1) The limit: one binary COPY of every row into an empty table shaped like daily_bars, with its primary key.
-        // Measured five times, interleaved with the other figures, and the median taken: this machine's speed drifts
-        // by tens of percent within minutes (docs/postgres-upsert.md B0), and every ratio is to this figure.
-        var rawSamples = new List<TimeSpan> { await RawCopyAsync(names, history, packed: false, ct) };
-        progress(Line("(1) raw COPY", rows, rawSamples[^1]));
-        var packedSamples = new List<TimeSpan> { await RawCopyAsync(names, history, packed: true, ct) };
-        progress(Line("(1) raw COPY, packed table", rows, packedSamples[^1]));
-
-        // (6) The old way, on the same empty table the writer's fresh pass gets.
-        await CheckpointAsync(ct);
         var oldWayConnection = new NpgsqlConnectionStringBuilder(storageOptions.Value.PostgresConnectionString)
         {
             SearchPath = storageOptions.Value.Schema,
             ApplicationName = storageOptions.Value.ApplicationName + "-oldway",
         }.ConnectionString;
-        var oldWay = await TimeAsync(() => WriterBenchmarkOldWay.WriteAsync(oldWayConnection, names.Zip(history), ct));
-        progress(Line("(6) old way", rows, oldWay));
-        await ResetAsync(ct);
-        rawSamples.Add(await RawCopyAsync(names, history, packed: false, ct));
 
-        // (2) Fresh history through the writer: 5,000-row batches, one writer connection.
-        var fastPathBatches = 0;
-        var batches = 0;
-        var fresh = await TimeAsync(async () =>
+        await WarmUpAsync(ct);
+
+        // Every figure is measured once per round, and every timed pass is preceded by a raw-COPY sample (1) and a
+        // CHECKPOINT: this machine's speed drifts by tens of percent within minutes (docs/postgres-upsert.md B0), so a
+        // pass is divided by the limit measured right before it, never by one taken minutes away, and each figure is
+        // reported as the spread of its rounds. A checkpoint before each pass starts every one with clean buffers and a
+        // fresh checkpoint cycle; without it a pass pays for the dirty pages of the one before (full-page images, the
+        // checkpointer's writes), and on a durable server that decided the raw-COPY reference by 1.4×.
+        var s = new WriterBenchmarkSamples(rows, symbols * RefreshBars);
+        for (var round = 1; round <= rounds; round++)
         {
-            foreach (var batch in WriteBatch.Pack(Fetches(names, history, full: true), batchSize))
+            // Symbol names of the round's own: the writer remembers which (symbol, interval) pairs have stored history
+            // (its fast-path check) and a TRUNCATE does not tell it, so names reused after the reset would take the
+            // merge path in every round after the first.
+            var names = Enumerable.Range(0, symbols).Select(i => $"R{round}{SyntheticBars.Symbol(i)}").ToArray();
+            progress($"round {round}/{rounds}");
+            await ResetAsync(ct);
+            s.PackedRawCopy.Add(await RawCopyAsync(names, history, packed: true, ct));
+            progress(Line("(1p) raw COPY, packed table", rows, s.PackedRawCopy[^1]));
+
+            // (6) The old way, on the same empty table the writer's fresh pass gets.
+            var raw = await RawSampleAsync(names);
+            await CheckpointAsync(ct);
+            s.OldWay.Add(await TimeAsync(() => WriterBenchmarkOldWay.WriteAsync(oldWayConnection, names.Zip(history), ct)), raw);
+            progress(Line("(6) old way", rows, s.OldWay.Times[^1]));
+            await ResetAsync(ct);
+
+            // (2) Fresh history through the writer: 5,000-row batches, one writer connection.
+            raw = await RawSampleAsync(names);
+            await CheckpointAsync(ct);
+            var fastPathBatches = 0;
+            var batches = 0;
+            s.Fresh.Add(await TimeAsync(async () =>
             {
-                var result = await writer.WriteAsync(batch, ct);
-                batches++;
-                fastPathBatches += result.FastPath ? 1 : 0;
+                foreach (var batch in WriteBatch.Pack(Fetches(names, history, full: true), batchSize))
+                {
+                    var result = await writer.WriteAsync(batch, ct);
+                    batches++;
+                    fastPathBatches += result.FastPath ? 1 : 0;
+                }
+            }), raw);
+            s.FastPathBatches += fastPathBatches;
+            s.Batches += batches;
+            progress(Line("(2) fresh", rows, s.Fresh.Times[^1]));
+
+            // (3) The same rows again: every row is read and compared, nothing may be rewritten. Counted by xmin against
+            // a transaction id read before the pass, cross-checked with pg_stat_user_tables once every writer backend
+            // has flushed its counters.
+            raw = await RawSampleAsync(names);
+            await PrepareTableAsync(ct);
+            var statBefore = await StableTupleStatsAsync(ct);
+            var txidBefore = await ScalarAsync<long>("SELECT txid_current()", ct);
+            s.Unchanged.Add(await TimeAsync(() => WriteAllAsync(Fetches(names, history, full: true), batchSize, ct)), raw);
+            s.UnchangedTuplesWritten = Math.Max(s.UnchangedTuplesWritten, await RowsWrittenSinceAsync(txidBefore, ct));
+            s.UnchangedStatTuplesWritten = Math.Max(s.UnchangedStatTuplesWritten, await StableTupleStatsAsync(ct) - statBefore);
+            progress(Line("(3) unchanged, rows checked", rows, s.Unchanged.Times[^1]) + $", {s.UnchangedTuplesWritten} tuples written");
+
+            // (4) Every close changed (revisions on): every row is updated and leaves its old values.
+            raw = await RawSampleAsync(names);
+            await PrepareTableAsync(ct);
+            s.Changed.Add(await TimeAsync(() => WriteAllAsync(Fetches(names, changedHistory, full: true), batchSize, ct)), raw);
+            s.ChangedRevisions = await ScalarAsync<long>("SELECT count(*) FROM bar_revisions", ct);
+            progress(Line("(4) changed", rows, s.Changed.Times[^1]));
+
+            // (5) The daemon's daily case: every symbol gets 5 new bars, all of them in one pass (one batch when they
+            // fit); then the same rows the old way, onto the same table state (the writer's new rows removed again).
+            await PrepareTableAsync(ct);
+            var refreshTime = await TimeAsync(() => WriteAllAsync(Fetches(names, refresh, full: false), batchSize, ct));
+            await using (var delete = dataSource.CreateCommand("DELETE FROM daily_bars WHERE trade_date > $1"))
+            {
+                delete.Parameters.Add(new NpgsqlParameter { Value = history[0][^1].TradeDate });
+                await delete.ExecuteNonQueryAsync(ct);
             }
-        });
-        progress(Line("(2) fresh", rows, fresh));
-        rawSamples.Add(await RawCopyAsync(names, history, packed: false, ct));
-        packedSamples.Add(await RawCopyAsync(names, history, packed: true, ct));
 
-        // (3) The same rows again: nothing may be rewritten. Counted by xmin against a transaction id read before the
-        // pass, cross-checked with pg_stat_user_tables once every writer backend has flushed its counters.
-        await PrepareTableAsync(ct);
-        var statBefore = await StableTupleStatsAsync(ct);
-        var txidBefore = await ScalarAsync<long>("SELECT txid_current()", ct);
-        var unchanged = await TimeAsync(() => WriteAllAsync(Fetches(names, history, full: true), batchSize, ct));
-        var tuplesWritten = await RowsWrittenSinceAsync(txidBefore, ct);
-        var statTuplesWritten = await StableTupleStatsAsync(ct) - statBefore;
-        progress(Line("(3) unchanged", rows, unchanged) + $", {tuplesWritten} tuples written");
-        rawSamples.Add(await RawCopyAsync(names, history, packed: false, ct));
-
-        // (4) Every close changed (revisions on): every row is updated and leaves its old values.
-        await PrepareTableAsync(ct);
-        var changedHistory = history.Select(bars => bars.Select(b => b with { Close = Math.Round(b.Close * 1.01, 4) + 0.0001 }).ToArray()).ToArray();
-        var changed = await TimeAsync(() => WriteAllAsync(Fetches(names, changedHistory, full: true), batchSize, ct));
-        var revisions = await ScalarAsync<long>("SELECT count(*) FROM bar_revisions", ct);
-        progress(Line("(4) changed", rows, changed));
-        rawSamples.Add(await RawCopyAsync(names, history, packed: false, ct));
-        packedSamples.Add(await RawCopyAsync(names, history, packed: true, ct));
-
-        // (5) The daemon's daily case: every symbol gets 5 new bars, all of them in one pass (one batch when they fit).
-        await PrepareTableAsync(ct);
-        var refreshRows = symbols * RefreshBars;
-        var refreshTime = await TimeAsync(() => WriteAllAsync(Fetches(names, refresh, full: false), batchSize, ct));
-        progress(Line("(5) refresh", refreshRows, refreshTime));
-
-        // The same rows the old way, onto the same table state (the writer's new rows removed again).
-        await using (var delete = dataSource.CreateCommand("DELETE FROM daily_bars WHERE trade_date > $1"))
-        {
-            delete.Parameters.Add(new NpgsqlParameter { Value = history[0][^1].TradeDate });
-            await delete.ExecuteNonQueryAsync(ct);
+            await PrepareTableAsync(ct);
+            var oldWayRefresh = await TimeAsync(() => WriterBenchmarkOldWay.WriteAsync(oldWayConnection, names.Zip(refresh), ct));
+            s.Refresh.Add(refreshTime);
+            s.OldWayRefresh.Add(oldWayRefresh);
+            progress(Line("(5) refresh", s.RefreshRows, refreshTime) + "; " + Line("old way", s.RefreshRows, oldWayRefresh));
         }
 
-        await PrepareTableAsync(ct);
-        var oldWayRefresh = await TimeAsync(() => WriterBenchmarkOldWay.WriteAsync(oldWayConnection, names.Zip(refresh), ct));
-        progress(Line("(5) refresh, old way", refreshRows, oldWayRefresh));
+        return new WriterBenchmarkResult(symbols, barsPerSymbol, batchSize, storageOptions.Value.KeepRevisions, server, s);
 
-        rawSamples.Sort();
-        progress("(1) raw COPY samples: " + string.Join(", ", rawSamples.Select(t => t.TotalSeconds.ToString("0.000", CultureInfo.InvariantCulture))) + " s");
-        return new WriterBenchmarkResult(symbols, barsPerSymbol, batchSize, storageOptions.Value.KeepRevisions, server, rawSamples, packedSamples, fresh, fastPathBatches, batches, unchanged,
-            tuplesWritten, statTuplesWritten, changed, revisions, oldWay, refreshRows, refreshTime, oldWayRefresh);
+        async Task<TimeSpan> RawSampleAsync(string[] names)
+        {
+            var sample = await RawCopyAsync(names, history, packed: false, ct);
+            s.RawCopy.Add(sample);
+            progress(Line("(1) raw COPY", rows, sample));
+            return sample;
+        }
     }
 
     /// <summary>
@@ -196,17 +213,6 @@ internal sealed class WriterBenchmark(
         }
 
         return last;
-    }
-
-    private async Task<string> ServerAsync(CancellationToken ct)
-    {
-        var version = await ScalarAsync<string>("SHOW server_version", ct);
-        var fsync = await ScalarAsync<string>("SHOW fsync", ct);
-        var syncCommit = await ScalarAsync<string>("SHOW synchronous_commit", ct);
-        var fullPageWrites = await ScalarAsync<string>("SHOW full_page_writes", ct);
-        var builder = new NpgsqlConnectionStringBuilder(storageOptions.Value.PostgresConnectionString);
-        return $"PostgreSQL {version} at {builder.Host}:{builder.Port}, fsync={fsync}, synchronous_commit={syncCommit}, " +
-               $"full_page_writes={fullPageWrites}; scratch schema {storageOptions.Value.Schema}";
     }
 
     private async Task CheckpointAsync(CancellationToken ct)

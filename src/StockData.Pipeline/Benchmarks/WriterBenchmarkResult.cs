@@ -4,27 +4,17 @@ using System.Text.Json;
 
 namespace StockData.Pipeline.Benchmarks;
 
-/// <summary>The figures of one <c>bench writer</c> run, the writer's targets, and their two printed forms.</summary>
+/// <summary>
+/// The figures of one <c>bench writer</c> run (every round), the writer's targets, and their two printed forms. Each
+/// ratio is the median over the rounds of (pass rate ÷ the raw-COPY rate measured right before that pass).
+/// </summary>
 internal sealed record WriterBenchmarkResult(
     int Symbols,
     int BarsPerSymbol,
     int BatchSize,
     bool KeepRevisions,
-    string Server,
-    IReadOnlyList<TimeSpan> RawCopySamples,
-    IReadOnlyList<TimeSpan> PackedRawCopySamples,
-    TimeSpan Fresh,
-    int FreshFastPathBatches,
-    int FreshBatches,
-    TimeSpan Unchanged,
-    long UnchangedTuplesWritten,
-    long UnchangedStatTuplesWritten,
-    TimeSpan Changed,
-    long ChangedRevisions,
-    TimeSpan OldWay,
-    int RefreshRows,
-    TimeSpan Refresh,
-    TimeSpan OldWayRefresh)
+    BenchServer Server,
+    WriterBenchmarkSamples Samples)
 {
     public const double FreshTarget = 0.6;
     public const double UnchangedTarget = 0.4;
@@ -34,52 +24,86 @@ internal sealed record WriterBenchmarkResult(
 
     public int Rows => Symbols * BarsPerSymbol;
 
-    /// <summary>The median of the interleaved raw-COPY samples: figure (1).</summary>
-    public TimeSpan RawCopy => Median(RawCopySamples);
+    public int Rounds => Samples.Fresh.Times.Count;
 
-    /// <summary>The median of the raw-COPY samples into a packed table (fillfactor 100), printed for reference.</summary>
-    public TimeSpan PackedRawCopy => Median(PackedRawCopySamples);
+    /// <summary>Every raw-COPY sample of the run: figure (1).</summary>
+    public Spread RawCopy => Spread.Of(Samples.RawCopy.Select(t => Rows / t.TotalSeconds));
 
-    public double RawCopyRate => Rate(Rows, RawCopy);
+    public Spread PackedRawCopy => Spread.Of(Samples.PackedRawCopy.Select(t => Rows / t.TotalSeconds));
 
-    public double FreshRate => Rate(Rows, Fresh);
+    public Spread Fresh => Samples.Fresh.Rates(Rows);
 
-    public double UnchangedRate => Rate(Rows, Unchanged);
+    /// <summary>Rows read and compared per second, nothing written: a check rate, not a write rate.</summary>
+    public Spread UnchangedChecked => Samples.Unchanged.Rates(Rows);
 
-    public double ChangedRate => Rate(Rows, Changed);
+    public Spread Changed => Samples.Changed.Rates(Rows);
 
-    public double OldWayRate => Rate(Rows, OldWay);
+    public Spread OldWay => Samples.OldWay.Rates(Rows);
 
-    public double RefreshRate => Rate(RefreshRows, Refresh);
+    public Spread Refresh => Spread.Of(Samples.Refresh.Select(t => t.TotalSeconds));
 
-    public double OldWayRefreshRate => Rate(RefreshRows, OldWayRefresh);
+    public Spread OldWayRefresh => Spread.Of(Samples.OldWayRefresh.Select(t => t.TotalSeconds));
 
-    public bool FreshMet => FreshRate / RawCopyRate >= FreshTarget;
+    /// <summary>Per round: fresh rate ÷ old-way rate of the same round.</summary>
+    public Spread FreshOverOldWay => Spread.Of(Samples.Fresh.Times.Zip(Samples.OldWay.Times, (fresh, old) => old / fresh));
 
-    public bool UnchangedMet => UnchangedRate / RawCopyRate >= UnchangedTarget && UnchangedTuplesWritten == 0;
+    /// <summary>Per round: how many times faster the writer's refresh pass was than the old way's.</summary>
+    public Spread RefreshSpeedup => Spread.Of(Samples.Refresh.Zip(Samples.OldWayRefresh, (writer, old) => old / writer));
 
-    public bool ChangedMet => ChangedRate / RawCopyRate >= ChangedTarget;
+    public bool FreshMet => Samples.Fresh.Ratios.Median >= FreshTarget;
 
-    public bool FreshOverOldWayMet => FreshRate / OldWayRate >= FreshOverOldWayTarget;
+    public bool UnchangedMet => Samples.Unchanged.Ratios.Median >= UnchangedTarget && Samples.UnchangedTuplesWritten == 0;
 
-    public bool RefreshMet => OldWayRefresh / Refresh >= RefreshSpeedupTarget;
+    public bool ChangedMet => Samples.Changed.Ratios.Median >= ChangedTarget;
+
+    public bool FreshOverOldWayMet => FreshOverOldWay.Median >= FreshOverOldWayTarget;
+
+    public bool RefreshMet => RefreshSpeedup.Median >= RefreshSpeedupTarget;
 
     public bool AllMet => FreshMet && UnchangedMet && ChangedMet && FreshOverOldWayMet && RefreshMet;
 
-    /// <summary>The <c>--json</c> form: the figures and verdicts under fixed keys, so runs can be compared.</summary>
+    /// <summary>
+    /// The medians under the keys the writer's targets name ("unchanged" as rows checked per second: that pass writes
+    /// nothing), the ratios, every figure's spread, and the server's durability settings.
+    /// </summary>
     public string ToJson()
     {
         var figures = new Dictionary<string, object>
         {
             ["rows"] = Rows,
-            ["raw_copy_rows_per_s"] = Math.Round(RawCopyRate),
-            ["fresh_rows_per_s"] = Math.Round(FreshRate),
-            ["unchanged_rows_per_s"] = Math.Round(UnchangedRate),
-            ["changed_rows_per_s"] = Math.Round(ChangedRate),
-            ["old_way_rows_per_s"] = Math.Round(OldWayRate),
-            ["unchanged_tuples_written"] = UnchangedTuplesWritten,
-            ["refresh_seconds"] = Math.Round(Refresh.TotalSeconds, 4),
-            ["old_way_refresh_seconds"] = Math.Round(OldWayRefresh.TotalSeconds, 4),
+            ["rounds"] = Rounds,
+            ["raw_copy_rows_per_s"] = Math.Round(RawCopy.Median),
+            ["fresh_rows_per_s"] = Math.Round(Fresh.Median),
+            ["unchanged_rows_checked_per_s"] = Math.Round(UnchangedChecked.Median),
+            ["changed_rows_per_s"] = Math.Round(Changed.Median),
+            ["old_way_rows_per_s"] = Math.Round(OldWay.Median),
+            ["unchanged_tuples_written"] = Samples.UnchangedTuplesWritten,
+            ["refresh_seconds"] = Math.Round(Refresh.Median, 4),
+            ["old_way_refresh_seconds"] = Math.Round(OldWayRefresh.Median, 4),
+            ["fresh_ratio"] = Math.Round(Samples.Fresh.Ratios.Median, 3),
+            ["unchanged_checked_ratio"] = Math.Round(Samples.Unchanged.Ratios.Median, 3),
+            ["changed_ratio"] = Math.Round(Samples.Changed.Ratios.Median, 3),
+            ["fresh_over_old_way"] = Math.Round(FreshOverOldWay.Median, 2),
+            ["refresh_speedup"] = Math.Round(RefreshSpeedup.Median, 1),
+            ["fresh_batches"] = Samples.Batches,
+            ["fresh_fast_path_batches"] = Samples.FastPathBatches,
+            ["spread"] = new Dictionary<string, object>
+            {
+                ["raw_copy_rows_per_s"] = RawCopy.ToJson(0),
+                ["packed_raw_copy_rows_per_s"] = PackedRawCopy.ToJson(0),
+                ["fresh_rows_per_s"] = Fresh.ToJson(0),
+                ["unchanged_rows_checked_per_s"] = UnchangedChecked.ToJson(0),
+                ["changed_rows_per_s"] = Changed.ToJson(0),
+                ["old_way_rows_per_s"] = OldWay.ToJson(0),
+                ["refresh_seconds"] = Refresh.ToJson(4),
+                ["old_way_refresh_seconds"] = OldWayRefresh.ToJson(4),
+                ["fresh_ratio"] = Samples.Fresh.Ratios.ToJson(3),
+                ["unchanged_checked_ratio"] = Samples.Unchanged.Ratios.ToJson(3),
+                ["changed_ratio"] = Samples.Changed.Ratios.ToJson(3),
+                ["fresh_over_old_way"] = FreshOverOldWay.ToJson(2),
+                ["refresh_speedup"] = RefreshSpeedup.ToJson(1),
+            },
+            ["server"] = Server.ToJson(),
         };
         return JsonSerializer.Serialize(figures);
     }
@@ -89,50 +113,39 @@ internal sealed record WriterBenchmarkResult(
         var c = CultureInfo.InvariantCulture;
         var text = new StringBuilder();
         text.AppendLine(c, $"stockdata bench writer: {Symbols:N0} symbols × {BarsPerSymbol:N0} daily bars = {Rows:N0} rows; " +
-                           $"batch {BatchSize:N0} rows, 1 writer connection, revisions {(KeepRevisions ? "on" : "off")}");
+                           $"batch {BatchSize:N0} rows, 1 writer connection, revisions {(KeepRevisions ? "on" : "off")}; " +
+                           $"{Rounds} rounds, each pass after a CHECKPOINT and right after a raw-COPY sample");
         text.AppendLine(c, $"server: {Server}");
         text.AppendLine();
-        text.AppendLine(c, $"{"figure",-50} {"rows",11} {"seconds",9} {"rows/s",10} {"× (1)",7}  target");
-        Row("(1) raw binary COPY into an empty copy (the limit)", Rows, RawCopy,
-            $"median of {RawCopySamples.Count} runs interleaved with the others: " +
-            $"{Rate(Rows, RawCopySamples.Max()):N0}–{Rate(Rows, RawCopySamples.Min()):N0} rows/s");
-        var packed = Rate(Rows, PackedRawCopy);
-        Row("(1p) the same into a packed copy (fillfactor 100)", Rows, PackedRawCopy,
-            $"for reference, median of {PackedRawCopySamples.Count}; against it: fresh {FreshRate / packed:0.00}, " +
-            $"unchanged {UnchangedRate / packed:0.00}, changed {ChangedRate / packed:0.00}");
-        Row($"(2) writer, fresh history ({FreshFastPathBatches}/{FreshBatches} batches fast path)", Rows, Fresh,
+        text.AppendLine(c, $"{"figure",-52} {"rows/s: median (min–max)",-28} {"× (1): median (min–max)",-24} target");
+        text.AppendLine(c, $"{"(1) raw binary COPY into an empty copy (the limit)",-52} {RawCopy.Format("N0"),-28} " +
+                           $"{"",-24} {RawCopy.Count} samples, one before every pass");
+        var packed = PackedRawCopy.Median;
+        text.AppendLine(c, $"{"(1p) the same into a packed copy (fillfactor 100)",-52} {PackedRawCopy.Format("N0"),-28} " +
+                           $"{"",-24} for reference; medians against it: fresh {Fresh.Median / packed:0.00}, " +
+                           $"unchanged {UnchangedChecked.Median / packed:0.00}, changed {Changed.Median / packed:0.00}");
+        Row($"(2) writer, fresh history ({Samples.FastPathBatches}/{Samples.Batches} batches fast path)", Fresh, Samples.Fresh.Ratios,
             Target(FreshTarget, FreshMet));
-        Row("(3) writer, same rows again (unchanged)", Rows, Unchanged,
+        Row("(3) writer, same rows again: rows checked/s", UnchangedChecked, Samples.Unchanged.Ratios,
             Target(UnchangedTarget, UnchangedMet) +
-            $"; tuples written {UnchangedTuplesWritten:N0} (xmin), {UnchangedStatTuplesWritten:N0} (pg_stat_user_tables)");
-        Row("(4) writer, every close changed", Rows, Changed,
-            Target(ChangedTarget, ChangedMet) + $"; {ChangedRevisions:N0} revisions kept");
-        Row("(6) old way: data source per symbol, 500-row INSERT", Rows, OldWay,
-            $"fresh ÷ old way = {FreshRate / OldWayRate:0.0}× (≥ {FreshOverOldWayTarget}×) {Verdict(FreshOverOldWayMet)}");
-        Row($"(5) refresh: {Symbols:N0} symbols × 5 new bars, one pass", RefreshRows, Refresh, "");
-        Row("(5) refresh, the old way", RefreshRows, OldWayRefresh,
-            $"writer {OldWayRefresh / Refresh:0}× faster (≥ {RefreshSpeedupTarget}×) {Verdict(RefreshMet)}");
+            $"; nothing written: {Samples.UnchangedTuplesWritten:N0} tuples (xmin), {Samples.UnchangedStatTuplesWritten:N0} (pg_stat_user_tables)");
+        Row("(4) writer, every close changed", Changed, Samples.Changed.Ratios,
+            Target(ChangedTarget, ChangedMet) + $"; {Samples.ChangedRevisions:N0} revisions kept");
+        Row("(6) old way: data source per symbol, 500-row INSERT", OldWay, Samples.OldWay.Ratios,
+            $"fresh ÷ old way {FreshOverOldWay.Format("0.0")}× (≥ {FreshOverOldWayTarget}×) {Verdict(FreshOverOldWayMet)}");
+        text.AppendLine(c, $"{$"(5) refresh: {Symbols:N0} symbols × 5 new bars, one pass",-52} {Refresh.Format("0.000") + " s",-28} " +
+                           $"{"",-24} old way {OldWayRefresh.Format("0.000")} s: writer {RefreshSpeedup.Format("0")}× faster " +
+                           $"(≥ {RefreshSpeedupTarget}×) {Verdict(RefreshMet)}");
         text.AppendLine();
-        text.AppendLine(AllMet ? "all targets met" : "some targets missed");
+        text.AppendLine(AllMet ? "all targets met (medians)" : "some targets missed (medians)");
         return text.ToString();
 
-        void Row(string name, int rows, TimeSpan elapsed, string target)
-        {
-            var rate = Rate(rows, elapsed);
-            text.AppendLine(c, $"{name,-50} {rows,11:N0} {elapsed.TotalSeconds,9:0.000} {rate,10:N0} {rate / RawCopyRate,7:0.00}  {target}");
-        }
+        void Row(string name, Spread rates, Spread ratios, string target) =>
+            text.AppendLine(c, $"{name,-52} {rates.Format("N0"),-28} {ratios.Format("0.00"),-24} {target}");
     }
 
     private static string Target(double target, bool met) =>
         string.Create(CultureInfo.InvariantCulture, $"≥ {target:0.00} {Verdict(met)}");
 
     private static string Verdict(bool met) => met ? "met" : "MISSED";
-
-    private static double Rate(int rows, TimeSpan elapsed) => elapsed > TimeSpan.Zero ? rows / elapsed.TotalSeconds : 0;
-
-    private static TimeSpan Median(IReadOnlyList<TimeSpan> samples)
-    {
-        var sorted = samples.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
-    }
 }

@@ -32,10 +32,11 @@ internal static class BenchCommand
     {
         var symbols = PositiveOption("--symbols", "Symbols to write.", 500, 100_000);
         var bars = PositiveOption("--bars", "Daily bars per symbol (2,520 = 10 years).", 2520, 100_000);
+        var rounds = PositiveOption("--rounds", "Rounds: every figure is measured once per round, each pass right after a raw-COPY sample.", 3, 20);
         var json = new Option<bool>("--json") { Description = "Print one JSON object with the figures instead of the table." };
-        var command = new Command("writer", "The COPY-merge writer against raw COPY and the old per-symbol way: six figures in one run.")
+        var command = new Command("writer", "The COPY-merge writer against raw COPY and the old per-symbol way: six figures, each over several rounds.")
         {
-            symbols, bars, json,
+            symbols, bars, rounds, json,
         };
         command.SetAction((parse, ct) =>
         {
@@ -46,7 +47,7 @@ internal static class BenchCommand
                 var benchmark = ActivatorUtilities.CreateInstance<WriterBenchmark>(host.Services);
                 try
                 {
-                    var result = await benchmark.RunAsync(parse.GetValue(symbols), parse.GetValue(bars),
+                    var result = await benchmark.RunAsync(parse.GetValue(symbols), parse.GetValue(bars), parse.GetValue(rounds),
                         line => Console.Error.WriteLine($"bench writer: {line}"), token);
                     Console.WriteLine(asJson ? result.ToJson() : result.ToTable());
                     return ExitCodes.Ok;
@@ -92,11 +93,12 @@ internal static class BenchCommand
         var symbols = PositiveOption("--symbols", "Symbols to replay.", 500, 100_000);
         var years = PositiveOption("--years", "Years of daily bars per symbol.", 10, 60);
         var warmup = PositiveOption("--warmup", "Symbols replayed (other names, same code path) before the timed run, untimed; 0: none.", 50, 10_000, min: 0);
+        var rounds = PositiveOption("--rounds", "Timed replays (other symbol names each), each followed by a raw-COPY sample.", 3, 9);
         var json = new Option<bool>("--json") { Description = "Print one JSON object with the figures instead of the table." };
         var simulator = new Option<string?>("--simulator") { Description = "Path to StockData.YahooSim.dll (default: the one built beside this binary)." };
         var command = new Command("pipeline", "End-to-end replay rows/s against raw COPY of the same rows; peak RSS; most backends.")
         {
-            symbols, years, warmup, json, simulator,
+            symbols, years, warmup, rounds, json, simulator,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -129,7 +131,7 @@ internal static class BenchCommand
                 var benchmark = ActivatorUtilities.CreateInstance<PipelineBenchmark>(host.Services);
                 try
                 {
-                    var result = await benchmark.RunAsync(parse.GetValue(symbols), parse.GetValue(years), parse.GetValue(warmup),
+                    var result = await benchmark.RunAsync(parse.GetValue(symbols), parse.GetValue(years), parse.GetValue(warmup), parse.GetValue(rounds),
                         line => Console.Error.WriteLine($"bench pipeline: {line}"), token);
                     Console.WriteLine(asJson ? result.ToJson() : result.ToTable());
                     return ExitCodes.Ok;

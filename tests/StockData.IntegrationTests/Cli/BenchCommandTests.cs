@@ -13,8 +13,16 @@ public sealed partial class BenchCommandTests(PostgresFixture postgres) : IClass
 {
     private static readonly string[] JsonKeys =
     [
-        "rows", "raw_copy_rows_per_s", "fresh_rows_per_s", "unchanged_rows_per_s", "changed_rows_per_s", "old_way_rows_per_s",
-        "unchanged_tuples_written", "refresh_seconds", "old_way_refresh_seconds",
+        "rows", "rounds", "raw_copy_rows_per_s", "fresh_rows_per_s", "unchanged_rows_checked_per_s", "changed_rows_per_s",
+        "old_way_rows_per_s", "unchanged_tuples_written", "refresh_seconds", "old_way_refresh_seconds", "fresh_ratio",
+        "unchanged_checked_ratio", "changed_ratio", "fresh_over_old_way", "refresh_speedup", "fresh_batches", "fresh_fast_path_batches", "spread", "server",
+    ];
+
+    private static readonly string[] WriterSpreadKeys =
+    [
+        "raw_copy_rows_per_s", "packed_raw_copy_rows_per_s", "fresh_rows_per_s", "unchanged_rows_checked_per_s", "changed_rows_per_s",
+        "old_way_rows_per_s", "refresh_seconds", "old_way_refresh_seconds", "fresh_ratio", "unchanged_checked_ratio", "changed_ratio",
+        "fresh_over_old_way", "refresh_speedup",
     ];
 
     [Fact]
@@ -67,36 +75,99 @@ public sealed partial class BenchCommandTests(PostgresFixture postgres) : IClass
     }
 
     [Fact]
-    public async Task BenchWriter_SmallRunAsJson_PrintsExactlyTheIssueKeysAndDropsItsScratchSchema()
+    public async Task BenchWriter_SmallRunAsJson_EveryFigureHasThreeInterleavedSamples_DropsItsScratchSchema()
     {
         postgres.EnsureAvailable();
-        var result = await ProcessRunner.RunStockDataAsync(["bench", "writer", "--symbols", "3", "--bars", "30", "--json"],
+        var result = await ProcessRunner.RunStockDataAsync(["bench", "writer", "--symbols", "3", "--bars", "30", "--rounds", "3", "--json"],
             new Dictionary<string, string?> { ["ConnectionStrings__Postgres"] = postgres.DatabaseConnectionString }, TimeSpan.FromMinutes(3));
 
         Assert.True(result.ExitCode == 0, result.ToString());
         using var json = JsonDocument.Parse(result.StandardOutput);
-        Assert.Equal(JsonKeys, json.RootElement.EnumerateObject().Select(p => p.Name));
-        Assert.Equal(90, json.RootElement.GetProperty("rows").GetInt32());
-        Assert.Equal(0, json.RootElement.GetProperty("unchanged_tuples_written").GetInt64());
-        Assert.All(JsonKeys, key => Assert.True(json.RootElement.GetProperty(key).GetDouble() > 0 || key == "unchanged_tuples_written", key));
-        Assert.Contains("(1) raw COPY", result.StandardError, StringComparison.Ordinal);
+        var root = json.RootElement;
+        Assert.Equal(JsonKeys, root.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(90, root.GetProperty("rows").GetInt32());
+        Assert.Equal(3, root.GetProperty("rounds").GetInt32());
+        Assert.Equal(0, root.GetProperty("unchanged_tuples_written").GetInt64());
+        // Every round's fresh pass takes the fast path (empty tables, names the writer has not seen): one batch a round.
+        Assert.Equal(3, root.GetProperty("fresh_batches").GetInt32());
+        Assert.Equal(3, root.GetProperty("fresh_fast_path_batches").GetInt32());
+        Assert.All(JsonKeys.Except(["unchanged_tuples_written", "spread", "server"]),
+            key => Assert.True(root.GetProperty(key).GetDouble() > 0, key));
+
+        // Every figure: at least three samples, min <= median <= max, and the median is the top-level figure.
+        var spread = root.GetProperty("spread");
+        Assert.Equal(WriterSpreadKeys, spread.EnumerateObject().Select(p => p.Name));
+        Assert.All(WriterSpreadKeys, key => AssertSpread(spread.GetProperty(key), key, minSamples: 3));
+        Assert.Equal(root.GetProperty("fresh_rows_per_s").GetDouble(), spread.GetProperty("fresh_rows_per_s").GetProperty("median").GetDouble());
+        Assert.Equal(root.GetProperty("fresh_ratio").GetDouble(), spread.GetProperty("fresh_ratio").GetProperty("median").GetDouble());
+
+        // Interleaved: a raw-COPY sample right before every timed writer pass (the progress lines on stderr, in order).
+        var lines = result.StandardError.Split('\n').Where(l => l.StartsWith("bench writer: (", StringComparison.Ordinal)).ToList();
+        var passes = lines.Select((line, i) => (line, i))
+            .Where(x => x.line.Contains("(2) fresh", StringComparison.Ordinal) || x.line.Contains("(3) unchanged", StringComparison.Ordinal)
+                        || x.line.Contains("(4) changed", StringComparison.Ordinal) || x.line.Contains("(6) old way", StringComparison.Ordinal))
+            .ToList();
+        Assert.Equal(12, passes.Count);
+        Assert.All(passes, x => Assert.Contains("(1) raw COPY:", lines[x.i - 1], StringComparison.Ordinal));
+
+        // The test servers run without durability (scripts/services.sh), and the result says so.
+        Assert.Equal("off", root.GetProperty("server").GetProperty("fsync").GetString());
+        Assert.False(root.GetProperty("server").GetProperty("durable").GetBoolean());
+        Assert.Contains("NOT durable", result.StandardError, StringComparison.Ordinal);
         Assert.Equal(0L, await postgres.ScalarAsync<long>("SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'bench\\_%'"));
+    }
+
+    [Fact]
+    public async Task BenchWriter_OnTheDurableServerOfServicesSh_ServerReportsFsyncOnAndTheResultSaysDurable()
+    {
+        postgres.EnsureAvailable();
+        await using var server = await PrivateServer.StartDurablePostgresAsync();
+        await using (var connection = new NpgsqlConnection(server.ConnectionString))
+        {
+            await connection.OpenAsync(TestContext.Current.CancellationToken);
+            foreach (var setting in new[] { "fsync", "synchronous_commit", "full_page_writes" })
+            {
+                await using var show = new NpgsqlCommand($"SHOW {setting}", connection);
+                Assert.Equal("on", (string?)await show.ExecuteScalarAsync(TestContext.Current.CancellationToken));
+            }
+        }
+
+        var result = await ProcessRunner.RunStockDataAsync(["bench", "writer", "--symbols", "2", "--bars", "20", "--rounds", "1", "--json"],
+            new Dictionary<string, string?> { ["ConnectionStrings__Postgres"] = server.ConnectionString }, TimeSpan.FromMinutes(3));
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        using var json = JsonDocument.Parse(result.StandardOutput);
+        var reported = json.RootElement.GetProperty("server");
+        Assert.Equal("on", reported.GetProperty("fsync").GetString());
+        Assert.Equal("on", reported.GetProperty("full_page_writes").GetString());
+        Assert.True(reported.GetProperty("durable").GetBoolean());
+        Assert.Contains("(durable: PostgreSQL's defaults)", result.StandardError, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task BenchPipeline_SmallRunWithWarmUpAsJson_TimedRowsOnly_IssueKeys_DropsItsScratchSchema()
     {
         postgres.EnsureAvailable();
-        var result = await ProcessRunner.RunStockDataAsync(["bench", "pipeline", "--symbols", "4", "--years", "1", "--warmup", "3", "--json"],
+        var result = await ProcessRunner.RunStockDataAsync(["bench", "pipeline", "--symbols", "4", "--years", "1", "--warmup", "3", "--rounds", "3", "--json"],
             new Dictionary<string, string?> { ["ConnectionStrings__Postgres"] = postgres.DatabaseConnectionString }, TimeSpan.FromMinutes(3));
 
         Assert.True(result.ExitCode == 0, result.ToString());
         using var json = JsonDocument.Parse(result.StandardOutput);
-        string[] keys = ["rows", "rows_per_s", "raw_copy_rows_per_s", "ratio_to_raw_copy", "peak_rss_mb", "max_backends", "pool_max"];
+        string[] keys = ["rows", "rounds", "rows_per_s", "raw_copy_rows_per_s", "ratio_to_raw_copy", "peak_rss_mb", "max_backends", "pool_max", "spread", "server"];
         Assert.Equal(keys, json.RootElement.EnumerateObject().Select(p => p.Name));
         // Four symbols of about a year of daily bars each: the warm-up's three are not counted.
         Assert.InRange(json.RootElement.GetProperty("rows").GetInt64(), 4 * 240, 4 * 260);
-        Assert.All(keys, key => Assert.True(json.RootElement.GetProperty(key).GetDouble() > 0, key));
+        Assert.All(keys[..^2], key => Assert.True(json.RootElement.GetProperty(key).GetDouble() > 0, key));
+        Assert.Equal(3, json.RootElement.GetProperty("rounds").GetInt32());
+        string[] spreadKeys = ["rows_per_s", "raw_copy_rows_per_s", "ratio_to_raw_copy"];
+        var spread = json.RootElement.GetProperty("spread");
+        Assert.Equal(spreadKeys, spread.EnumerateObject().Select(p => p.Name));
+        Assert.All(spreadKeys, key => AssertSpread(spread.GetProperty(key), key, minSamples: 3));
+
+        // Interleaved: every round's replay is followed by its own raw-COPY sample.
+        var rounds = result.StandardError.Split('\n').Where(l => l.Contains(": pipeline ", StringComparison.Ordinal) || l.Contains(": raw COPY of ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(6, rounds.Count);
+        Assert.All(rounds.Chunk(2), pair => Assert.True(pair[0].Contains(": pipeline ", StringComparison.Ordinal) && pair[1].Contains(": raw COPY of ", StringComparison.Ordinal), string.Join(" | ", pair)));
         Assert.InRange(json.RootElement.GetProperty("max_backends").GetInt32(), 1, json.RootElement.GetProperty("pool_max").GetInt32());
         Assert.Contains("warm-up: 3 other symbols", result.StandardError, StringComparison.Ordinal);
         Assert.Equal(0L, await postgres.ScalarAsync<long>("SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'bench\\_%'"));
@@ -109,6 +180,13 @@ public sealed partial class BenchCommandTests(PostgresFixture postgres) : IClass
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("--symbols", result.StandardError, StringComparison.Ordinal);
+    }
+
+    private static void AssertSpread(JsonElement spread, string name, int minSamples)
+    {
+        Assert.True(spread.GetProperty("samples").GetInt32() >= minSamples, name);
+        var (min, median, max) = (spread.GetProperty("min").GetDouble(), spread.GetProperty("median").GetDouble(), spread.GetProperty("max").GetDouble());
+        Assert.True(min > 0 && min <= median && median <= max, $"{name}: {min} {median} {max}");
     }
 
     private async Task<long> CountAsync(string schema, string sql)
