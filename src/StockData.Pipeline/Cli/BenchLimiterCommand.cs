@@ -20,6 +20,7 @@ internal static class BenchLimiterCommand
 {
     private const string SimulatorNow = "2026-11-27T21:00:00Z";
     private static readonly TimeSpan StartDelay = TimeSpan.FromSeconds(6);
+    private static readonly TimeSpan PerReplicaStartDelay = TimeSpan.FromSeconds(0.5);
 
     /// <summary>
     /// How much longer than warm-up + window the replicas send. The window opens at the simulator's first arrival,
@@ -103,7 +104,9 @@ internal static class BenchLimiterCommand
             ["StockData__RateLimit__KeyPrefix"] = $"bench:{Guid.NewGuid():N}:",
             ["Logging__LogLevel__Default"] = "Warning",
         };
-        var startAt = (TimeProvider.System.GetUtcNow() + StartDelay).ToUnixTimeMilliseconds();
+        // Every replica process must be up (host built, Redis connected) before the common start: on a 2-core machine ten
+        // .NET processes starting at once take several seconds between them.
+        var startAt = (TimeProvider.System.GetUtcNow() + StartDelay + (PerReplicaStartDelay * settings.Replicas)).ToUnixTimeMilliseconds();
         var workers = new List<Child>();
         try
         {
@@ -115,7 +118,7 @@ internal static class BenchLimiterCommand
                     "--concurrency", settings.Concurrency.ToString(CultureInfo.InvariantCulture)], environment).Start());
             }
 
-            var deadline = StartDelay + TailSlack + TimeSpan.FromSeconds(settings.Seconds + settings.Warmup) + TimeSpan.FromMinutes(2);
+            var deadline = StartDelay + (PerReplicaStartDelay * settings.Replicas) + TailSlack + TimeSpan.FromSeconds(settings.Seconds + settings.Warmup) + TimeSpan.FromMinutes(2);
             var overheads = new List<double>();
             long repaced = 0;
             foreach (var worker in workers)

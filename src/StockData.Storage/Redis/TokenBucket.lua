@@ -52,17 +52,30 @@ end
 -- starting together has every process cold at once: on a small host their first sends stall behind each other's JIT
 -- and leave in bunches the upstream's one spare permit cannot absorb (measured: three cold replicas at 40/s met one
 -- 429 in their first second in every run; one replica never). Wider slots while the processes warm up absorb those
--- stalls. The ramp begins with the first grant on an empty bucket, i.e. at a cold start or after an idle spell.
+-- stalls. A ramp begins with the first grant on an empty bucket (a cold start, or after an idle spell), and again at
+-- the end of a 429 cooldown: the upstream has just said the fleet went too fast, so it resumes slowly too.
 local spacing = interval
 local ramp_started = nil
+local new_ramp = nil
 if ramp > 0 then
   if stored == nil then
-    ramp_started = now
+    new_ramp = now
   else
     ramp_started = tonumber(redis.call('GET', KEYS[4]))
   end
-  if ramp_started ~= nil and now - ramp_started < ramp then
-    spacing = interval * (2 - (now - ramp_started) / ramp)
+  if cooldown > 0 then
+    local ends = now + cooldown * 1000
+    if ramp_started == nil or ramp_started < ends - 1000 then
+      new_ramp = ends
+    end
+  end
+  if new_ramp ~= nil then
+    ramp_started = new_ramp
+  end
+  -- Progress is read at the slot being reserved, not at `now`: callers queue reservations ahead, and at `now` a ramp
+  -- would last as long again as the queue is deep.
+  if ramp_started ~= nil and tat - ramp_started < ramp then
+    spacing = interval * (2 - math.max(0, tat - ramp_started) / ramp)
   end
 end
 
@@ -93,7 +106,7 @@ end
 -- During a ramp the grant itself is on time; the wider spacing moves the next slot.
 new_tat = math.ceil(tat + cost * spacing)
 redis.call('SET', KEYS[1], string.format('%.0f', new_tat), 'PX', math.ceil((new_tat - now) / 1000))
-if ramp > 0 and stored == nil then
-  redis.call('SET', KEYS[4], string.format('%.0f', now), 'PX', math.ceil(ramp / 1000) + 1)
+if new_ramp ~= nil then
+  redis.call('SET', KEYS[4], string.format('%.0f', new_ramp), 'PX', math.ceil((new_ramp - now + ramp) / 1000) + 1)
 end
 return {1, math.ceil(delay), math.floor((now + tolerance - new_tat) / interval), cooldown, strikes}
