@@ -11,13 +11,16 @@ internal static class RateLimiters
 {
     /// <summary>Options on the fixture's key prefix with an upstream name of the test's own, so tests never share a bucket.</summary>
     /// <param name="instant">The instant burst; default the whole burst, which the tests of burst semantics assert.</param>
-    public static RateLimitOptions Options(RedisFixture redis, double rate = 10, int burst = 2, TimeSpan? maxWait = null, int? instant = null) => new()
+    /// <param name="ramp">The cold-start ramp; default none, so the tests of spacing and burst see the bare bucket.</param>
+    public static RateLimitOptions Options(RedisFixture redis, double rate = 10, int burst = 2, TimeSpan? maxWait = null, int? instant = null,
+        TimeSpan? ramp = null) => new()
     {
         KeyPrefix = redis.KeyPrefix,
         Upstream = "u" + Guid.NewGuid().ToString("N")[..10],
         PermitsPerSecond = rate,
         Burst = burst,
         InstantBurst = instant ?? burst,
+        ColdStartRamp = ramp ?? TimeSpan.Zero,
         MaxWait = maxWait ?? TimeSpan.FromSeconds(30),
         RedisTimeout = TimeSpan.FromSeconds(5),
     };

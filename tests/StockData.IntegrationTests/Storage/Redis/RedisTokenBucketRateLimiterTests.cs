@@ -239,8 +239,10 @@ public sealed class RedisTokenBucketRateLimiterTests(RedisFixture redis) : IClas
         redis.EnsureAvailable();
         const double rate = 20;
         const int burst = 3;
-        var options = RateLimiters.Options(redis, rate, burst, instant: new RateLimitOptions().InstantBurst);
+        var defaults = new RateLimitOptions();
+        var options = RateLimiters.Options(redis, rate, burst, instant: defaults.InstantBurst, ramp: defaults.ColdStartRamp);
         Assert.Equal(1, options.InstantBurst); // what a fleet gets by default
+        Assert.True(options.ColdStartRamp > TimeSpan.Zero, "the fleet's default cold start ramps");
         var connections = await Task.WhenAll(Enumerable.Range(0, replicas).Select(_ => RateLimiters.ConnectAsync(redis.ConnectionString)));
         try
         {
