@@ -79,20 +79,15 @@ public sealed class ReplayCommandTests(PostgresFixture postgres) : IClassFixture
         Assert.True(cleanRun.ExitCode == 0, cleanRun.ToString());
 
         var harness = new ReplayHarness(postgres, sim);
-        // Slowed to 25 requests/s so the stop lands mid-run.
+        var servedBefore = (await sim.StatsAsync(TestContext.Current.CancellationToken)).GetProperty("total_requests").GetInt64();
+        // Slowed to 25 requests/s so the stop lands mid-run. The stop is sent once the simulator has served 30 of the 120
+        // requests, not once the store holds some rows: waiting on committed rows once saw the whole 4.9 s run end first
+        // (exit 0, nothing to stop), the count staying under its mark until then.
         await using (var replay = harness.Start(file, null, "--from", "2018-01-01", "--concurrency", "2", "--rate", "25", "--burst", "1"))
         {
             Assert.True(await replay.WaitUntilAsync(async () =>
-            {
-                try
-                {
-                    return await harness.ScalarAsync<long>("SELECT count(*) FROM daily_bars") > 20_000;
-                }
-                catch (Npgsql.PostgresException)
-                {
-                    return false; // schema not migrated yet
-                }
-            }, TimeSpan.FromMinutes(2)), replay.StandardError);
+                (await sim.StatsAsync(TestContext.Current.CancellationToken)).GetProperty("total_requests").GetInt64() - servedBefore >= 30,
+                TimeSpan.FromMinutes(2)), replay.StandardError);
             replay.Signal(2); // SIGINT: stop the source, drain, commit completed batches
             var stopped = await replay.WaitAsync(TimeSpan.FromMinutes(1));
             Assert.True(stopped.ExitCode == 1, stopped.ToString());
