@@ -49,6 +49,15 @@ public sealed class ChildProcess : IAsyncDisposable
     }
 
     /// <summary>Sends a POSIX signal (2 = SIGINT, 9 = SIGKILL, 15 = SIGTERM) through kill(1).</summary>
+    /// <summary>True when process <paramref name="pid"/> ignores <paramref name="signal"/> (its SigIgn mask in /proc).</summary>
+    public static bool IgnoresSignal(int pid, int signal)
+    {
+        var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
+        return line is not null
+               && (ulong.Parse(line["SigIgn:".Length..].Trim(), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture)
+                   & (1UL << (signal - 1))) != 0;
+    }
+
     public void Signal(int signal)
     {
         using var kill = Process.Start("kill", ["-" + signal, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
