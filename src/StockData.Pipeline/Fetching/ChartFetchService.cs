@@ -44,11 +44,16 @@ internal sealed class ChartFetchService
     private readonly TaskCompletionSource _warmedUp = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _started;
     private readonly ResiliencePipeline<YahooResponse> _pipeline;
+    private readonly SendSlot _slot;
+
+    /// <summary>When the attempt's slot was granted, from the limiter strategy to the attempt (which hands it to <see cref="SendSlot"/>).</summary>
+    private static readonly ResiliencePropertyKey<long> GrantedAt = new("stockdata.slot-granted-at");
 
     public ChartFetchService(IYahooChartClient client, RateLimiter limiter, RedisCooldownStore cooldown, ChartResponseCache cache,
-        IOptions<FetchOptions> options, TimeProvider timeProvider, ILogger<ChartFetchService> logger)
+        IOptions<FetchOptions> options, SendSlot slot, TimeProvider timeProvider, ILogger<ChartFetchService> logger)
     {
         _client = client;
+        _slot = slot;
         _cooldown = cooldown;
         _cache = cache;
         _logger = logger;
@@ -121,6 +126,11 @@ internal sealed class ChartFetchService
                     PipelineMetrics.RateLimiterWait.Observe(waited.TotalSeconds);
                     PipelineMetrics.RateLimiterTokens.WithLabels(lease.IsAcquired ? "granted" : "refused").Inc();
                     TokenAcquired?.Invoke(new TokenAcquisition(waited, meter.Slept, lease.IsAcquired));
+                    if (lease.IsAcquired)
+                    {
+                        args.Context.Properties.Set(GrantedAt, timeProvider.GetTimestamp());
+                    }
+
                     return lease;
                 },
             })
@@ -173,38 +183,52 @@ internal sealed class ChartFetchService
     private async Task<YahooResponse> ExecuteAsync(YahooChartRequest request, CancellationToken cancellationToken)
     {
         var attempt = 0;
-        return await _pipeline.ExecuteAsync(async token =>
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        try
         {
-            // The attempt number alternates hosts (query2, then the query1 fallback) inside the client.
-            YahooResponse response;
-            try
-            {
-                response = await _client.GetChartAsync(request, attempt++, token);
-            }
-            catch (Exception ex) when (ex is HttpRequestException or TimeoutException)
-            {
-                AttemptCompleted?.Invoke(0);
-                throw;
-            }
-            finally
-            {
-                // The first attempt is back (or failed): the process is warm, the others may take their tokens.
-                _warmedUp.TrySetResult();
-            }
+            return await _pipeline.ExecuteAsync(ctx => AttemptAsync(ctx, request, attempt++), context);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
 
-            AttemptCompleted?.Invoke((int)response.StatusCode);
-            if (response.StatusCode == HttpStatusCode.TooManyRequests)
-            {
-                // Before the retry sees it: the retry's next attempt then waits at the limiter with every other replica.
-                await _cooldown.ReportThrottledAsync(response.RetryAfter, CancellationToken.None);
-            }
-            else if (response.IsSuccessStatusCode)
-            {
-                await _cooldown.ReportSuccessAsync(token);
-            }
+    private async ValueTask<YahooResponse> AttemptAsync(ResilienceContext context, YahooChartRequest request, int attempt)
+    {
+        var token = context.CancellationToken;
+        // The handler chain's last check (LateSendGuard) needs the slot's grant time; it flows down with the attempt.
+        _slot.Granted(context.Properties.GetValue(GrantedAt, 0L));
+        context.Properties.Set(GrantedAt, 0L);
+        // The attempt number alternates hosts (query2, then the query1 fallback) inside the client.
+        YahooResponse response;
+        try
+        {
+            response = await _client.GetChartAsync(request, attempt, token);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TimeoutException)
+        {
+            AttemptCompleted?.Invoke(0);
+            throw;
+        }
+        finally
+        {
+            // The first attempt is back (or failed): the process is warm, the others may take their tokens.
+            _warmedUp.TrySetResult();
+        }
 
-            return response;
-        }, cancellationToken);
+        AttemptCompleted?.Invoke((int)response.StatusCode);
+        if (response.StatusCode == HttpStatusCode.TooManyRequests)
+        {
+            // Before the retry sees it: the retry's next attempt then waits at the limiter with every other replica.
+            await _cooldown.ReportThrottledAsync(response.RetryAfter, CancellationToken.None);
+        }
+        else if (response.IsSuccessStatusCode)
+        {
+            await _cooldown.ReportSuccessAsync(token);
+        }
+
+        return response;
     }
 
     private static bool IsRetryable(Outcome<YahooResponse> outcome) => outcome switch

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using StockData.Pipeline.Fetching;
 using StockData.Storage.Postgres;
+using StockData.Yahoo;
 
 namespace StockData.Pipeline.Ingest;
 
@@ -19,6 +20,10 @@ internal static class IngestServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<FetchOptions>, FetchOptionsCrossValidator>();
 
         services.AddSingleton<ChartFetchService>();
+        services.AddSingleton<SendSlot>();
+        services.AddTransient<LateSendGuard>();
+        // Innermost of the Yahoo client's own handlers: the last check before the connection (see LateSendGuard).
+        services.AddHttpClient(YahooServiceCollectionExtensions.HttpClientName).AddHttpMessageHandler<LateSendGuard>();
         services.AddSingleton<SymbolStateReader>();
         services.AddSingleton<RejectRecorder>();
         services.AddSingleton<FetchPlanner>();

@@ -92,6 +92,15 @@ public sealed class RedisTokenBucketRateLimiter : RateLimiter
     public long RepacedCount => Interlocked.Read(ref _repaced);
 
     /// <summary>
+    /// Whether a request about to leave <paramref name="sinceGrant"/> after this limiter granted its slot has missed it:
+    /// the same rule the limiter applies on waking, for callers that check again just before the send.
+    /// </summary>
+    public bool MissedSlot(TimeSpan sinceGrant) => sinceGrant > _lateTolerance;
+
+    /// <summary>Counts a slot a caller gave up after <see cref="MissedSlot"/> (it then acquires a new one).</summary>
+    public void GaveUpSlot() => Interlocked.Increment(ref _repaced);
+
+    /// <summary>
     /// How late for its slot a caller may still send: the upstream, holding the same rate and burst, absorbs
     /// <c>Burst − InstantBurst</c> requests arriving ahead of the emission spacing (the part of its burst the bucket
     /// never spends), so one emission interval per spare token (at least one interval, and at least
