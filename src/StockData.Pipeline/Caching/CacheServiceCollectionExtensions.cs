@@ -27,7 +27,6 @@ internal static class CacheServiceCollectionExtensions
         services.AddSingleton<ChartResponseCache>();
         services.AddSingleton<SymbolMetadataReader>();
         services.AddSingleton<SymbolMetadataCache>();
-        services.AddSingleton<ExchangeStatusCache>();
         return builder;
     }
 

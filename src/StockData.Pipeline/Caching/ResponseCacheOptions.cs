@@ -74,8 +74,17 @@ public sealed class ResponseCacheOptions
     /// <value>Default true.</value>
     public bool DistributedLocking { get; set; } = true;
 
-    /// <summary>Entries of the in-memory LRU of symbol metadata and of exchange open/closed status (each).</summary>
+    /// <summary>Entries of the in-memory LRU of symbol metadata (what the bars endpoints answer with).</summary>
     /// <value>Default 10,000.</value>
     [Range(1, 10_000_000)]
     public int MetadataCapacity { get; set; } = 10_000;
+
+    /// <summary>
+    /// How long a symbol's metadata is answered from memory before it is read from PostgreSQL again: bounds how long
+    /// a change written by another process (another replica's ingest, a manual fix) goes unseen here. This process's
+    /// own ingest replaces an entry at once.
+    /// </summary>
+    /// <value>Default 10 minutes.</value>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan MetadataTtl { get; set; } = TimeSpan.FromMinutes(10);
 }

@@ -62,14 +62,15 @@ internal static class BenchLimiterCommand
         {
             replicas, rate, burst, seconds, concurrency, headroom, warmup, json, simulator,
         };
-        command.SetAction((parse, ct) => RunAsync(new Settings(parse.GetValue(replicas), parse.GetValue(rate), parse.GetValue(burst),
+        // The verb builds no host: this is its composition root, where the clock is chosen.
+        command.SetAction((parse, ct) => RunAsync(TimeProvider.System, new Settings(parse.GetValue(replicas), parse.GetValue(rate), parse.GetValue(burst),
             parse.GetValue(seconds), parse.GetValue(concurrency), parse.GetValue(headroom), parse.GetValue(warmup), parse.GetValue(json), parse.GetValue(simulator)), ct));
         return command;
     }
 
     private sealed record Settings(int Replicas, double Rate, int? Burst, int Seconds, int Concurrency, double Headroom, int Warmup, bool Json, string? Simulator);
 
-    private static async Task<int> RunAsync(Settings settings, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(TimeProvider time, Settings settings, CancellationToken cancellationToken)
     {
         var configuration = new ConfigurationBuilder()
             .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
@@ -106,7 +107,7 @@ internal static class BenchLimiterCommand
         };
         // Every replica process must be up (host built, Redis connected) before the common start: on a 2-core machine ten
         // .NET processes starting at once take several seconds between them.
-        var startAt = (TimeProvider.System.GetUtcNow() + StartDelay + (PerReplicaStartDelay * settings.Replicas)).ToUnixTimeMilliseconds();
+        var startAt = (time.GetUtcNow() + StartDelay + (PerReplicaStartDelay * settings.Replicas)).ToUnixTimeMilliseconds();
         var workers = new List<Child>();
         try
         {

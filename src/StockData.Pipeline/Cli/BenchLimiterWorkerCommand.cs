@@ -92,10 +92,11 @@ internal static class BenchLimiterWorkerCommand
         }
 
         var start = DateTimeOffset.FromUnixTimeMilliseconds(startAt);
-        var wait = start - TimeProvider.System.GetUtcNow();
+        var time = services.GetRequiredService<TimeProvider>();
+        var wait = start - time.GetUtcNow();
         if (wait > TimeSpan.Zero)
         {
-            await Task.Delay(wait, cancellationToken);
+            await Task.Delay(wait, time, cancellationToken);
         }
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -131,7 +130,7 @@ internal static class ReplayCommand
         var stats = new IngestStats();
         var pipeline = services.GetRequiredService<IngestPipeline>();
         var refetch = new FullRefetchCollector();
-        var started = Stopwatch.GetTimestamp();
+        var started = time.GetTimestamp();
         var progress = new ReplayProgress(stats, time);
         await using (var input = settings.Path == "-" ? Console.OpenStandardInput() : File.OpenRead(settings.Path))
         {
@@ -144,7 +143,7 @@ internal static class ReplayCommand
             catch (IngestFatalException ex)
             {
                 await Console.Error.WriteLineAsync($"stockdata: the run stopped: {FirstLine(ex.Message)}");
-                ReplaySummary.Table(stats, Stopwatch.GetElapsedTime(started)).Print();
+                ReplaySummary.Table(stats, time.GetElapsedTime(started)).Print();
                 return ExitCodes.Failed;
             }
         }
@@ -161,7 +160,7 @@ internal static class ReplayCommand
             stats.Rows(secondPass.RowsInserted, secondPass.RowsUpdated, secondPass.RowsUnchanged);
         }
 
-        ReplaySummary.Table(stats, Stopwatch.GetElapsedTime(started)).Print();
+        ReplaySummary.Table(stats, time.GetElapsedTime(started)).Print();
         if (signals.Stop.IsCancellationRequested)
         {
             await Console.Error.WriteLineAsync("stockdata: stopped before the end of the input; run again to resume from the watermarks");

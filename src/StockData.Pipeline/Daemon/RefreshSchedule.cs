@@ -15,6 +15,7 @@ namespace StockData.Pipeline.Daemon;
 /// </summary>
 internal sealed class RefreshSchedule(IOptions<DaemonOptions> options, TimeProvider time)
 {
+    // A memo of a pure look-up (zone id → the system's immutable TimeZoneInfo), not state: any host may share it.
     private static readonly ConcurrentDictionary<string, TimeZoneInfo> Zones = new(StringComparer.Ordinal);
 
     private readonly DaemonOptions _options = options.Value;

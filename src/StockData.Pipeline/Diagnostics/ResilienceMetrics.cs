@@ -1,3 +1,4 @@
+using System.Threading.RateLimiting;
 using Prometheus;
 using StockData.Pipeline.Ingest;
 using StockData.Storage.Redis;
@@ -7,39 +8,40 @@ namespace StockData.Pipeline.Diagnostics;
 /// <summary>
 /// Keeps <c>stockdata_cooldown_active</c> and <c>stockdata_ratelimit_fallback</c> current: both are read just before
 /// each scrape (one PTTL for the shared cooldown, which other replicas may have set), not pushed, since the cooldown
-/// ends by itself and no event marks it.
+/// ends by itself and no event marks it. One per host (a singleton), showing that host's cooldown store, limiter and
+/// unauthorized gate.
 /// </summary>
-internal static class ResilienceMetrics
+/// <remarks>
+/// prometheus-net 8 has no way to remove a before-collect callback, so the callback is added once per instance
+/// (<see cref="EnsureRegistered"/>) and does nothing once the instance is disposed with its host: a process that
+/// builds several hosts (tests, verbs) leaves only inert callbacks behind, never a stale store that is read.
+/// </remarks>
+internal sealed class ResilienceMetrics(RedisCooldownStore cooldown, RateLimiter limiter, UnauthorizedGate unauthorized) : IDisposable
 {
     private static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(1);
-    private static RedisCooldownStore? _cooldown;
-    private static RedisTokenBucketRateLimiter? _limiter;
-    private static int _registered;
+    private int _registered;
+    private volatile bool _disposed;
 
-    /// <summary>The cooldown store whose state the gauges show (the last fetch service built in this process).</summary>
-    public static void Track(RedisCooldownStore cooldown)
+    /// <summary>Adds the before-collect callback to the default registry (the first call only).</summary>
+    public void EnsureRegistered()
     {
-        Volatile.Write(ref _cooldown, cooldown);
         if (Interlocked.Exchange(ref _registered, 1) == 0)
         {
             Metrics.DefaultRegistry.AddBeforeCollectCallback(UpdateAsync);
         }
     }
 
-    /// <summary>The limiter whose given-up (late) slots <c>stockdata_ratelimit_slots_repaced_total</c> counts.</summary>
-    public static void Track(RedisTokenBucketRateLimiter limiter) => Volatile.Write(ref _limiter, limiter);
-
     /// <summary>Sets both gauges now (also called by tests and verbs that print them without a scrape).</summary>
-    public static async Task UpdateAsync(CancellationToken cancellationToken)
+    public async Task UpdateAsync(CancellationToken cancellationToken)
     {
-        if (Volatile.Read(ref _limiter) is { } limiter)
-        {
-            PipelineMetrics.RateLimiterRepaced.IncTo(limiter.RepacedCount);
-        }
-
-        if (Volatile.Read(ref _cooldown) is not { } cooldown)
+        if (_disposed)
         {
             return;
+        }
+
+        if (limiter is RedisTokenBucketRateLimiter shared)
+        {
+            PipelineMetrics.RateLimiterRepaced.IncTo(shared.RepacedCount);
         }
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -54,7 +56,9 @@ internal static class ResilienceMetrics
             remaining = null;
         }
 
-        PipelineMetrics.CooldownActive.Set(remaining is not null || UnauthorizedGate.AnyPauseActive ? 1 : 0);
+        PipelineMetrics.CooldownActive.Set(remaining is not null || unauthorized.IsPaused ? 1 : 0);
         PipelineMetrics.RateLimiterFallback.Set(cooldown.IsFallbackActive ? 1 : 0);
     }
+
+    public void Dispose() => _disposed = true;
 }

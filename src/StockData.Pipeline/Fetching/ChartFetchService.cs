@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Logging;
@@ -50,7 +49,8 @@ internal sealed class ChartFetchService
     private static readonly ResiliencePropertyKey<long> GrantedAt = new("stockdata.slot-granted-at");
 
     public ChartFetchService(IYahooChartClient client, RateLimiter limiter, RedisCooldownStore cooldown, ChartResponseCache cache,
-        IOptions<FetchOptions> options, SendSlot slot, TimeProvider timeProvider, ILogger<ChartFetchService> logger)
+        IOptions<FetchOptions> options, SendSlot slot, ResilienceMetrics resilienceMetrics, TimeProvider timeProvider,
+        ILogger<ChartFetchService> logger)
     {
         _client = client;
         _slot = slot;
@@ -59,11 +59,8 @@ internal sealed class ChartFetchService
         _logger = logger;
         var o = options.Value;
         var breaker = o.CircuitBreaker;
-        ResilienceMetrics.Track(cooldown);
-        if (limiter is RedisTokenBucketRateLimiter shared)
-        {
-            ResilienceMetrics.Track(shared);
-        }
+        // The cooldown and fallback gauges are read at scrape time from this host's store, limiter and gate.
+        resilienceMetrics.EnsureRegistered();
 
         PipelineMetrics.CircuitState.Set(PipelineMetrics.CircuitClosed);
         _pipeline = new ResiliencePipelineBuilder<YahooResponse> { TimeProvider = timeProvider }
@@ -119,10 +116,11 @@ internal sealed class ChartFetchService
             {
                 RateLimiter = async args =>
                 {
-                    var started = Stopwatch.GetTimestamp();
+                    // The host's clock, the one the limiter sleeps on and SleepMeter meters: waited and slept compare.
+                    var started = timeProvider.GetTimestamp();
                     var meter = SleepMeter.Start();
                     var lease = await limiter.AcquireAsync(1, args.Context.CancellationToken);
-                    var waited = Stopwatch.GetElapsedTime(started);
+                    var waited = timeProvider.GetElapsedTime(started);
                     PipelineMetrics.RateLimiterWait.Observe(waited.TotalSeconds);
                     PipelineMetrics.RateLimiterTokens.WithLabels(lease.IsAcquired ? "granted" : "refused").Inc();
                     TokenAcquired?.Invoke(new TokenAcquisition(waited, meter.Slept, lease.IsAcquired));

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using StockData.Core;
+using StockData.Pipeline.Caching;
 using StockData.Storage.Postgres.Reading;
 
 namespace StockData.Pipeline.Http;
@@ -14,8 +15,10 @@ namespace StockData.Pipeline.Http;
 /// writer's buffer goes to the client whenever it passes <see cref="FlushBytes"/>; no list of bars is ever built.
 /// </summary>
 /// <remarks>
-/// JSON, one symbol: <c>{"symbol","interval","as_of","bars":[{"ts","date","open","high","low","close","adj_close","volume"}, …]}</c>;
-/// several: <c>{"interval","as_of","symbols":[{"symbol","bars":[…]}, …]}</c>. CSV: a header line
+/// JSON, one symbol: <c>{"symbol","currency","instrument_type","exchange","timezone","interval","as_of","bars":[{"ts","date","open","high","low","close","adj_close","volume"}, …]}</c>;
+/// several: <c>{"interval","as_of","symbols":[{"symbol","currency","instrument_type","exchange","timezone","bars":[…]}, …]}</c>.
+/// The metadata (null when the store does not know it) comes from <see cref="SymbolMetadataCache"/>: memory first,
+/// one query for the misses. The currency matters for reading the prices (<c>GBp</c> is pence). CSV: a header line
 /// <c>symbol,interval,ts,trade_date,open,high,low,close,adj_close,volume</c> and one line per bar (empty for null).
 /// A database failure after the first bytes went out aborts the connection, so a client never mistakes a cut
 /// response for a complete one.
@@ -46,6 +49,7 @@ internal sealed class BarsStreamResult(
         await gate.WaitAsync(cancellationToken);
         try
         {
+            var metadata = await services.GetRequiredService<SymbolMetadataCache>().GetManyAsync(symbols, cancellationToken);
             response.StatusCode = StatusCodes.Status200OK;
             response.ContentType = csv ? "text/csv; charset=utf-8" : "application/json; charset=utf-8";
             if (csv)
@@ -54,7 +58,7 @@ internal sealed class BarsStreamResult(
             }
             else
             {
-                await WriteJsonAsync(reader, response.Body, cancellationToken);
+                await WriteJsonAsync(reader, metadata, response.Body, cancellationToken);
             }
         }
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
@@ -75,13 +79,15 @@ internal sealed class BarsStreamResult(
         }
     }
 
-    private async Task WriteJsonAsync(BarReader reader, Stream body, CancellationToken cancellationToken)
+    private async Task WriteJsonAsync(BarReader reader, IReadOnlyDictionary<string, SymbolMetadata> metadata, Stream body,
+        CancellationToken cancellationToken)
     {
         await using var json = new Utf8JsonWriter(body);
         json.WriteStartObject();
         if (single)
         {
             json.WriteString("symbol", symbols[0]);
+            WriteMetadata(json, metadata.GetValueOrDefault(symbols[0]));
         }
 
         json.WriteString("interval", interval.Token);
@@ -106,6 +112,7 @@ internal sealed class BarsStreamResult(
             {
                 json.WriteStartObject();
                 json.WriteString("symbol", symbol);
+                WriteMetadata(json, metadata.GetValueOrDefault(symbol));
                 json.WritePropertyName("bars");
                 await WriteJsonBarsAsync(reader, json, symbol, cancellationToken);
                 json.WriteEndObject();
@@ -116,6 +123,14 @@ internal sealed class BarsStreamResult(
 
         json.WriteEndObject();
         await json.FlushAsync(cancellationToken);
+    }
+
+    private static void WriteMetadata(Utf8JsonWriter json, SymbolMetadata? metadata)
+    {
+        json.WriteString("currency", metadata?.Currency);
+        json.WriteString("instrument_type", metadata?.InstrumentType);
+        json.WriteString("exchange", metadata?.ExchangeName);
+        json.WriteString("timezone", metadata?.ExchangeTimezone);
     }
 
     private async Task WriteJsonBarsAsync(BarReader reader, Utf8JsonWriter json, string symbol, CancellationToken cancellationToken)

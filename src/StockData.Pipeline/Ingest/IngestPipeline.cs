@@ -29,10 +29,12 @@ internal sealed class IngestPipeline(
     IBarWriter writer,
     RejectRecorder rejects,
     SymbolMetadataCache metadata,
+    UnauthorizedGate unauthorized,
     TimeProvider time,
     ILogger<IngestPipeline> logger)
 {
     private readonly SymbolMetadataCache _metadata = metadata;
+    private readonly UnauthorizedGate _unauthorizedGate = unauthorized;
     private readonly FetchPlanner _planner = planner;
     private readonly ChartFetchService _fetchService = fetchService;
     private readonly IBarWriter _writer = writer;
@@ -89,7 +91,7 @@ internal sealed class IngestPipeline(
             _callbacks = callbacks;
             _abort = abort;
             var o = owner._options;
-            _unauthorized = new UnauthorizedGate(o.UnauthorizedThreshold, o.UnauthorizedCooldown, owner._time, owner._logger);
+            _unauthorized = owner._unauthorizedGate;
 
             // EnsureOrdered keeps a fetch's parts in order through the parallel stages; the sequencer and the writer's
             // ordering gate rely on it.

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using StockData.Pipeline.Diagnostics;
 using StockData.Pipeline.Fetching;
 using StockData.Storage.Postgres;
 using StockData.Yahoo;
@@ -19,6 +20,8 @@ internal static class IngestServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<FetchOptions>, FetchOptionsValidator>();
         services.AddSingleton<IValidateOptions<FetchOptions>, FetchOptionsCrossValidator>();
 
+        services.AddSingleton<UnauthorizedGate>();
+        services.AddSingleton<ResilienceMetrics>();
         services.AddSingleton<ChartFetchService>();
         services.AddSingleton<SendSlot>();
         services.AddTransient<LateSendGuard>();

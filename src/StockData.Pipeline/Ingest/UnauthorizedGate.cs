@@ -1,23 +1,38 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using StockData.Pipeline.Diagnostics;
 
 namespace StockData.Pipeline.Ingest;
 
 /// <summary>
-/// Yahoo also throttles by answering 401 instead of 429: after <c>threshold</c> unauthorized answers in a row,
-/// every fetch pauses for <c>cooldown</c>, logged once per pause.
+/// Yahoo also throttles by answering 401 instead of 429: after <see cref="IngestOptions.UnauthorizedThreshold"/>
+/// unauthorized answers in a row, every fetch pauses for <see cref="IngestOptions.UnauthorizedCooldown"/>, logged once
+/// per pause.
 /// </summary>
-internal sealed class UnauthorizedGate(int threshold, TimeSpan cooldown, TimeProvider time, ILogger logger)
+/// <remarks>
+/// One per process (a singleton): the throttling is Yahoo's answer to this client's address, so every ingest run of
+/// the process (the daemon's scheduled and job runs, the HTTP refreshes) sits the same pause out, and the cooldown
+/// gauge reads it here instead of through a process-wide static.
+/// </remarks>
+internal sealed class UnauthorizedGate(IOptions<IngestOptions> options, TimeProvider time, ILogger<UnauthorizedGate> logger)
 {
-    // The latest pause of any gate in the process, as UTC ticks: read by the cooldown gauge, which has no gate at hand.
-    private static long _anyPausedUntilTicks;
-
+    private readonly int _threshold = options.Value.UnauthorizedThreshold;
+    private readonly TimeSpan _cooldown = options.Value.UnauthorizedCooldown;
     private readonly Lock _lock = new();
     private int _consecutive;
     private DateTimeOffset _pausedUntil = DateTimeOffset.MinValue;
 
-    /// <summary>True while some gate of this process holds fetches back.</summary>
-    public static bool AnyPauseActive => Interlocked.Read(ref _anyPausedUntilTicks) > TimeProvider.System.GetUtcNow().UtcTicks;
+    /// <summary>True while the gate holds fetches back.</summary>
+    public bool IsPaused
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _pausedUntil > time.GetUtcNow();
+            }
+        }
+    }
 
     /// <summary>Waits out a pause in force (once, for its remaining time).</summary>
     public async Task WaitAsync(CancellationToken cancellationToken)
@@ -45,23 +60,22 @@ internal sealed class UnauthorizedGate(int threshold, TimeSpan cooldown, TimePro
                 return;
             }
 
-            if (++_consecutive < threshold)
+            if (++_consecutive < _threshold)
             {
                 return;
             }
 
             _consecutive = 0;
-            var until = time.GetUtcNow() + cooldown;
+            var until = time.GetUtcNow() + _cooldown;
             if (until <= _pausedUntil)
             {
                 return;
             }
 
             _pausedUntil = until;
-            Interlocked.Exchange(ref _anyPausedUntilTicks, until.UtcTicks);
         }
 
         PipelineMetrics.CooldownActive.Set(1);
-        PipelineLog.UnauthorizedPause(logger, threshold, cooldown);
+        PipelineLog.UnauthorizedPause(logger, _threshold, _cooldown);
     }
 }

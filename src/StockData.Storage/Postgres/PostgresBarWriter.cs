@@ -540,15 +540,17 @@ internal sealed class PostgresBarWriter(
         || ex is PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown }
         || (ex is NpgsqlException && connection is not null && connection.FullState.HasFlag(ConnectionState.Broken));
 
-    private TimeSpan Backoff(int failure)
-    {
-        var exponential = _options.RetryBaseDelay * Math.Pow(2, Math.Min(failure - 1, 30));
-        var capped = exponential < _options.RetryMaxDelay ? exponential : _options.RetryMaxDelay;
-        // ±20 % jitter so writers that failed together do not retry in lockstep.
 #pragma warning disable CA5394 // Jitter, not security.
-        return capped * (0.8 + (Random.Shared.NextDouble() * 0.4));
+    private TimeSpan Backoff(int failure) => RetryDelay(_options.RetryBaseDelay, _options.RetryMaxDelay, failure, Random.Shared.NextDouble());
 #pragma warning restore CA5394
-    }
+
+    /// <summary>
+    /// The delay before redoing a batch after its <paramref name="failure"/>-th transient failure: the shared doubling
+    /// backoff, with ±20 % jitter (<paramref name="jitter"/> in [0, 1), 0.5 for none) so writers that failed together
+    /// do not retry in lockstep.
+    /// </summary>
+    internal static TimeSpan RetryDelay(TimeSpan baseDelay, TimeSpan maxDelay, int failure, double jitter) =>
+        Storage.Backoff.Doubling(baseDelay, failure, maxDelay) * (0.8 + (jitter * 0.4));
 
     private static BarWriteException Failure(BarBatchPlan plan, Exception ex, bool retriesExhausted, int attempts)
     {

@@ -52,7 +52,7 @@ internal sealed class LocalCooldown(TimeProvider timeProvider)
                 _strikesUntil = now + ToTimestamp(StrikesLifetime(maxCooldown));
             }
 
-            var duration = requested ?? defaultCooldown * Math.Pow(2, Math.Clamp(strikes - 1, 0, 40));
+            var duration = requested ?? Backoff.Doubling(defaultCooldown, strikes, maxCooldown);
             if (duration > maxCooldown)
             {
                 duration = maxCooldown;

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Diagnostics;
 using System.Net;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -39,7 +38,7 @@ internal sealed class YahooChartClient : IYahooChartClient
 
         using var timeout = new CancellationTokenSource(_options.AttemptTimeout, _timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-        var started = Stopwatch.GetTimestamp();
+        var started = _timeProvider.GetTimestamp();
         try
         {
             using var message = new HttpRequestMessage(HttpMethod.Get, uri)
@@ -51,7 +50,7 @@ internal sealed class YahooChartClient : IYahooChartClient
             using var response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, linked.Token);
             var result = await ReadAsync(request, uri, response, linked.Token);
             YahooLog.ResponseReceived(_logger, request.Symbol, uri.Host, (int)result.StatusCode, result.Body.Length,
-                Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                _timeProvider.GetElapsedTime(started).TotalMilliseconds);
             return result;
         }
         catch (Exception ex) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested &&

@@ -10,6 +10,7 @@ internal sealed class ExchangeZone
 {
     private const int MaxCachedZones = 1024;
 
+    // A memo of a pure look-up (zone name → its rules, bounded by MaxCachedZones), not state any caller could change.
     private static readonly ConcurrentDictionary<string, ExchangeZone?> Cache = new(StringComparer.Ordinal);
 
     private readonly ConcurrentDictionary<int, ZoneYear> _years = new();

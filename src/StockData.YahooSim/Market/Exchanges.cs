@@ -32,6 +32,7 @@ internal static class Exchanges
         new Exchange("CCY", "CCY", "Europe/London", "GMT", "BST", c, "CURRENCY",
             TimeSpan.Zero, TimeSpan.Zero, TimeSpan.FromHours(24), TimeSpan.FromHours(24), false, true, [(1, 1), (12, 25)]));
 
+    // A memo of a pure function (currency → its immutable FX exchange), not state: every simulator instance may share it.
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Exchange> CurrencyCache = new(StringComparer.Ordinal);
 
     /// <summary>The exchange of an upper-cased symbol.</summary>

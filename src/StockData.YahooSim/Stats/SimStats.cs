@@ -9,7 +9,7 @@ namespace StockData.YahooSim.Stats;
 /// per symbol and the raw request paths (as received, for the path-injection tests). Lock-free counters: the
 /// bookkeeping must not cost the 5,000 requests/s the simulator is sized for.
 /// </summary>
-internal sealed class SimStats
+internal sealed class SimStats(TimeProvider time)
 {
     /// <summary>Distinct paths kept; beyond it only <c>paths_not_recorded</c> grows, so a long run cannot exhaust memory.</summary>
     public const int MaxDistinctPaths = 20_000;
@@ -25,7 +25,7 @@ internal sealed class SimStats
     private readonly ConcurrentDictionary<string, long> _paths = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<FaultKind, long> _faults = new();
     private readonly ConcurrentQueue<(double AtMilliseconds, int Status)> _arrivals = new();
-    private readonly long _started = System.Diagnostics.Stopwatch.GetTimestamp();
+    private readonly long _started = time.GetTimestamp();
     private long _total;
     private long _aborted;
     private long _rateLimited;
@@ -58,7 +58,7 @@ internal sealed class SimStats
     public long InFlight => Interlocked.Read(ref _inFlight);
 
     /// <summary>Milliseconds since the simulator started, on the monotonic clock the arrival log uses.</summary>
-    public double ElapsedMilliseconds() => System.Diagnostics.Stopwatch.GetElapsedTime(_started).TotalMilliseconds;
+    public double ElapsedMilliseconds() => time.GetElapsedTime(_started).TotalMilliseconds;
 
     /// <summary>Logs a chart request's arrival time (from <see cref="ElapsedMilliseconds"/>) with its final status.</summary>
     public void Arrival(double atMilliseconds, int status)

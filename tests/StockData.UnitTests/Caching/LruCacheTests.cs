@@ -1,6 +1,9 @@
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using Npgsql;
+using StockData.Core;
 using StockData.Pipeline.Caching;
+using StockData.Storage.Postgres;
 using StockData.Pipeline.Diagnostics;
 
 namespace StockData.UnitTests.Caching;
@@ -71,19 +74,21 @@ public sealed class LruCacheTests
     }
 
     [Fact]
-    public void ExchangeStatus_IsAHitUntilItsNextChange_ThenAMiss()
+    public void SymbolMetadata_IsAHitForItsTtl_ThenAMiss()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 27, 15, 0, 0, TimeSpan.Zero));
-        var cache = new ExchangeStatusCache(Options.Create(new ResponseCacheOptions { MetadataCapacity = 10 }), time);
-        var close = new DateTimeOffset(2026, 11, 27, 21, 0, 0, TimeSpan.Zero);
-        cache.Set("America/New_York", new ExchangeStatus(true, close));
+        var options = Options.Create(new ResponseCacheOptions { MetadataCapacity = 10, MetadataTtl = TimeSpan.FromMinutes(10) });
+        // Never opened: Remember and TryGet do no I/O (the reader is only asked for misses in GetManyAsync).
+        using var unused = NpgsqlDataSource.Create("Host=127.0.0.1;Port=1");
+        var cache = new SymbolMetadataCache(new SymbolMetadataReader(unused), options, time);
+        cache.Remember("VOD.L", new SymbolMetadata("GBp", "EQUITY", "LSE", "Europe/London", null, null, null));
 
-        Assert.True(cache.TryGet("America/New_York", out var open));
-        Assert.True(open.IsOpen);
-        time.Advance(TimeSpan.FromHours(6) - TimeSpan.FromSeconds(1));
-        Assert.True(cache.TryGet("America/New_York", out _));
+        Assert.True(cache.TryGet("VOD.L", out var metadata));
+        Assert.Equal("GBp", metadata.Currency);
+        time.Advance(TimeSpan.FromMinutes(10) - TimeSpan.FromSeconds(1));
+        Assert.True(cache.TryGet("VOD.L", out _));
         time.Advance(TimeSpan.FromSeconds(1));
-        Assert.False(cache.TryGet("America/New_York", out _));
-        Assert.False(cache.TryGet("Europe/London", out _));
+        Assert.False(cache.TryGet("VOD.L", out _));
+        Assert.False(cache.TryGet("AAPL", out _));
     }
 }
