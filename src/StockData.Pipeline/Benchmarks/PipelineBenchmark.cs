@@ -4,7 +4,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using StockData.Core;
-using StockData.Pipeline.Ingest;
+using StockData.Ingest;
 using StockData.Storage;
 using StockData.Storage.Postgres;
 

@@ -4,7 +4,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
-using StockData.Storage.Redis;
+using StockData.Upstream.Redis;
 
 namespace StockData.Pipeline.Cli;
 

@@ -4,8 +4,8 @@ using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using StockData.Core;
-using StockData.Pipeline.Diagnostics;
-using StockData.Pipeline.Fetching;
+using StockData.Diagnostics;
+using StockData.Upstream.Fetching;
 using StockData.Yahoo;
 using StockData.Yahoo.Client;
 
@@ -87,7 +87,7 @@ internal static class BenchLimiterWorkerCommand
         // does this one, with an ask for zero permits, which reserves nothing. Connecting lazily at the common start
         // made the first acquisition of ten cold processes on two cores take up to 0.7 s, measuring process start-up,
         // not the fleet's first requests.
-        using (services.GetRequiredService<StockData.Storage.Redis.RedisTokenBucketRateLimiter>().AttemptAcquire(0))
+        using (services.GetRequiredService<StockData.Upstream.Redis.RedisTokenBucketRateLimiter>().AttemptAcquire(0))
         {
         }
 
@@ -135,7 +135,7 @@ internal static class BenchLimiterWorkerCommand
             {
                 granted,
                 refused,
-                repaced = services.GetRequiredService<StockData.Storage.Redis.RedisTokenBucketRateLimiter>().RepacedCount,
+                repaced = services.GetRequiredService<StockData.Upstream.Redis.RedisTokenBucketRateLimiter>().RepacedCount,
                 statuses = statuses.ToDictionary(p => p.Key.ToString(CultureInfo.InvariantCulture), p => p.Value),
                 overhead_ms = overheads,
             };

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
-using StockData.Pipeline.Ingest;
+using StockData.Ingest;
 using StockData.Pipeline.Quality;
 using StockData.Storage.Postgres;
 using StockData.Storage.Postgres.Quality;

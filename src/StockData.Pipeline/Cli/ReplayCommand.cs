@@ -6,11 +6,11 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Prometheus;
 using StockData.Core;
-using StockData.Pipeline.Ingest;
-using StockData.Pipeline.Sources;
+using StockData.Ingest;
+using StockData.Ingest.Sources;
 using StockData.Storage;
 using StockData.Storage.Postgres;
-using StockData.Storage.Redis;
+using StockData.Upstream.Redis;
 using StockData.Yahoo;
 using StockData.Yahoo.Client;
 

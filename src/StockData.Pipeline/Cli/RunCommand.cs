@@ -6,13 +6,13 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StockData.Pipeline.Daemon;
-using StockData.Pipeline.Diagnostics;
+using StockData.Diagnostics;
 using StockData.Pipeline.Hosting;
 using StockData.Pipeline.Http;
-using StockData.Pipeline.Ingest;
+using StockData.Ingest;
 using StockData.Pipeline.Quality;
 using StockData.Storage.Postgres;
-using StockData.Storage.Redis;
+using StockData.Upstream.Redis;
 using StockData.Yahoo;
 
 namespace StockData.Pipeline.Cli;

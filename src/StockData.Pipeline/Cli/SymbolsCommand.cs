@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using StockData.Core;
-using StockData.Pipeline.Sources;
+using StockData.Ingest.Sources;
 using StockData.Storage.Postgres;
 using StockData.Storage.Postgres.Universe;
 using StockData.Yahoo.Client;

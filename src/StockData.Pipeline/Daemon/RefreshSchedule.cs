@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using StockData.Core;
-using StockData.Storage;
+using StockData.Upstream;
 
 namespace StockData.Pipeline.Daemon;
 

@@ -1,9 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using StockData.Pipeline.Caching;
-using StockData.Pipeline.Ingest;
+using StockData.Ingest;
 using StockData.Pipeline.Quality;
 using StockData.Storage;
+using StockData.Upstream;
 using StockData.Yahoo;
 
 namespace StockData.Pipeline.Hosting;

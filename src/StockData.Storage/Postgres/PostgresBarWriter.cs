@@ -21,7 +21,7 @@ namespace StockData.Storage.Postgres;
 /// runs at 0.34× raw COPY on new rows, 0.43× on unchanged rows and 0.19× when every row changes; COPY straight into
 /// the table 0.73×. Our own figures are in docs/performance.md (Writer).
 /// </remarks>
-internal sealed class PostgresBarWriter(
+public sealed class PostgresBarWriter(
     NpgsqlDataSource dataSource,
     IOptions<StorageOptions> storageOptions,
     IOptions<BarWriterOptions> writerOptions,

@@ -2,7 +2,7 @@ using System.Net;
 using Polly.CircuitBreaker;
 using StockData.Core;
 using StockData.IntegrationTests.Infrastructure;
-using StockData.Pipeline.Diagnostics;
+using StockData.Diagnostics;
 using StockData.TestSupport;
 using StockData.Yahoo.Client;
 

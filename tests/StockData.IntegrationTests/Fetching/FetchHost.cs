@@ -2,9 +2,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using StockData.Pipeline.Fetching;
+using StockData.Upstream.Fetching;
 using StockData.Pipeline.Hosting;
-using StockData.Storage.Redis;
+using StockData.Upstream.Redis;
 using StockData.TestSupport;
 
 namespace StockData.IntegrationTests.Fetching;

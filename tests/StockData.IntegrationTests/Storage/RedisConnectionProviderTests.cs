@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using StockData.IntegrationTests.Infrastructure;
-using StockData.Storage.Redis;
+using StockData.Upstream.Redis;
 using StockData.TestSupport;
 
 namespace StockData.IntegrationTests.Storage;

@@ -1,6 +1,6 @@
 using System.Net;
 using StockData.Core;
-using StockData.Pipeline.Caching;
+using StockData.Upstream.Caching;
 using StockData.TestSupport;
 using StockData.Yahoo.Client;
 

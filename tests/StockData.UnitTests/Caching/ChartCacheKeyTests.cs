@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using StockData.Core;
-using StockData.Pipeline.Caching;
+using StockData.Upstream.Caching;
 using StockData.Yahoo;
 using StockData.Yahoo.Client;
 using ZiggyCreatures.Caching.Fusion;

@@ -1,4 +1,4 @@
-using StockData.Pipeline.Caching;
+using StockData.Upstream.Caching;
 
 namespace StockData.UnitTests.Caching;
 

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
-using StockData.Pipeline.Caching;
-using StockData.Pipeline.Diagnostics;
+using StockData.Upstream.Caching;
+using StockData.Diagnostics;
 
 namespace StockData.UnitTests.Caching;
 

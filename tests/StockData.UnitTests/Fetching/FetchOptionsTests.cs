@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using StockData.Pipeline.Caching;
-using StockData.Pipeline.Fetching;
+using StockData.Upstream.Caching;
+using StockData.Upstream.Fetching;
 
 namespace StockData.UnitTests.Fetching;
 

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using StockData.Core;
-using StockData.Pipeline.Sources;
+using StockData.Ingest.Sources;
 
 namespace StockData.UnitTests.Sources;
 

@@ -1,4 +1,4 @@
-using StockData.Storage;
+using StockData.Upstream;
 
 namespace StockData.UnitTests.Storage;
 

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using StackExchange.Redis;
-using StockData.Storage.Redis;
+using StockData.Upstream.Redis;
 using StockData.TestSupport;
 
 namespace StockData.IntegrationTests.Storage.Redis;

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Threading.RateLimiting;
 using StackExchange.Redis;
 using StockData.IntegrationTests.Infrastructure;
-using StockData.Storage.Redis;
+using StockData.Upstream.Redis;
 using StockData.TestSupport;
 
 namespace StockData.IntegrationTests.Storage.Redis;

@@ -6,8 +6,9 @@ using Polly;
 using Polly.RateLimiting;
 using StockData.IntegrationTests.Infrastructure;
 using StockData.Storage;
-using StockData.Storage.Redis;
+using StockData.Upstream.Redis;
 using StockData.TestSupport;
+using StockData.Upstream;
 
 namespace StockData.IntegrationTests.Storage.Redis;
 

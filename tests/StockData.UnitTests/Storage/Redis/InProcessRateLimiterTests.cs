@@ -1,7 +1,7 @@
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
-using StockData.Storage.Redis;
+using StockData.Upstream.Redis;
 
 namespace StockData.UnitTests.Storage.Redis;
 

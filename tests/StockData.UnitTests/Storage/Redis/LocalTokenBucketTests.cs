@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
-using StockData.Storage.Redis;
+using StockData.Upstream.Redis;
 
 namespace StockData.UnitTests.Storage.Redis;
 

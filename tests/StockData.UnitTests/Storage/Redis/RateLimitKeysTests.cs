@@ -1,4 +1,4 @@
-using StockData.Storage.Redis;
+using StockData.Upstream.Redis;
 
 namespace StockData.UnitTests.Storage.Redis;
 

@@ -3,7 +3,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using StockData.Storage;
-using StockData.Storage.Redis;
+using StockData.Upstream.Redis;
+using StockData.Upstream;
 
 namespace StockData.UnitTests.Storage.Redis;
 

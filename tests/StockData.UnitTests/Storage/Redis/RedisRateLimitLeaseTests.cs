@@ -1,5 +1,5 @@
 using System.Threading.RateLimiting;
-using StockData.Storage.Redis;
+using StockData.Upstream.Redis;
 
 namespace StockData.UnitTests.Storage.Redis;
 

@@ -1,0 +1,28 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using StockData.Upstream.Fetching;
+using StockData.Storage.Postgres;
+
+namespace StockData.Ingest;
+
+/// <summary>Registers the fetch service and the ingest graph with their options (validated at start-up).</summary>
+public static class IngestServiceCollectionExtensions
+{
+    public static IHostApplicationBuilder AddStockDataIngest(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<IngestOptions>().Bind(builder.Configuration.GetSection(IngestOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<IngestOptions>, IngestOptionsValidator>();
+        services.AddOptions<FetchOptions>().Bind(builder.Configuration.GetSection(FetchOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<FetchOptions>, FetchOptionsValidator>();
+        services.AddSingleton<IValidateOptions<FetchOptions>, FetchOptionsCrossValidator>();
+
+        services.AddSingleton<ChartFetchService>();
+        services.AddSingleton<SymbolStateReader>();
+        services.AddSingleton<RejectRecorder>();
+        services.AddSingleton<FetchPlanner>();
+        services.AddSingleton<IngestPipeline>();
+        return builder;
+    }
+}

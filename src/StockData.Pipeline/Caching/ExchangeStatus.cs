@@ -1,4 +1,0 @@
-namespace StockData.Pipeline.Caching;
-
-/// <summary>Whether an exchange's regular session is open, valid until its next open or close (<paramref name="Until"/>).</summary>
-internal readonly record struct ExchangeStatus(bool IsOpen, DateTimeOffset Until);
