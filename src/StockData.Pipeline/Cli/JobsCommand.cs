@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using StockData.Core;
 using StockData.Diagnostics;
+using StockData.Hosting;
 using StockData.Pipeline.Jobs;
 using StockData.Ingest.Sources;
 using StockData.Storage.Postgres;

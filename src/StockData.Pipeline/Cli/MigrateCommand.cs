@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
+using StockData.Hosting;
 using StockData.Storage.Postgres;
 
 namespace StockData.Pipeline.Cli;

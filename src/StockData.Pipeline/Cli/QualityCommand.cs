@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
+using StockData.Hosting;
 using StockData.Ingest;
 using StockData.Pipeline.Quality;
 using StockData.Storage.Postgres;

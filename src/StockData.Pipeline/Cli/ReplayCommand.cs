@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Prometheus;
 using StockData.Core;
+using StockData.Hosting;
 using StockData.Ingest;
 using StockData.Ingest.Sources;
 using StockData.Storage;

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using StockData.Core;
+using StockData.Hosting;
 using StockData.Ingest.Sources;
 using StockData.Storage.Postgres;
 using StockData.Storage.Postgres.Universe;

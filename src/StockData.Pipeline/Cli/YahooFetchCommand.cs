@@ -2,6 +2,7 @@ using System.CommandLine;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using StockData.Core;
+using StockData.Hosting;
 using StockData.Upstream.Fetching;
 using StockData.Ingest.Sources;
 using StockData.Yahoo;

@@ -2,8 +2,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using StockData.Hosting;
 using StockData.Upstream.Fetching;
-using StockData.Pipeline.Hosting;
 using StockData.Upstream.Redis;
 using StockData.TestSupport;
 

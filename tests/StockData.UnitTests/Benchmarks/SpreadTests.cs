@@ -1,4 +1,4 @@
-using StockData.Pipeline.Benchmarks;
+using StockData.Bench.Benchmarks;
 
 namespace StockData.UnitTests.Benchmarks;
 

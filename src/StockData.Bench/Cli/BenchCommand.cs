@@ -4,16 +4,17 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
-using StockData.Pipeline.Benchmarks;
+using StockData.Bench.Benchmarks;
+using StockData.Hosting;
 
-namespace StockData.Pipeline.Cli;
+namespace StockData.Bench.Cli;
 
-/// <summary><c>stockdata bench …</c>: measurements that run against the configured database.</summary>
+/// <summary><c>stockdata-bench …</c>: measurements that run against the configured database.</summary>
 internal static class BenchCommand
 {
-    public static Command Create()
+    public static RootCommand Create()
     {
-        var command = new Command("bench", "Benchmarks against the configured database (each in a scratch schema of its own).");
+        var command = new RootCommand("stockdata-bench: benchmarks of stockdata against the configured database (each in a scratch schema of its own).");
         command.Subcommands.Add(CreateWriter());
         command.Subcommands.Add(CreatePipeline());
         command.Subcommands.Add(BenchLimiterCommand.Create());

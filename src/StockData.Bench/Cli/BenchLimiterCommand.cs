@@ -4,12 +4,13 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
+using StockData.Hosting;
 using StockData.Upstream.Redis;
 
-namespace StockData.Pipeline.Cli;
+namespace StockData.Bench.Cli;
 
 /// <summary>
-/// <c>stockdata bench limiter</c>: the shared token bucket under load. Starts the simulator with a global limit of
+/// <c>stockdata-bench limiter</c>: the shared token bucket under load. Starts the simulator with a global limit of
 /// <c>--rate</c> (burst = the client bucket's), runs <c>--replicas</c> workers, each its own OS process with its own Redis
 /// connection, sharing one bucket for <c>--seconds</c>, then reports utilization = 200 responses in the window ÷
 /// (rate × seconds + burst) from the simulator's own log, the 429s it served and the limiter's overhead per acquisition
@@ -113,7 +114,7 @@ internal static class BenchLimiterCommand
             foreach (var _ in Enumerable.Range(0, settings.Replicas))
             {
                 var (file, prefix) = Self();
-                workers.Add(ChildOf(file, [.. prefix, "bench", BenchLimiterWorkerCommand.Name, "--base-url", baseUrl,
+                workers.Add(ChildOf(file, [.. prefix, BenchLimiterWorkerCommand.Name, "--base-url", baseUrl,
                     "--start-at", startAt.ToString(CultureInfo.InvariantCulture), "--seconds", (settings.Seconds + settings.Warmup + TailSlack.TotalSeconds).ToString(CultureInfo.InvariantCulture),
                     "--concurrency", settings.Concurrency.ToString(CultureInfo.InvariantCulture)], environment).Start());
             }

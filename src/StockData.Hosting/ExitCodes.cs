@@ -1,7 +1,7 @@
-namespace StockData.Pipeline.Cli;
+namespace StockData.Hosting;
 
 /// <summary>The process exit codes every verb uses.</summary>
-internal static class ExitCodes
+public static class ExitCodes
 {
     public const int Ok = 0;
 

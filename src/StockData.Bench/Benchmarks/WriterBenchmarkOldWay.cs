@@ -3,7 +3,7 @@ using Npgsql;
 using NpgsqlTypes;
 using StockData.Core;
 
-namespace StockData.Pipeline.Benchmarks;
+namespace StockData.Bench.Benchmarks;
 
 /// <summary>
 /// The way this project replaces, reproduced on purpose for the writer benchmark: a new data source (so a new

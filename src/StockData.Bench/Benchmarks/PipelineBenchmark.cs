@@ -8,7 +8,7 @@ using StockData.Ingest;
 using StockData.Storage;
 using StockData.Storage.Postgres;
 
-namespace StockData.Pipeline.Benchmarks;
+namespace StockData.Bench.Benchmarks;
 
 /// <summary>
 /// <c>bench pipeline</c>: the replay code path end to end (fetch service with a cold cache and the limiter set to

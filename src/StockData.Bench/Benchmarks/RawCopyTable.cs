@@ -1,4 +1,4 @@
-namespace StockData.Pipeline.Benchmarks;
+namespace StockData.Bench.Benchmarks;
 
 /// <summary>
 /// The benchmarks' reference table: an empty copy of daily_bars with its primary key and its storage parameters.

@@ -2,11 +2,17 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
-namespace StockData.Pipeline.Hosting;
+namespace StockData.Hosting;
 
 /// <summary>Builds the generic host every verb runs in: appsettings.json beside the binary, then environment variables.</summary>
-internal static class StockDataHost
+public static class StockDataHost
 {
+    /// <summary>
+    /// The areas the running executable adds after the shared composition in every host it builds, set once at
+    /// start-up: <c>stockdata</c> adds data quality (its verbs and daemon scan), which the benchmark executable lacks.
+    /// </summary>
+    public static Action<IHostApplicationBuilder>? ExecutableAreas { get; set; }
+
     public static IHost Build(Action<HostApplicationBuilder>? configure = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
@@ -20,6 +26,7 @@ internal static class StockDataHost
         builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(
             o => o.LogToStandardErrorThreshold = Microsoft.Extensions.Logging.LogLevel.Trace);
         builder.AddStockDataPipeline();
+        ExecutableAreas?.Invoke(builder);
         configure?.Invoke(builder);
         return builder.Build();
     }

@@ -1,15 +1,17 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using StockData.Ingest;
-using StockData.Pipeline.Quality;
 using StockData.Storage;
 using StockData.Upstream;
 using StockData.Yahoo;
 
-namespace StockData.Pipeline.Hosting;
+namespace StockData.Hosting;
 
-/// <summary>The composition root: one <c>Add…</c> per area.</summary>
-internal static class PipelineServiceCollectionExtensions
+/// <summary>
+/// The composition both executables share (<c>stockdata</c> and <c>stockdata-bench</c>): one <c>Add…</c> per area. An
+/// executable adds its own areas through <see cref="StockDataHost.ExecutableAreas"/>.
+/// </summary>
+public static class PipelineServiceCollectionExtensions
 {
     public static IHostApplicationBuilder AddStockDataPipeline(this IHostApplicationBuilder builder)
     {
@@ -19,7 +21,6 @@ internal static class PipelineServiceCollectionExtensions
         builder.AddYahooClient();
         builder.AddStockDataCaching();
         builder.AddStockDataIngest();
-        builder.AddStockDataQuality();
         return builder;
     }
 }

@@ -1,6 +1,6 @@
 using StockData.Core;
 
-namespace StockData.Pipeline.Benchmarks;
+namespace StockData.Bench.Benchmarks;
 
 /// <summary>
 /// Deterministic daily histories for the writer benchmark and its kill test, shaped like the data measured in

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace StockData.Pipeline.Benchmarks;
+namespace StockData.Bench.Benchmarks;
 
 /// <summary>
 /// The Yahoo simulator as a child process for benchmarks: port 0 (the simulator prints the URL it bound), no latency,

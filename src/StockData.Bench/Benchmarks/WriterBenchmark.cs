@@ -5,10 +5,10 @@ using StockData.Core;
 using StockData.Storage;
 using StockData.Storage.Postgres;
 
-namespace StockData.Pipeline.Benchmarks;
+namespace StockData.Bench.Benchmarks;
 
 /// <summary>
-/// <c>stockdata bench writer</c>: the six figures of the writer's targets in one run, side by side, each over several rounds, against the database the
+/// <c>stockdata-bench writer</c>: the six figures of the writer's targets in one run, side by side, each over several rounds, against the database the
 /// process is configured for. The caller configures the process's one data source with a scratch schema of its own
 /// (<see cref="Cli.BenchCommand"/>), so every statement here and in the writer is unqualified and lands there.
 /// </summary>

@@ -2,16 +2,15 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using StockData.Pipeline.Hosting;
 
-namespace StockData.Pipeline.Cli;
+namespace StockData.Hosting;
 
 /// <summary>
 /// Runs a verb's body inside a built host and turns the failures every verb shares into one clear line and an exit
 /// code: invalid configuration (a rule broken, or a value that does not even convert) → 2, a database that cannot be
 /// reached or refuses the connection (wrong password, no such database) → 1. No stack traces for expected failures.
 /// </summary>
-internal static partial class VerbRunner
+public static partial class VerbRunner
 {
     /// <summary>The configuration binder's message for a value of the wrong type (e.g. <c>forever</c> for a TimeSpan).</summary>
     [GeneratedRegex("^Failed to convert configuration value '(?<value>.*)' at '(?<key>[^']*)' to type '(?<type>[^']*)'")]

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 
-namespace StockData.Pipeline.Benchmarks;
+namespace StockData.Bench.Benchmarks;
 
 /// <summary>
 /// The figures of one <c>bench writer</c> run (every round), the writer's targets, and their two printed forms. Each

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace StockData.Pipeline.Benchmarks;
+namespace StockData.Bench.Benchmarks;
 
 /// <summary>
 /// Min, median and max of a benchmark figure's samples. The machines these run on drift by tens of percent within

@@ -2,10 +2,10 @@ using System.Globalization;
 using StockData.Core;
 using StockData.Storage.Postgres;
 
-namespace StockData.Pipeline.Benchmarks;
+namespace StockData.Bench.Benchmarks;
 
 /// <summary>
-/// <c>stockdata bench writer-fetch</c> (hidden): writes one synthetic full-history fetch of one symbol through the
+/// <c>stockdata-bench writer-fetch</c> (hidden): writes one synthetic full-history fetch of one symbol through the
 /// writer in batches, printing a line per committed batch, and can stop after a given batch and wait to be killed.
 /// The kill test uses it to end a real process with SIGKILL between two batches of one fetch.
 /// </summary>

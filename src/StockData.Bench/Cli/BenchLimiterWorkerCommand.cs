@@ -5,14 +5,15 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using StockData.Core;
 using StockData.Diagnostics;
+using StockData.Hosting;
 using StockData.Upstream.Fetching;
 using StockData.Yahoo;
 using StockData.Yahoo.Client;
 
-namespace StockData.Pipeline.Cli;
+namespace StockData.Bench.Cli;
 
 /// <summary>
-/// <c>stockdata bench limiter-worker</c> (hidden): one replica of <c>bench limiter</c>. From <c>--start-at</c> for
+/// <c>stockdata-bench limiter-worker</c> (hidden): one replica of <c>bench limiter</c>. From <c>--start-at</c> for
 /// <c>--seconds</c> it keeps <c>--concurrency</c> fetches in flight through the fetch service (the cache off, so every
 /// request spends a token), then prints one JSON line: statuses, acquisitions and each granted acquisition's overhead.
 /// </summary>

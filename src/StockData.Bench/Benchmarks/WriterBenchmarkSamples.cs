@@ -1,4 +1,4 @@
-namespace StockData.Pipeline.Benchmarks;
+namespace StockData.Bench.Benchmarks;
 
 /// <summary>
 /// The timed passes of every round of <c>bench writer</c>: each writer figure keeps, per sample, the raw-COPY sample

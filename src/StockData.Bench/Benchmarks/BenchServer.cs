@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace StockData.Pipeline.Benchmarks;
+namespace StockData.Bench.Benchmarks;
 
 /// <summary>
 /// The server a benchmark ran against, with the three settings that decide how much a commit costs: the test servers
