@@ -41,6 +41,8 @@ internal static class RunCommand
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
         builder.AddStockDataPipeline();
+        // The web host is not built by StockDataHost, so it adds stockdata's own area here as Program.cs does for the others.
+        builder.AddStockDataQuality();
         builder.AddStockDataDaemon();
         builder.AddStockDataQualityMonitor();
         builder.AddStockDataHttpApi();
