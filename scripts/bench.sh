@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs a `stockdata bench` verb the way a user's server would see it: against a private PostgreSQL with its
+# Runs a `stockdata-bench` verb the way a user's server would see it: against a private PostgreSQL with its
 # durability defaults (fsync, synchronous_commit, full_page_writes on; scripts/services.sh, SD_PG_DURABLE=1), not the
 # fast test settings. Prints the load average before and after (the machine's speed decides the absolute figures; the
 # ratios are measured side by side in one run). Leaves nothing running.
@@ -16,10 +16,10 @@ export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
 . scripts/services.sh
 export SD_PG_DURABLE=1
 sd_services_up
-[ -f src/StockData.Pipeline/bin/Release/net10.0/stockdata.dll ] && [ -f src/StockData.YahooSim/bin/Release/net10.0/StockData.YahooSim.dll ] \
+[ -f src/StockData.Bench/bin/Release/net10.0/stockdata-bench.dll ] && [ -f src/StockData.YahooSim/bin/Release/net10.0/StockData.YahooSim.dll ] \
   || dotnet build StockData.Pipeline.sln -c Release -nologo -v quiet -clp:ErrorsOnly
 echo "load before: $(uptime)" >&2
 rc=0
-dotnet src/StockData.Pipeline/bin/Release/net10.0/stockdata.dll bench "$@" || rc=$?
+dotnet src/StockData.Bench/bin/Release/net10.0/stockdata-bench.dll "$@" || rc=$?
 echo "load after:  $(uptime)" >&2
 exit $rc

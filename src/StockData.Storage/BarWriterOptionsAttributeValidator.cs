@@ -4,4 +4,4 @@ namespace StockData.Storage;
 
 /// <summary>Attribute rules, source-generated.</summary>
 [OptionsValidator]
-internal sealed partial class BarWriterOptionsAttributeValidator : IValidateOptions<BarWriterOptions>;
+public sealed partial class BarWriterOptionsAttributeValidator : IValidateOptions<BarWriterOptions>;

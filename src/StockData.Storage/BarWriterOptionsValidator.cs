@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace StockData.Storage;
 
 /// <summary>Rules across fields.</summary>
-internal sealed class BarWriterOptionsValidator : IValidateOptions<BarWriterOptions>
+public sealed class BarWriterOptionsValidator : IValidateOptions<BarWriterOptions>
 {
     public ValidateOptionsResult Validate(string? name, BarWriterOptions options) =>
         options.RetryMaxDelay < options.RetryBaseDelay

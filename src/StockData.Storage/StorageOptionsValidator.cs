@@ -5,10 +5,10 @@ namespace StockData.Storage;
 
 /// <summary>Attribute rules, source-generated.</summary>
 [OptionsValidator]
-internal sealed partial class StorageOptionsAttributeValidator : IValidateOptions<StorageOptions>;
+public sealed partial class StorageOptionsAttributeValidator : IValidateOptions<StorageOptions>;
 
 /// <summary>Rules the attributes cannot say: the connection strings, with the exact way to set each one.</summary>
-internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
+public sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
 {
     public ValidateOptionsResult Validate(string? name, StorageOptions options)
     {
@@ -32,18 +32,6 @@ internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
         {
             // The message never echoes the string: it may hold a password.
             return ValidateOptionsResult.Fail($"ConnectionStrings:Postgres is not a valid Npgsql connection string ({ex.Message.Split('\n')[0]})");
-        }
-
-        if (options.RedisConnectionString is { Length: > 0 } redis)
-        {
-            try
-            {
-                StackExchange.Redis.ConfigurationOptions.Parse(redis);
-            }
-            catch (ArgumentException ex)
-            {
-                return ValidateOptionsResult.Fail($"ConnectionStrings:Redis is not a valid StackExchange.Redis configuration ({ex.Message.Split('\n')[0]})");
-            }
         }
 
         return ValidateOptionsResult.Success;

@@ -1,7 +1,5 @@
-using System.Threading.RateLimiting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -11,7 +9,6 @@ using StockData.Storage.Postgres;
 using StockData.Storage.Postgres.Jobs;
 using StockData.Storage.Postgres.Reading;
 using StockData.Storage.Postgres.Universe;
-using StockData.Storage.Redis;
 
 namespace StockData.Storage;
 
@@ -24,7 +21,7 @@ public static class StorageServiceCollectionExtensions
     /// <summary>
     /// Registers the storage and writer options (validated at start-up), the one data source, the migrator, the bar
     /// writer (<see cref="IBarWriter"/>, a singleton: it tracks fetches in flight and which connections hold its staging
-    /// tables) and Redis. Needs a <see cref="TimeProvider"/> registered by the host.
+    /// tables). Needs a <see cref="TimeProvider"/> registered by the host.
     /// </summary>
     public static IHostApplicationBuilder AddStockDataStorage(this IHostApplicationBuilder builder)
     {
@@ -57,7 +54,6 @@ public static class StorageServiceCollectionExtensions
 
         services.AddSingleton<SchemaMigrator>();
         services.AddSingleton<IBarWriter, PostgresBarWriter>();
-        services.AddSingleton<RedisConnectionProvider>();
 
         // Daemon mode: the refresh schedule and its leases, fetch jobs, and the bars read side.
         services.AddSingleton<SymbolUniverse>();
@@ -89,41 +85,5 @@ public static class StorageServiceCollectionExtensions
         var builder = new NpgsqlDataSourceBuilder(connectionString.ConnectionString);
         builder.UseLoggerFactory(loggerFactory);
         return builder.Build();
-    }
-
-    /// <summary>
-    /// Registers the shared upstream rate limit (section <c>StockData:RateLimit</c>, validated at start-up): one
-    /// <see cref="RedisTokenBucketRateLimiter"/>, also as <see cref="RateLimiter"/>, and its <see cref="RedisCooldownStore"/>.
-    /// Call after <see cref="AddStockDataStorage(IHostApplicationBuilder)"/> (it uses the one Redis multiplexer); without a
-    /// Redis connection string the limiter is an in-process bucket at this replica's share.
-    /// </summary>
-    public static IHostApplicationBuilder AddStockDataRateLimiting(this IHostApplicationBuilder builder)
-    {
-        builder.Services.AddStockDataRateLimiting(builder.Configuration);
-        return builder;
-    }
-
-    /// <inheritdoc cref="AddStockDataRateLimiting(IHostApplicationBuilder)"/>
-    public static IServiceCollection AddStockDataRateLimiting(this IServiceCollection services, IConfiguration configuration)
-    {
-        services.AddOptions<RateLimitOptions>()
-            .Bind(configuration.GetSection(RateLimitOptions.SectionName))
-            .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<RateLimitOptions>, RateLimitOptionsAttributeValidator>();
-        services.AddSingleton<IValidateOptions<RateLimitOptions>, RateLimitOptionsValidator>();
-        services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton(sp =>
-        {
-            var redis = sp.GetRequiredService<RedisConnectionProvider>();
-            return new RedisRateLimitBackend(
-                redis.IsConfigured ? async ct => await redis.GetAsync(ct) : null,
-                sp.GetRequiredService<IOptions<RateLimitOptions>>().Value,
-                sp.GetRequiredService<TimeProvider>(),
-                sp.GetRequiredService<ILoggerFactory>().CreateLogger<RedisTokenBucketRateLimiter>());
-        });
-        services.AddSingleton(sp => new RedisCooldownStore(sp.GetRequiredService<RedisRateLimitBackend>()));
-        services.AddSingleton(sp => new RedisTokenBucketRateLimiter(sp.GetRequiredService<RedisCooldownStore>()));
-        services.AddSingleton<RateLimiter>(sp => sp.GetRequiredService<RedisTokenBucketRateLimiter>());
-        return services;
     }
 }

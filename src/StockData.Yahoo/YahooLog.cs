@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace StockData.Yahoo;
 
 /// <summary>Every log message of the Yahoo adapter, with stable event ids (2000–2999).</summary>
-internal static partial class YahooLog
+public static partial class YahooLog
 {
     [LoggerMessage(2000, LogLevel.Debug, "Yahoo {Symbol} via {Host}: HTTP {Status}, {Bytes} bytes in {ElapsedMs:0.0} ms")]
     public static partial void ResponseReceived(ILogger logger, string symbol, string host, int status, int bytes, double elapsedMs);

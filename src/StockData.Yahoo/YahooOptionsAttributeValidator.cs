@@ -4,4 +4,4 @@ namespace StockData.Yahoo;
 
 /// <summary>The data-annotation rules of <see cref="YahooOptions"/>, source-generated.</summary>
 [OptionsValidator]
-internal sealed partial class YahooOptionsAttributeValidator : IValidateOptions<YahooOptions>;
+public sealed partial class YahooOptionsAttributeValidator : IValidateOptions<YahooOptions>;

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace StockData.Yahoo;
 
 /// <summary>Rules the attributes cannot say: well-formed hosts, header-safe strings, timeouts that fit together.</summary>
-internal sealed class YahooOptionsValidator : IValidateOptions<YahooOptions>
+public sealed class YahooOptionsValidator : IValidateOptions<YahooOptions>
 {
     private const string HowToSet = "set it with the environment variable StockData__Yahoo__{0} or StockData.Yahoo.{0} in appsettings.json";
 

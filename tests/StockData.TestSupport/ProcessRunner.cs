@@ -54,6 +54,11 @@ public static class ProcessRunner
         TimeSpan? timeout = null, string? standardInput = null, CancellationToken cancellationToken = default) =>
         RunAsync("dotnet", new[] { RepoPaths.StockDataDll }.Concat(arguments), environment, timeout, standardInput, cancellationToken);
 
+    /// <summary>Runs the built <c>stockdata-bench</c> binary.</summary>
+    public static Task<ProcessResult> RunStockDataBenchAsync(IEnumerable<string> arguments, IDictionary<string, string?>? environment = null,
+        TimeSpan? timeout = null, string? standardInput = null, CancellationToken cancellationToken = default) =>
+        RunAsync("dotnet", new[] { RepoPaths.StockDataBenchDll }.Concat(arguments), environment, timeout, standardInput, cancellationToken);
+
     /// <summary>A start info whose environment drops the runner's ConnectionStrings__* and adds <paramref name="environment"/>.</summary>
     public static ProcessStartInfo CreateStartInfo(string fileName, IEnumerable<string> arguments, IDictionary<string, string?>? environment)
     {

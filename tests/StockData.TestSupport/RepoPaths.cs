@@ -35,6 +35,9 @@ public static class RepoPaths
     /// <summary>The built <c>stockdata</c> entry assembly.</summary>
     public static string StockDataDll => Path.Combine(BinDir("StockData.Pipeline"), "stockdata.dll");
 
+    /// <summary>The benchmark executable, beside <see cref="StockDataDll"/> as pgbench beside the server.</summary>
+    public static string StockDataBenchDll => Path.Combine(BinDir("StockData.Bench"), "stockdata-bench.dll");
+
     /// <summary>The built simulator entry assembly.</summary>
     public static string SimulatorDll => Path.Combine(BinDir("StockData.YahooSim"), "StockData.YahooSim.dll");
 

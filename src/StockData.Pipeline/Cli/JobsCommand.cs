@@ -3,9 +3,10 @@ using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using StockData.Core;
-using StockData.Pipeline.Diagnostics;
+using StockData.Diagnostics;
+using StockData.Hosting;
 using StockData.Pipeline.Jobs;
-using StockData.Pipeline.Sources;
+using StockData.Ingest.Sources;
 using StockData.Storage.Postgres;
 using StockData.Storage.Postgres.Jobs;
 using StockData.Yahoo.Client;
@@ -68,7 +69,7 @@ internal static class JobsCommand
                 submission = fromSymbols;
             }
 
-            return VerbRunner.RunAsync(async (host, token) =>
+            return StockDataVerb.RunAsync(async (host, token) =>
             {
                 var rejected = 0;
                 if (submission is null)
@@ -122,7 +123,7 @@ internal static class JobsCommand
         var limit = new Option<int>("--limit") { Description = "How many jobs, newest first.", DefaultValueFactory = _ => 20 };
         limit.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 10_000) { r.AddError("--limit must be 1-10000."); } });
         var command = new Command("list", "List recent jobs with their progress.") { status, limit };
-        command.SetAction((parse, ct) => VerbRunner.RunAsync(async (host, token) =>
+        command.SetAction((parse, ct) => StockDataVerb.RunAsync(async (host, token) =>
         {
             await host.Services.GetRequiredService<SchemaMigrator>().MigrateAsync(token);
             var jobs = await host.Services.GetRequiredService<JobStore>().ListAsync(parse.GetValue(status), parse.GetValue(limit), token);
@@ -145,7 +146,7 @@ internal static class JobsCommand
     {
         var id = new Argument<long>("id") { Description = "The job id." };
         var command = new Command("show", "Print a job as JSON: status, progress (finished/total), items by status, failures by category.") { id };
-        command.SetAction((parse, ct) => VerbRunner.RunAsync(async (host, token) =>
+        command.SetAction((parse, ct) => StockDataVerb.RunAsync(async (host, token) =>
         {
             await host.Services.GetRequiredService<SchemaMigrator>().MigrateAsync(token);
             var job = await host.Services.GetRequiredService<JobStore>().GetAsync(parse.GetValue(id), token);
@@ -165,7 +166,7 @@ internal static class JobsCommand
     {
         var id = new Argument<long>("id") { Description = "The job id." };
         var command = new Command("cancel", "Cancel a pending or running job: its remaining items will not run.") { id };
-        command.SetAction((parse, ct) => VerbRunner.RunAsync(async (host, token) =>
+        command.SetAction((parse, ct) => StockDataVerb.RunAsync(async (host, token) =>
         {
             var services = host.Services;
             await services.GetRequiredService<SchemaMigrator>().MigrateAsync(token);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
+using StockData.Hosting;
 using StockData.Storage.Postgres;
 
 namespace StockData.Pipeline.Cli;
@@ -10,7 +11,7 @@ internal static class MigrateCommand
     public static Command Create()
     {
         var command = new Command("migrate", "Apply the database schema migrations (safe to run from several replicas at once) and exit.");
-        command.SetAction((_, ct) => VerbRunner.RunAsync(async (host, token) =>
+        command.SetAction((_, ct) => StockDataVerb.RunAsync(async (host, token) =>
         {
             var applied = await host.Services.GetRequiredService<SchemaMigrator>().MigrateAsync(token);
             Console.WriteLine(applied.Count == 0

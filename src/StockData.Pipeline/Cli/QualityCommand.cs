@@ -1,7 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
-using StockData.Pipeline.Ingest;
+using StockData.Hosting;
+using StockData.Ingest;
 using StockData.Pipeline.Quality;
 using StockData.Storage.Postgres;
 using StockData.Storage.Postgres.Quality;
@@ -32,7 +33,7 @@ internal static class QualityCommand
         {
             symbol, exchange, json,
         };
-        command.SetAction((parse, ct) => VerbRunner.RunAsync(async (host, token) =>
+        command.SetAction((parse, ct) => StockDataVerb.RunAsync(async (host, token) =>
         {
             await host.Services.GetRequiredService<SchemaMigrator>().MigrateAsync(token);
             var rows = await host.Services.GetRequiredService<QualityReader>().ReportAsync(parse.GetValue(symbol), parse.GetValue(exchange), token);
@@ -55,7 +56,7 @@ internal static class QualityCommand
         var command = new Command("repair",
             "Scan for gaps, fetch every repair (and re-verification) through the limiter, scan again, until no repair is left to run. " +
             "Exit 0 when nothing is left open, 1 otherwise.");
-        command.SetAction((_, ct) => VerbRunner.RunAsync(async (host, token) =>
+        command.SetAction((_, ct) => StockDataVerb.RunAsync(async (host, token) =>
         {
             var services = host.Services;
             using var signals = new ShutdownSignals();

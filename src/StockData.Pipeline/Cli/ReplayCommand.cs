@@ -5,11 +5,12 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Prometheus;
 using StockData.Core;
-using StockData.Pipeline.Ingest;
-using StockData.Pipeline.Sources;
+using StockData.Hosting;
+using StockData.Ingest;
+using StockData.Ingest.Sources;
 using StockData.Storage;
 using StockData.Storage.Postgres;
-using StockData.Storage.Redis;
+using StockData.Upstream.Redis;
 using StockData.Yahoo;
 using StockData.Yahoo.Client;
 
@@ -95,7 +96,7 @@ internal static class ReplayCommand
 
             var settings = new ReplaySettings(path, BarInterval.Parse(parse.GetValue(interval)!), parse.GetValue(from), parse.GetValue(to),
                 parse.GetValue(metricsPort));
-            return VerbRunner.RunAsync((host, _) => RunAsync(host.Services, settings), ct,
+            return StockDataVerb.RunAsync((host, _) => RunAsync(host.Services, settings), ct,
                 builder => builder.Configuration.AddInMemoryCollection(overrides));
         });
         return command;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Spectre.Console;
-using StockData.Pipeline.Ingest;
+using StockData.Ingest;
 
 namespace StockData.Pipeline.Cli;
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using StockData.Pipeline.Ingest;
+using StockData.Ingest;
 
 namespace StockData.Pipeline.Cli;
 

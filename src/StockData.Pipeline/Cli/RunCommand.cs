@@ -5,14 +5,14 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using StockData.Hosting;
 using StockData.Pipeline.Daemon;
-using StockData.Pipeline.Diagnostics;
-using StockData.Pipeline.Hosting;
+using StockData.Diagnostics;
 using StockData.Pipeline.Http;
-using StockData.Pipeline.Ingest;
+using StockData.Ingest;
 using StockData.Pipeline.Quality;
 using StockData.Storage.Postgres;
-using StockData.Storage.Redis;
+using StockData.Upstream.Redis;
 using StockData.Yahoo;
 
 namespace StockData.Pipeline.Cli;
@@ -41,6 +41,8 @@ internal static class RunCommand
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
         builder.AddStockDataPipeline();
+        // The web host is not built by StockDataHost, so it adds stockdata's own area here as Program.cs does for the others.
+        builder.AddStockDataQuality();
         builder.AddStockDataDaemon();
         builder.AddStockDataQualityMonitor();
         builder.AddStockDataHttpApi();

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using StockData.Hosting;
 
 namespace StockData.Pipeline.Cli;
 
@@ -15,7 +16,6 @@ internal static class StockDataCli
         root.Subcommands.Add(JobsCommand.Create());
         root.Subcommands.Add(QualityCommand.Create());
         root.Subcommands.Add(YahooCommand.Create());
-        root.Subcommands.Add(BenchCommand.Create());
         return root;
     }
 

@@ -2,7 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using StockData.Core;
-using StockData.Pipeline.Sources;
+using StockData.Hosting;
+using StockData.Ingest.Sources;
 using StockData.Storage.Postgres;
 using StockData.Storage.Postgres.Universe;
 using StockData.Yahoo.Client;
@@ -60,7 +61,7 @@ internal static class SymbolsCommand
             }
 
             var defaultInterval = BarInterval.Parse(parse.GetValue(interval)!);
-            return VerbRunner.RunAsync(async (host, token) =>
+            return StockDataVerb.RunAsync(async (host, token) =>
             {
                 var entries = new List<(string, string)>();
                 var rejected = 0;
@@ -110,7 +111,7 @@ internal static class SymbolsCommand
             }
 
             var token = parse.GetValue(interval)!;
-            return VerbRunner.RunAsync(async (host, cancellation) =>
+            return StockDataVerb.RunAsync(async (host, cancellation) =>
             {
                 await AddAsync(host.Services, names.Select(n => (n, token)).ToList(), cancellation);
                 return ExitCodes.Ok;
@@ -131,7 +132,7 @@ internal static class SymbolsCommand
         });
         var all = new Option<bool>("--all") { Description = "Also list symbol-intervals the store knows but does not refresh (replayed, job-fetched or removed)." };
         var command = new Command("list", "List the universe: each symbol-interval with its status, next fetch, watermark, failures and lease.") { status, all };
-        command.SetAction((parse, ct) => VerbRunner.RunAsync(async (host, token) =>
+        command.SetAction((parse, ct) => StockDataVerb.RunAsync(async (host, token) =>
         {
             await host.Services.GetRequiredService<SchemaMigrator>().MigrateAsync(token);
             var universe = host.Services.GetRequiredService<SymbolUniverse>();
@@ -165,7 +166,7 @@ internal static class SymbolsCommand
         command.SetAction((parse, ct) =>
         {
             var names = parse.GetValue(symbols)!.Select(YahooSymbol.Normalize).Distinct(StringComparer.Ordinal).ToList();
-            return VerbRunner.RunAsync(async (host, token) =>
+            return StockDataVerb.RunAsync(async (host, token) =>
             {
                 await host.Services.GetRequiredService<SchemaMigrator>().MigrateAsync(token);
                 var removed = await host.Services.GetRequiredService<SymbolUniverse>().RemoveAsync(names, parse.GetValue(interval), token);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using StockData.Core;
+using StockData.Hosting;
 using StockData.Yahoo.Parsing;
 
 namespace StockData.Pipeline.Cli;

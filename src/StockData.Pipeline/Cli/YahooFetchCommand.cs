@@ -2,8 +2,9 @@ using System.CommandLine;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using StockData.Core;
-using StockData.Pipeline.Fetching;
-using StockData.Pipeline.Sources;
+using StockData.Hosting;
+using StockData.Upstream.Fetching;
+using StockData.Ingest.Sources;
 using StockData.Yahoo;
 using StockData.Yahoo.Client;
 using StockData.Yahoo.Parsing;
@@ -66,7 +67,7 @@ internal static class YahooFetchCommand
                 overrides[$"{YahooOptions.SectionName}:{nameof(YahooOptions.FallbackBaseUrl)}"] = url;
             }
 
-            return VerbRunner.RunAsync((host, token) => RunAsync(host.Services, name, barInterval, start, end, token), ct,
+            return StockDataVerb.RunAsync((host, token) => RunAsync(host.Services, name, barInterval, start, end, token), ct,
                 builder =>
                 {
                     // This verb opens no database connection, but the storage options (which also hold Redis, used by

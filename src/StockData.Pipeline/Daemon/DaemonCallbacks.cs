@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using StockData.Core;
-using StockData.Pipeline.Diagnostics;
-using StockData.Pipeline.Ingest;
+using StockData.Diagnostics;
+using StockData.Ingest;
 using StockData.Storage.Postgres.Jobs;
 using StockData.Storage.Postgres.Universe;
 

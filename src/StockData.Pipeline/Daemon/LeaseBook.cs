@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using StockData.Core;
-using StockData.Pipeline.Diagnostics;
+using StockData.Diagnostics;
 
 namespace StockData.Pipeline.Daemon;
 

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using StockData.Core;
-using StockData.Storage;
 
 namespace StockData.Pipeline.Daemon;
 

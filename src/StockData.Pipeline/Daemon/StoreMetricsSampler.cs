@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using StockData.Pipeline.Diagnostics;
+using StockData.Diagnostics;
 using StockData.Storage.Postgres.Jobs;
 using StockData.Storage.Postgres.Universe;
 

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using StockData.Core;
-using StockData.Pipeline.Sources;
+using StockData.Ingest.Sources;
 using StockData.Yahoo.Client;
 
 namespace StockData.Pipeline.Http;

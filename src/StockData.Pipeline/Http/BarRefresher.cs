@@ -5,9 +5,8 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using StockData.Core;
 using StockData.Pipeline.Daemon;
-using StockData.Pipeline.Diagnostics;
-using StockData.Pipeline.Fetching;
-using StockData.Pipeline.Ingest;
+using StockData.Diagnostics;
+using StockData.Ingest;
 using StockData.Storage.Postgres.Universe;
 using StockData.Yahoo;
 

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using StockData.Core;
-using StockData.Pipeline.Caching;
+using StockData.Upstream.Caching;
 using StockData.Storage.Postgres.Reading;
 
 namespace StockData.Pipeline.Http;

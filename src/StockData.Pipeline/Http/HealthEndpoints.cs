@@ -7,7 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
 using StockData.Pipeline.Hosting;
-using StockData.Storage.Redis;
+using StockData.Upstream.Redis;
 
 namespace StockData.Pipeline.Http;
 

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
-using StockData.Pipeline.Diagnostics;
+using StockData.Diagnostics;
 using StockData.Pipeline.Jobs;
 using StockData.Storage.Postgres.Jobs;
 

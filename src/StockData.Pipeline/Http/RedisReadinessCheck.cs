@@ -1,7 +1,7 @@
 using HealthChecks.Redis;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using StackExchange.Redis;
-using StockData.Storage.Redis;
+using StockData.Upstream.Redis;
 
 namespace StockData.Pipeline.Http;
 

@@ -1,5 +1,5 @@
 using StockData.Core;
-using StockData.Pipeline.Ingest;
+using StockData.Ingest;
 
 namespace StockData.Pipeline.Http;
 

@@ -1,5 +1,5 @@
 using StockData.Core;
-using StockData.Pipeline.Sources;
+using StockData.Ingest.Sources;
 using StockData.Storage.Postgres.Jobs;
 using StockData.Yahoo.Client;
 

@@ -7,7 +7,7 @@ namespace StockData.Pipeline.Quality;
 /// <summary>Registers data quality: its options everywhere (the <c>quality</c> verbs read them), the periodic scan in the daemon.</summary>
 internal static class QualityServiceCollectionExtensions
 {
-    /// <summary>Options and the repair runner; called by <c>AddStockDataPipeline</c>, so every verb validates them.</summary>
+    /// <summary>Options and the repair runner; added to every host <c>stockdata</c> builds (Cli/StockDataVerb.cs and the run verb), so every verb validates them.</summary>
     public static IHostApplicationBuilder AddStockDataQuality(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;

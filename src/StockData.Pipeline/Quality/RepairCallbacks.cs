@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using StockData.Core;
-using StockData.Pipeline.Diagnostics;
+using StockData.Diagnostics;
 using StockData.Storage.Postgres.Jobs;
 
 namespace StockData.Pipeline.Quality;

@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StockData.Core;
-using StockData.Pipeline.Ingest;
+using StockData.Ingest;
 using StockData.Storage.Postgres.Jobs;
 using StockData.Storage.Postgres.Quality;
 

@@ -8,7 +8,7 @@ namespace StockData.Storage.Postgres;
 /// element type explicit (Npgsql would infer <c>text[]</c> for strings and <c>timestamp</c> for some DateTimes, and the
 /// statements' casts then fail or convert).
 /// </summary>
-internal static class ArrayParameter
+public static class ArrayParameter
 {
     public static NpgsqlParameter Of<T>(IEnumerable<T> values, NpgsqlDbType elementType) =>
         new() { Value = values as T[] ?? values.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | elementType };

@@ -8,7 +8,7 @@ namespace StockData.Storage.Postgres;
 /// writers touching the same rows lock them in the same order and cannot deadlock), duplicates dropped (last wins,
 /// so ON CONFLICT never meets a key twice), plus the per-fetch spans, symbols and events the transaction writes.
 /// </summary>
-internal sealed class BarBatchPlan
+public sealed class BarBatchPlan
 {
     private const int MaxSymbolLength = 32; // symbols.symbol CHECK (0001_initial.sql)
 

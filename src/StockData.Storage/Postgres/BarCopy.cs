@@ -10,7 +10,7 @@ namespace StockData.Storage.Postgres;
 /// wrong type throws or corrupts) and the import always ends in <c>CompleteAsync</c>; disposing without it rolls the
 /// COPY back, which is what a failure mid-stream must do.
 /// </summary>
-internal static class BarCopy
+public static class BarCopy
 {
     /// <summary>The column order every COPY here uses (the same for both interval families).</summary>
     public const string Columns = "symbol, interval, trade_date, ts, open, high, low, close, adj_close, volume";

@@ -18,7 +18,7 @@ namespace StockData.Storage.Postgres;
 /// while the version read here is still the current one (<see cref="BarWriterSql.Merge"/>), and anything else is merged
 /// again by key in the same transaction, so no change is lost and every revision holds the value really replaced.
 /// </remarks>
-internal static class BarDiff
+public static class BarDiff
 {
     /// <summary>Stored rows of the daily family between each group's first and last key, tagged with the group's 1-based ordinal.</summary>
     private const string ReadDaily = """

@@ -5,7 +5,7 @@ namespace StockData.Storage.Postgres;
 /// Lock order: every statement touches rows in key order (the plan sorts the bars, the others ORDER BY their key),
 /// so two writers on overlapping symbols queue behind each other instead of deadlocking.
 /// </summary>
-internal static class BarWriterSql
+public static class BarWriterSql
 {
     /// <summary>Which of the batch's (symbol, interval) pairs already have stored history (a watermark).</summary>
     public const string WithHistory = """

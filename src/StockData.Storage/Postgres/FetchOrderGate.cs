@@ -9,7 +9,7 @@ namespace StockData.Storage.Postgres;
 /// Batches come out of the batcher in order, so a fetch's earlier rows are always in an earlier batch and the waits
 /// never form a cycle. A batch waits before taking a connection, so waiting holds no pool slot and no lock.
 /// </remarks>
-internal sealed class FetchOrderGate
+public sealed class FetchOrderGate
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<long, Progress> _fetches = [];

@@ -6,7 +6,7 @@ namespace StockData.Storage.Postgres;
 /// One fetch's part of a batch: the bar offsets it covers, whether it ends the fetch, and the newest split or
 /// dividend among its events (what may reveal that the stored history needs a full re-fetch).
 /// </summary>
-internal sealed record FetchSpan(
+public sealed record FetchSpan(
     long FetchId,
     string Symbol,
     BarInterval Interval,

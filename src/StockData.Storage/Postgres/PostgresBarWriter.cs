@@ -21,7 +21,7 @@ namespace StockData.Storage.Postgres;
 /// runs at 0.34× raw COPY on new rows, 0.43× on unchanged rows and 0.19× when every row changes; COPY straight into
 /// the table 0.73×. Our own figures are in docs/performance.md (Writer).
 /// </remarks>
-internal sealed class PostgresBarWriter(
+public sealed class PostgresBarWriter(
     NpgsqlDataSource dataSource,
     IOptions<StorageOptions> storageOptions,
     IOptions<BarWriterOptions> writerOptions,
@@ -550,7 +550,7 @@ internal sealed class PostgresBarWriter(
     /// do not retry in lockstep.
     /// </summary>
     internal static TimeSpan RetryDelay(TimeSpan baseDelay, TimeSpan maxDelay, int failure, double jitter) =>
-        Storage.Backoff.Doubling(baseDelay, failure, maxDelay) * (0.8 + (jitter * 0.4));
+        Core.Backoff.Doubling(baseDelay, failure, maxDelay) * (0.8 + (jitter * 0.4));
 
     private static BarWriteException Failure(BarBatchPlan plan, Exception ex, bool retriesExhausted, int attempts)
     {

@@ -3,4 +3,4 @@ using StockData.Core;
 namespace StockData.Storage.Postgres;
 
 /// <summary>A batch row the merge must write: new (<paramref name="Stored"/> null) or changed (the values it replaces).</summary>
-internal readonly record struct StagedBar(string Symbol, string Interval, Bar Bar, StoredBar? Stored);
+public readonly record struct StagedBar(string Symbol, string Interval, Bar Bar, StoredBar? Stored);

@@ -19,7 +19,7 @@ namespace StockData.Storage.Postgres;
 /// (docs/postgres-upsert.md A7). The tables survive the connection's return to the pool only because the data
 /// source sets No Reset On Close (StorageServiceCollectionExtensions).
 /// </remarks>
-internal sealed class StagingTables
+public sealed class StagingTables
 {
     public const string Daily = "pg_temp.stockdata_daily_stage";
     public const string Intraday = "pg_temp.stockdata_intraday_stage";

@@ -7,7 +7,7 @@ namespace StockData.Storage.Postgres;
 /// version's identity, its physical id (<c>ctid</c>) and the id of the transaction that wrote it (<c>xmin</c>): the merge
 /// updates the row by that id only while that same version is still the current one.
 /// </summary>
-internal readonly record struct StoredBar(
+public readonly record struct StoredBar(
     NpgsqlTid RowId,
     uint Xmin,
     DateOnly TradeDate,

@@ -3,7 +3,7 @@ using StockData.Core;
 namespace StockData.Storage.Postgres;
 
 /// <summary>What one transaction does to one symbol_intervals row (see <see cref="BarWriterSql.UpdateSymbolIntervals"/>).</summary>
-internal sealed record SymbolIntervalUpdate(
+public sealed record SymbolIntervalUpdate(
     string Symbol,
     BarInterval Interval,
     bool Completes,

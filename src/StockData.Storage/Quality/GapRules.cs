@@ -10,4 +10,4 @@ namespace StockData.Storage.Quality;
 /// <param name="MaxAttempts">Repair fetches that still lack the data before a gap is confirmed missing.</param>
 /// <param name="MergeDays">Gaps of one symbol this close (calendar days) share one repair fetch.</param>
 /// <param name="DividendStep">Relative step of adj_close / close between two stored bars that reveals a dividend.</param>
-internal sealed record GapRules(double Share, int MinPeers, int EdgeDays, int MaxAttempts, int MergeDays, double DividendStep);
+public sealed record GapRules(double Share, int MinPeers, int EdgeDays, int MaxAttempts, int MergeDays, double DividendStep);

@@ -1,7 +1,7 @@
 namespace StockData.Storage.Quality;
 
 /// <summary>Turns open gaps (and flagged ranges) into repair fetches: one per run of dates close enough to share a request.</summary>
-internal static class RepairPlanner
+public static class RepairPlanner
 {
     /// <summary>A date range that needs fetching again.</summary>
     public sealed record Need(string Symbol, string Interval, string TimeZone, DateOnly From, DateOnly To, int Attempts);

@@ -5,4 +5,4 @@ namespace StockData.Storage.Quality;
 /// more gaps or flagged ranges. <see cref="Slot"/> numbers a symbol-interval's ranges from 0: a job holds at most one
 /// item per symbol-interval, so the n-th range of each goes into the n-th job of a round.
 /// </summary>
-internal sealed record RepairRange(string Symbol, string Interval, string TimeZone, DateOnly From, DateOnly To, int Attempts, int Slot);
+public sealed record RepairRange(string Symbol, string Interval, string TimeZone, DateOnly From, DateOnly To, int Attempts, int Slot);

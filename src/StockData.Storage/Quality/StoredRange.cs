@@ -5,4 +5,4 @@ namespace StockData.Storage.Quality;
 /// <param name="Last">Its last stored trade date.</param>
 /// <param name="Listed">The exchange-local date of its first trade (Yahoo's <c>firstTradeDate</c>), when known.</param>
 /// <param name="LastFetched">The exchange-local date of its last completed fetch, when any.</param>
-internal sealed record StoredRange(string Symbol, ExchangeKey Exchange, DateOnly First, DateOnly Last, DateOnly? Listed, DateOnly? LastFetched);
+public sealed record StoredRange(string Symbol, ExchangeKey Exchange, DateOnly First, DateOnly Last, DateOnly? Listed, DateOnly? LastFetched);

@@ -4,7 +4,7 @@ namespace StockData.Storage.Quality;
 /// The gap rule (docs/data-quality.md) without a holiday calendar: an exchange's trading dates are the dates most of its symbols
 /// have a bar on, and a symbol lacking one of them inside its window has a gap.
 /// </summary>
-internal static class TradingDateRule
+public static class TradingDateRule
 {
     /// <summary>
     /// The trading dates of one exchange: dates with at least <see cref="GapRules.MinPeers"/> peers (symbols whose

@@ -9,7 +9,7 @@ namespace StockData.Yahoo.Client;
 /// The typed HttpClient behind <see cref="IYahooChartClient"/>: one GET per call, the body streamed into a pooled
 /// buffer under the size cap, the whole attempt under <see cref="YahooOptions.AttemptTimeout"/>.
 /// </summary>
-internal sealed class YahooChartClient : IYahooChartClient
+public sealed class YahooChartClient : IYahooChartClient
 {
     private const int InitialBufferBytes = 64 * 1024;
 

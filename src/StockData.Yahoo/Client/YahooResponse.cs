@@ -13,7 +13,7 @@ public sealed class YahooResponse : IDisposable
     private byte[]? _buffer;
     private readonly int _length;
 
-    internal YahooResponse(
+    public YahooResponse(
         YahooChartRequest request, Uri requestUri, HttpStatusCode statusCode, string? contentType, TimeSpan? retryAfter,
         Version httpVersion, byte[] buffer, int length)
     {

@@ -4,7 +4,7 @@ using System.Text;
 namespace StockData.Yahoo.Client;
 
 /// <summary>Builds <c>{base}/v8/finance/chart/{segment}?…</c> and proves the result kept the base's host and path.</summary>
-internal static class YahooUrlBuilder
+public static class YahooUrlBuilder
 {
     public const string ChartPath = "/v8/finance/chart/";
 

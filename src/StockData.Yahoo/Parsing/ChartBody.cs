@@ -5,7 +5,7 @@ namespace StockData.Yahoo.Parsing;
 /// the events. Rules R2–R12 are applied afterwards by <see cref="ChartResultBuilder"/>, because the keys can come in
 /// any order (the time zone may follow the timestamps). One instance per thread is reused; its columns are pooled.
 /// </summary>
-internal sealed class ChartBody
+public sealed class ChartBody
 {
     /// <summary>The cell written for a JSON null in a price column: a NaN with a payload no arithmetic produces.</summary>
     public static readonly double NullPrice = BitConverter.Int64BitsToDouble(0x7FF8_0000_0000_0B0D);

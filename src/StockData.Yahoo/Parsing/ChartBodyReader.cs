@@ -9,7 +9,7 @@ namespace StockData.Yahoo.Parsing;
 /// the schema fixes one is recorded as <see cref="ChartBody.ShapeProblem"/> and skipped, so that an error object
 /// later in the body is still seen (R14 checks it before R10). Unknown keys are skipped at every level (R13).
 /// </summary>
-internal static class ChartBodyReader
+public static class ChartBodyReader
 {
     // Epoch seconds that DateTimeOffset can hold (years 1 to 9999), less two days so that any local date and the
     // day spans around it stay representable too; anything else cannot be a bar time.

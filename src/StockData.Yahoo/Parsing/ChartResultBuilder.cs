@@ -7,7 +7,7 @@ namespace StockData.Yahoo.Parsing;
 /// Turns a well-formed success body into a <see cref="FetchResult"/>: the shape check (R10), row validity (R2–R5),
 /// duplicates (R6), the live and out-of-range rows (R7, R8), order (R9), events (R11) and the meta fields kept.
 /// </summary>
-internal static class ChartResultBuilder
+public static class ChartResultBuilder
 {
     private const byte Keep = 0;
     private const byte AllNull = 1;

@@ -8,7 +8,7 @@ namespace StockData.Yahoo.Parsing;
 /// on the LOH and every few parses cost a gen-2 collection (measured: 66 gen-2 GCs per 1,000 parses in the parser
 /// benchmark), which a long-running ingester should not pay.
 /// </summary>
-internal sealed class ChunkedList<T> : IReadOnlyList<T>
+public sealed class ChunkedList<T> : IReadOnlyList<T>
     where T : struct
 {
     /// <summary>512 items: 45 KB chunks for <c>Bar</c>, well below the threshold.</summary>

@@ -6,7 +6,7 @@ namespace StockData.Yahoo.Parsing;
 /// An exchange time zone resolved once per IANA id (R1: the local date of a bar comes from
 /// <c>meta.exchangeTimezoneName</c>, never from <c>gmtoffset</c>, which is the offset at request time).
 /// </summary>
-internal sealed class ExchangeZone
+public sealed class ExchangeZone
 {
     private const int MaxCachedZones = 1024;
 

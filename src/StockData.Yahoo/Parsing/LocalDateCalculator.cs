@@ -5,7 +5,7 @@ namespace StockData.Yahoo.Parsing;
 /// sorted, so the year looked up last almost always holds the next bar. A mutable struct: keep it in a local and pass
 /// it by ref.
 /// </summary>
-internal struct LocalDateCalculator(ExchangeZone zone)
+public struct LocalDateCalculator(ExchangeZone zone)
 {
     private const long SecondsPerDay = 86_400;
 

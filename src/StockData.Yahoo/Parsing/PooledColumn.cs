@@ -6,7 +6,7 @@ namespace StockData.Yahoo.Parsing;
 /// A growable column of one chart array, backed by <see cref="ArrayPool{T}"/> so that parsing a response leaves no
 /// garbage besides the result. A mutable struct: keep it in a field and call it in place, never copy it.
 /// </summary>
-internal struct PooledColumn<T>
+public struct PooledColumn<T>
     where T : unmanaged
 {
     private T[]? _items;

@@ -5,4 +5,4 @@ namespace StockData.Yahoo.Parsing;
 /// (the exchange time zone may come later in the body). <see cref="First"/> is the amount or the split numerator,
 /// <see cref="Second"/> the split denominator.
 /// </summary>
-internal readonly record struct RawEvent(long Date, double First, double Second);
+public readonly record struct RawEvent(long Date, double First, double Second);

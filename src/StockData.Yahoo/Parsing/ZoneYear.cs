@@ -8,7 +8,7 @@ namespace StockData.Yahoo.Parsing;
 /// most of the parser's time per daily bar beyond reading the numbers. Assumes no zone changes its offset twice within
 /// one UTC day and back again, which no tzdata zone does.
 /// </summary>
-internal sealed class ZoneYear
+public sealed class ZoneYear
 {
     private const long SecondsPerDay = 86_400;
 

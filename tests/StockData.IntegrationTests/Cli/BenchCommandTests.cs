@@ -7,7 +7,7 @@ using StockData.TestSupport;
 
 namespace StockData.IntegrationTests.Cli;
 
-/// <summary><c>stockdata bench …</c> as a real process: the writer benchmark's output, and a writer killed mid-fetch.</summary>
+/// <summary><c>stockdata-bench …</c> as a real process: the writer benchmark's output, and a writer killed mid-fetch.</summary>
 [Collection(ProcessCollection.Name)]
 public sealed partial class BenchCommandTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
@@ -35,10 +35,10 @@ public sealed partial class BenchCommandTests(PostgresFixture postgres) : IClass
             ["ConnectionStrings__Postgres"] = postgres.DatabaseConnectionString,
             ["StockData__Storage__Schema"] = schema,
         };
-        string[] args = ["bench", "writer-fetch", "--symbol", "KILLME", "--bars", "95", "--batch-size", "20"];
+        string[] args = ["writer-fetch", "--symbol", "KILLME", "--bars", "95", "--batch-size", "20"];
 
         // A real child process writes one 95-bar fetch in 20-row batches and stops after the second commit.
-        using var process = Process.Start(ProcessRunner.CreateStartInfo("dotnet", [RepoPaths.StockDataDll, .. args, "--pause-after", "2"], env))!;
+        using var process = Process.Start(ProcessRunner.CreateStartInfo("dotnet", [RepoPaths.StockDataBenchDll, .. args, "--pause-after", "2"], env))!;
         var lines = new List<string>();
         using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken))
         {
@@ -62,7 +62,7 @@ public sealed partial class BenchCommandTests(PostgresFixture postgres) : IClass
 
         // Running the fetch again completes it: the committed rows are met as unchanged, nothing is duplicated, and the
         // watermark is the last bar.
-        var rerun = await ProcessRunner.RunStockDataAsync(args, env, TimeSpan.FromMinutes(2));
+        var rerun = await ProcessRunner.RunStockDataBenchAsync(args, env, TimeSpan.FromMinutes(2));
         Assert.True(rerun.ExitCode == 0, rerun.ToString());
         var committed = BatchLine().Matches(rerun.StandardOutput).ToList();
         Assert.Equal(5, committed.Count);
@@ -78,7 +78,7 @@ public sealed partial class BenchCommandTests(PostgresFixture postgres) : IClass
     public async Task BenchWriter_SmallRunAsJson_EveryFigureHasThreeInterleavedSamples_DropsItsScratchSchema()
     {
         postgres.EnsureAvailable();
-        var result = await ProcessRunner.RunStockDataAsync(["bench", "writer", "--symbols", "3", "--bars", "30", "--rounds", "3", "--json"],
+        var result = await ProcessRunner.RunStockDataBenchAsync(["writer", "--symbols", "3", "--bars", "30", "--rounds", "3", "--json"],
             new Dictionary<string, string?> { ["ConnectionStrings__Postgres"] = postgres.DatabaseConnectionString }, TimeSpan.FromMinutes(3));
 
         Assert.True(result.ExitCode == 0, result.ToString());
@@ -132,7 +132,7 @@ public sealed partial class BenchCommandTests(PostgresFixture postgres) : IClass
             }
         }
 
-        var result = await ProcessRunner.RunStockDataAsync(["bench", "writer", "--symbols", "2", "--bars", "20", "--rounds", "1", "--json"],
+        var result = await ProcessRunner.RunStockDataBenchAsync(["writer", "--symbols", "2", "--bars", "20", "--rounds", "1", "--json"],
             new Dictionary<string, string?> { ["ConnectionStrings__Postgres"] = server.ConnectionString }, TimeSpan.FromMinutes(3));
 
         Assert.True(result.ExitCode == 0, result.ToString());
@@ -148,7 +148,7 @@ public sealed partial class BenchCommandTests(PostgresFixture postgres) : IClass
     public async Task BenchPipeline_SmallRunWithWarmUpAsJson_TimedRowsOnly_IssueKeys_DropsItsScratchSchema()
     {
         postgres.EnsureAvailable();
-        var result = await ProcessRunner.RunStockDataAsync(["bench", "pipeline", "--symbols", "4", "--years", "1", "--warmup", "3", "--rounds", "3", "--json"],
+        var result = await ProcessRunner.RunStockDataBenchAsync(["pipeline", "--symbols", "4", "--years", "1", "--warmup", "3", "--rounds", "3", "--json"],
             new Dictionary<string, string?> { ["ConnectionStrings__Postgres"] = postgres.DatabaseConnectionString }, TimeSpan.FromMinutes(3));
 
         Assert.True(result.ExitCode == 0, result.ToString());
@@ -176,7 +176,7 @@ public sealed partial class BenchCommandTests(PostgresFixture postgres) : IClass
     [Fact]
     public async Task BenchWriter_SymbolsOutOfRange_UsageErrorExit2()
     {
-        var result = await ProcessRunner.RunStockDataAsync(["bench", "writer", "--symbols", "0"]);
+        var result = await ProcessRunner.RunStockDataBenchAsync(["writer", "--symbols", "0"]);
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("--symbols", result.StandardError, StringComparison.Ordinal);

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using StockData.Storage;
+using StockData.Upstream;
 using StockData.TestSupport;
 
 namespace StockData.IntegrationTests.Infrastructure;
@@ -25,6 +26,7 @@ public static class StorageHost
             .AddLogging()
             .AddSingleton(TimeProvider.System)
             .AddStockDataStorage(configuration)
+            .AddStockDataRedis()
             .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
     }
 }

@@ -2,7 +2,7 @@ using Prometheus;
 using StockData.IntegrationTests.Infrastructure;
 using StockData.TestSupport;
 using StockData.TestSupport.Observability;
-using static StockData.Pipeline.Diagnostics.PipelineMetrics;
+using static StockData.Diagnostics.PipelineMetrics;
 
 namespace StockData.IntegrationTests.Observability;
 

@@ -1,8 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
-using StockData.IntegrationTests.Fetching;
+using StockData.IntegrationTests.Upstream.Fetching;
 using StockData.IntegrationTests.Infrastructure;
-using StockData.Pipeline.Diagnostics;
-using StockData.Pipeline.Ingest;
+using StockData.Diagnostics;
+using StockData.Upstream.Fetching;
 using StockData.TestSupport;
 
 namespace StockData.IntegrationTests.Observability;

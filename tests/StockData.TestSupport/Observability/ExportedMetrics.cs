@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 namespace StockData.TestSupport.Observability;
 
 /// <summary>
-/// The metric families <c>src/StockData.Pipeline/Diagnostics/PipelineMetrics.cs</c> creates, read from its source
+/// The metric families <c>src/StockData.Diagnostics/PipelineMetrics.cs</c> creates, read from its source
 /// text: that file is the one place names are spelled (docs/development.md §7), so the dashboard and alert checks compare
 /// against exactly what it says, including families no code path has recorded yet.
 /// </summary>
@@ -11,7 +11,7 @@ public static partial class ExportedMetrics
 {
     /// <summary>The file every <c>stockdata_</c> metric name is defined in.</summary>
     public static string SourceFile =>
-        Path.Combine(RepoPaths.Root, "src", "StockData.Pipeline", "Diagnostics", "PipelineMetrics.cs");
+        Path.Combine(RepoPaths.Root, "src", "StockData.Diagnostics", "PipelineMetrics.cs");
 
     /// <summary>Families created with <c>Metrics.Create…("name"</c> in <paramref name="source"/>, by name.</summary>
     public static IReadOnlyDictionary<string, MetricKind> ParseFamilies(string source)

@@ -10,7 +10,7 @@ public sealed class SingleUpstreamPathTests
 {
     private static readonly string[] Allowed =
     [
-        "src/StockData.Pipeline/Fetching/ChartFetchService.cs",
+        "src/StockData.Upstream/Fetching/ChartFetchService.cs",
     ];
 
     [Fact]

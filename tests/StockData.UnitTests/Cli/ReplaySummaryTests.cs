@@ -1,5 +1,5 @@
 using StockData.Pipeline.Cli;
-using StockData.Pipeline.Ingest;
+using StockData.Ingest;
 
 namespace StockData.UnitTests.Cli;
 

@@ -1,6 +1,6 @@
 using System.Reflection;
 using Prometheus;
-using StockData.Pipeline.Diagnostics;
+using StockData.Diagnostics;
 using StockData.TestSupport.Observability;
 
 namespace StockData.UnitTests.Dashboards;

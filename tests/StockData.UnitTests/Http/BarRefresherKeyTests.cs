@@ -1,5 +1,5 @@
 using StockData.Core;
-using StockData.Pipeline.Fetching;
+using StockData.Ingest;
 using StockData.Pipeline.Http;
 using StockData.Yahoo.Client;
 

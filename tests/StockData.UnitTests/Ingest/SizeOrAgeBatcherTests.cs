@@ -1,6 +1,6 @@
 using System.Threading.Tasks.Dataflow;
 using Microsoft.Extensions.Time.Testing;
-using StockData.Pipeline.Ingest;
+using StockData.Ingest;
 
 namespace StockData.UnitTests.Ingest;
 

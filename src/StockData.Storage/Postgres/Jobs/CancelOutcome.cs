@@ -1,7 +1,7 @@
 namespace StockData.Storage.Postgres.Jobs;
 
 /// <summary>What <see cref="JobStore.CancelAsync"/> found.</summary>
-internal enum CancelOutcome
+public enum CancelOutcome
 {
     Cancelled,
     NotFound,

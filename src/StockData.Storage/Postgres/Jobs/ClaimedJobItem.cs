@@ -1,7 +1,7 @@
 namespace StockData.Storage.Postgres.Jobs;
 
 /// <summary>A job item this replica now leases (status running).</summary>
-internal sealed record ClaimedJobItem(
+public sealed record ClaimedJobItem(
     long Id,
     long JobId,
     string Symbol,

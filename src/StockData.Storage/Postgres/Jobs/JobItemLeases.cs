@@ -8,7 +8,7 @@ namespace StockData.Storage.Postgres.Jobs;
 /// finished once. A job is finished by whichever replica finishes its last item. Times come from the caller's clock,
 /// as for <see cref="ScheduleLeases"/>.
 /// </summary>
-internal sealed class JobItemLeases(NpgsqlDataSource dataSource)
+public sealed class JobItemLeases(NpgsqlDataSource dataSource)
 {
     /// <summary>
     /// Claims up to <paramref name="limit"/> pending items with a priority in [<paramref name="minPriority"/>,

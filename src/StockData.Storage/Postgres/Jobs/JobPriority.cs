@@ -1,7 +1,7 @@
 namespace StockData.Storage.Postgres.Jobs;
 
 /// <summary>A job's priority as stored (<c>fetch_jobs.priority</c>, smallint): high items go ahead of the scheduled backlog.</summary>
-internal enum JobPriority : short
+public enum JobPriority : short
 {
     /// <summary>Background repairs: after the scheduled backlog.</summary>
     Low = 0,

@@ -1,7 +1,7 @@
 namespace StockData.Storage.Postgres.Jobs;
 
 /// <summary>The names of <see cref="JobPriority"/> as the CLI and the JSON spell them.</summary>
-internal static class JobPriorityNames
+public static class JobPriorityNames
 {
     public static string ToName(this JobPriority priority) => priority switch
     {

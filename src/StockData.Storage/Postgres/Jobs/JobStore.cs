@@ -8,7 +8,7 @@ namespace StockData.Storage.Postgres.Jobs;
 /// Fetch jobs: submitted lists of symbol-intervals (with a range and a priority) that running workers pick up item by
 /// item (<see cref="JobItemLeases"/>). Shared by the <c>jobs</c> verbs and the HTTP API, so both show the same thing.
 /// </summary>
-internal sealed class JobStore(NpgsqlDataSource dataSource)
+public sealed class JobStore(NpgsqlDataSource dataSource)
 {
     private const int ChunkSize = 1000;
 

@@ -3,7 +3,7 @@ namespace StockData.Storage.Postgres.Jobs;
 /// <summary>A job as <c>jobs show</c> and <c>GET /jobs/{id}</c> present it.</summary>
 /// <param name="ItemsByStatus">Item counts by status (pending, running, done, failed, cancelled); absent statuses are 0.</param>
 /// <param name="FailuresByCategory">Failed items by error category (not_found, server_error, …).</param>
-internal sealed record JobView(
+public sealed record JobView(
     long Id,
     string Status,
     JobPriority Priority,

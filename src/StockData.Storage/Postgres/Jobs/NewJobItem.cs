@@ -1,4 +1,4 @@
 namespace StockData.Storage.Postgres.Jobs;
 
 /// <summary>One symbol-interval of a job being submitted, with its range (null: from the watermark / up to now).</summary>
-internal sealed record NewJobItem(string Symbol, string Interval, DateTimeOffset? From, DateTimeOffset? To);
+public sealed record NewJobItem(string Symbol, string Interval, DateTimeOffset? From, DateTimeOffset? To);

@@ -1,6 +1,6 @@
 namespace StockData.Storage.Postgres.Quality;
 
 /// <summary>Store-wide counts for the quality gauges: gaps by (kind, status), suspicious responses by status.</summary>
-internal sealed record QualityCounts(
+public sealed record QualityCounts(
     IReadOnlyDictionary<(string Kind, string Status), int> Gaps,
     IReadOnlyDictionary<string, int> Suspicious);

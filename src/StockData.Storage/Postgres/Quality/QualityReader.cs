@@ -4,7 +4,7 @@ using NpgsqlTypes;
 namespace StockData.Storage.Postgres.Quality;
 
 /// <summary>Reads the quality tables for the report verb and the gauges.</summary>
-internal sealed class QualityReader(NpgsqlDataSource dataSource)
+public sealed class QualityReader(NpgsqlDataSource dataSource)
 {
     /// <summary>Every symbol with a finding, optionally one symbol or one exchange (by name, any case), ordered by symbol.</summary>
     public async Task<IReadOnlyList<QualityReportRow>> ReportAsync(string? symbol, string? exchange, CancellationToken cancellationToken)

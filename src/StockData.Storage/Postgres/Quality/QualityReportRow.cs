@@ -4,7 +4,7 @@ namespace StockData.Storage.Postgres.Quality;
 /// One symbol's findings, as <c>stockdata quality report</c> shows them. <see cref="GapsFound"/> counts every gap ever
 /// found (bars and dividends); the next three split it by where it stands now.
 /// </summary>
-internal sealed record QualityReportRow(
+public sealed record QualityReportRow(
     string Symbol,
     string Exchange,
     string TimeZone,

@@ -8,7 +8,7 @@ namespace StockData.Storage.Postgres.Quality;
 /// <param name="Reopened">Gaps whose repair fetch ended without their data, to be fetched again.</param>
 /// <param name="ItemsEnqueued">Low-priority fetch items created (repairs and re-verifications).</param>
 /// <param name="Jobs">The jobs holding them.</param>
-internal sealed record QualityScanResult(bool Ran, int GapsFound, int Repaired, int ConfirmedMissing, int Reopened, int ItemsEnqueued,
+public sealed record QualityScanResult(bool Ran, int GapsFound, int Repaired, int ConfirmedMissing, int Reopened, int ItemsEnqueued,
     IReadOnlyList<long> Jobs)
 {
     public static QualityScanResult Skipped { get; } = new(false, 0, 0, 0, 0, 0, []);

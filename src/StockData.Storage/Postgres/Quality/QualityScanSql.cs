@@ -1,7 +1,7 @@
 namespace StockData.Storage.Postgres.Quality;
 
 /// <summary>The quality scan's statements (docs/data-quality.md), in the order one scan runs them.</summary>
-internal static class QualityScanSql
+public static class QualityScanSql
 {
     /// <summary>One scan at a time per schema, whichever replica or CLI runs it; the others skip their turn.</summary>
     public const string Lock = "SELECT pg_try_advisory_xact_lock(hashtext(current_schema() || ':stockdata.quality'))";

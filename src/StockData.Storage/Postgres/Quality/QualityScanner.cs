@@ -11,7 +11,7 @@ namespace StockData.Storage.Postgres.Quality;
 /// finds new gaps (the peer rule of <see cref="TradingDateRule"/>, and dividend steps), and turns what needs fetching
 /// into low-priority fetch job items that any worker (or <c>stockdata quality repair</c>) picks up when it has room.
 /// </summary>
-internal sealed class QualityScanner(NpgsqlDataSource dataSource)
+public sealed class QualityScanner(NpgsqlDataSource dataSource)
 {
     public async Task<QualityScanResult> ScanAsync(GapRules rules, DateTimeOffset now, CancellationToken cancellationToken)
     {

@@ -17,7 +17,7 @@ namespace StockData.Storage.Postgres.Quality;
 /// would be counted against the other's range). The check sees the bars between a part's first and last bar, not
 /// the range the request asked for: a response lacking the first or last stored dates of its request is not noticed.
 /// </remarks>
-internal static class ResponseCheck
+public static class ResponseCheck
 {
     /// <summary>The statements for <paramref name="batch"/>, or none when no chunk qualifies.</summary>
     public static IEnumerable<NpgsqlBatchCommand> Commands(WriteBatch batch, bool skipDaily, bool skipIntraday)

@@ -10,7 +10,7 @@ namespace StockData.Storage.Postgres.Quality;
 /// on the primary key over rows the merge has just visited (hot in shared buffers); a whole-fetch re-merge of one
 /// symbol counts its 2,520 keys once.
 /// </remarks>
-internal static class ResponseCheckSql
+public static class ResponseCheckSql
 {
     /// <summary>
     /// Daily family: $1 symbols, $2 intervals, $3/$4 the first and last trade date of each response part, $5 its bar

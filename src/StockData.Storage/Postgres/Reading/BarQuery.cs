@@ -8,4 +8,4 @@ namespace StockData.Storage.Postgres.Reading;
 /// inclusive and <see cref="To"/> exclusive.
 /// </summary>
 /// <param name="AsOf">Answer with what the store held at this time (from bar_revisions); null for the current values.</param>
-internal sealed record BarQuery(string Symbol, BarInterval Interval, DateTimeOffset? From, DateTimeOffset? To, DateTimeOffset? AsOf);
+public sealed record BarQuery(string Symbol, BarInterval Interval, DateTimeOffset? From, DateTimeOffset? To, DateTimeOffset? AsOf);

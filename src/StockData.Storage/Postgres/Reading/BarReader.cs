@@ -15,7 +15,7 @@ namespace StockData.Storage.Postgres.Reading;
 /// A bar's last revision ends exactly when its current values began (the writer stamps both with one transaction's
 /// now()), so "current row written at or before T" and "a revision covering T" never both match one key.
 /// </remarks>
-internal sealed class BarReader(NpgsqlDataSource dataSource)
+public sealed class BarReader(NpgsqlDataSource dataSource)
 {
     private static readonly DateOnly MinDate = new(1, 1, 1);
     private static readonly DateOnly MaxDate = new(9999, 12, 31);

@@ -14,7 +14,7 @@ namespace StockData.Storage.Postgres.Universe;
 /// Every statement that changes a leased row checks <c>lease_owner</c>, so a replica that lost a lease (it expired and
 /// another took it over) can no longer move that row's schedule.
 /// </remarks>
-internal sealed class ScheduleLeases(NpgsqlDataSource dataSource)
+public sealed class ScheduleLeases(NpgsqlDataSource dataSource)
 {
     /// <summary>
     /// Claims up to <paramref name="limit"/> due rows (next_fetch_at at or before <paramref name="now"/>) whose lease is

@@ -5,7 +5,7 @@ namespace StockData.Storage.Postgres.Universe;
 /// <param name="JobItemsByStatus">Fetch job items by status (pending, running, done, failed, cancelled).</param>
 /// <param name="Due">Scheduled symbol-intervals due now.</param>
 /// <param name="Overdue">Scheduled symbol-intervals due for longer than the overdue threshold.</param>
-internal sealed record StoreCounts(
+public sealed record StoreCounts(
     IReadOnlyDictionary<string, long> SymbolsByStatus,
     IReadOnlyDictionary<string, long> JobItemsByStatus,
     long Due,

@@ -3,7 +3,7 @@ using Npgsql;
 namespace StockData.Storage.Postgres.Universe;
 
 /// <summary>Reads <see cref="StoreCounts"/> in one round trip.</summary>
-internal sealed class StoreCountsReader(NpgsqlDataSource dataSource)
+public sealed class StoreCountsReader(NpgsqlDataSource dataSource)
 {
     public async Task<StoreCounts> ReadAsync(DateTimeOffset now, DateTimeOffset overdueBefore, CancellationToken cancellationToken)
     {

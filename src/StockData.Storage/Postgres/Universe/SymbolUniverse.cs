@@ -8,7 +8,7 @@ namespace StockData.Storage.Postgres.Universe;
 /// a row on the schedule, due at once; removing takes it off and keeps its watermark and bars, so adding it back resumes
 /// incrementally instead of fetching the whole history again.
 /// </summary>
-internal sealed class SymbolUniverse(NpgsqlDataSource dataSource)
+public sealed class SymbolUniverse(NpgsqlDataSource dataSource)
 {
     /// <summary>Rows per statement: a 5,000-line import is a handful of round trips.</summary>
     private const int ChunkSize = 1000;

@@ -2,7 +2,7 @@ namespace StockData.Storage.Postgres.Universe;
 
 /// <summary>One symbol-interval of the store, as <c>symbols list</c> shows it.</summary>
 /// <param name="NextFetchAt">When the daemon fetches it next; null when it is not on the refresh schedule.</param>
-internal sealed record UniverseEntry(
+public sealed record UniverseEntry(
     string Symbol,
     string Interval,
     string Status,

@@ -1,0 +1,66 @@
+using System.Diagnostics;
+
+namespace StockData.Bench.Benchmarks;
+
+/// <summary>
+/// The Yahoo simulator as a child process for benchmarks: port 0 (the simulator prints the URL it bound), no latency,
+/// no rate limit, no null rows, a fixed clock so every run sees the same history. Dispose kills it.
+/// </summary>
+internal sealed class BenchSimulator : IAsyncDisposable
+{
+    public const string Now = "2026-11-27T21:00:00Z";
+    private const string ListeningPrefix = "YahooSim listening on ";
+
+    private readonly Process _process;
+
+    private BenchSimulator(Process process, string baseUrl)
+    {
+        _process = process;
+        BaseUrl = baseUrl;
+    }
+
+    public string BaseUrl { get; }
+
+    public static async Task<BenchSimulator> StartAsync(string simulatorDll, CancellationToken cancellationToken)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in new[] { simulatorDll, "--urls", "http://127.0.0.1:0", "--now", Now, "--null-rows", "0", "--cache-mb", "64" })
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        var process = Process.Start(info) ?? throw new InvalidOperationException("could not start the simulator");
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginErrorReadLine();
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(TimeSpan.FromSeconds(60));
+        while (await process.StandardOutput.ReadLineAsync(deadline.Token) is { } line)
+        {
+            if (line.StartsWith(ListeningPrefix, StringComparison.Ordinal))
+            {
+                // Keep draining stdout so the simulator never blocks on a full pipe.
+                _ = process.StandardOutput.BaseStream.CopyToAsync(Stream.Null, CancellationToken.None);
+                return new BenchSimulator(process, line[ListeningPrefix.Length..].Trim().TrimEnd('/'));
+            }
+        }
+
+        process.Kill(entireProcessTree: true);
+        throw new InvalidOperationException("the simulator exited before it listened");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+}

@@ -1,0 +1,255 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using StockData.Core;
+using StockData.Storage;
+using StockData.Storage.Postgres;
+
+namespace StockData.Bench.Benchmarks;
+
+/// <summary>
+/// <c>stockdata-bench writer</c>: the six figures of the writer's targets in one run, side by side, each over several rounds, against the database the
+/// process is configured for. The caller configures the process's one data source with a scratch schema of its own
+/// (<see cref="Cli.BenchCommand"/>), so every statement here and in the writer is unqualified and lands there.
+/// </summary>
+internal sealed class WriterBenchmark(
+    NpgsqlDataSource dataSource,
+    IBarWriter writer,
+    SchemaMigrator migrator,
+    IOptions<StorageOptions> storageOptions,
+    IOptions<BarWriterOptions> writerOptions,
+    TimeProvider timeProvider)
+{
+    private const int RefreshBars = 5;
+
+    public async Task<WriterBenchmarkResult> RunAsync(int symbols, int barsPerSymbol, int rounds, Action<string> progress, CancellationToken ct)
+    {
+        var batchSize = writerOptions.Value.BatchSize;
+        await migrator.MigrateAsync(ct);
+        var server = await BenchServer.ReadAsync(dataSource, storageOptions.Value.PostgresConnectionString, ct);
+        progress($"server: {server}");
+
+        progress($"generating {symbols:N0} × {barsPerSymbol:N0} bars");
+        var history = Enumerable.Range(0, symbols).Select(i => SyntheticBars.History(i, barsPerSymbol)).ToArray();
+        var refresh = Enumerable.Range(0, symbols).Select(i => SyntheticBars.Continue(history[i], RefreshBars, i)).ToArray();
+        var changedHistory = history.Select(bars => bars.Select(b => b with { Close = Math.Round(b.Close * 1.01, 4) + 0.0001 }).ToArray()).ToArray();
+        var rows = symbols * barsPerSymbol;
+        var oldWayConnection = new NpgsqlConnectionStringBuilder(storageOptions.Value.PostgresConnectionString)
+        {
+            SearchPath = storageOptions.Value.Schema,
+            ApplicationName = storageOptions.Value.ApplicationName + "-oldway",
+        }.ConnectionString;
+
+        await WarmUpAsync(ct);
+
+        // Every figure is measured once per round, and every timed pass is preceded by a raw-COPY sample (1) and a
+        // CHECKPOINT: this machine's speed drifts by tens of percent within minutes (docs/postgres-upsert.md B0), so a
+        // pass is divided by the limit measured right before it, never by one taken minutes away, and each figure is
+        // reported as the spread of its rounds. A checkpoint before each pass starts every one with clean buffers and a
+        // fresh checkpoint cycle; without it a pass pays for the dirty pages of the one before (full-page images, the
+        // checkpointer's writes), and on a durable server that decided the raw-COPY reference by 1.4×.
+        var s = new WriterBenchmarkSamples(rows, symbols * RefreshBars);
+        for (var round = 1; round <= rounds; round++)
+        {
+            // Symbol names of the round's own: the writer remembers which (symbol, interval) pairs have stored history
+            // (its fast-path check) and a TRUNCATE does not tell it, so names reused after the reset would take the
+            // merge path in every round after the first.
+            var names = Enumerable.Range(0, symbols).Select(i => $"R{round}{SyntheticBars.Symbol(i)}").ToArray();
+            progress($"round {round}/{rounds}");
+            await ResetAsync(ct);
+            s.PackedRawCopy.Add(await RawCopyAsync(names, history, packed: true, ct));
+            progress(Line("(1p) raw COPY, packed table", rows, s.PackedRawCopy[^1]));
+
+            // (6) The old way, on the same empty table the writer's fresh pass gets.
+            var raw = await RawSampleAsync(names);
+            await CheckpointAsync(ct);
+            s.OldWay.Add(await TimeAsync(() => WriterBenchmarkOldWay.WriteAsync(oldWayConnection, names.Zip(history), ct)), raw);
+            progress(Line("(6) old way", rows, s.OldWay.Times[^1]));
+            await ResetAsync(ct);
+
+            // (2) Fresh history through the writer: 5,000-row batches, one writer connection.
+            raw = await RawSampleAsync(names);
+            await CheckpointAsync(ct);
+            var fastPathBatches = 0;
+            var batches = 0;
+            s.Fresh.Add(await TimeAsync(async () =>
+            {
+                foreach (var batch in WriteBatch.Pack(Fetches(names, history, full: true), batchSize))
+                {
+                    var result = await writer.WriteAsync(batch, ct);
+                    batches++;
+                    fastPathBatches += result.FastPath ? 1 : 0;
+                }
+            }), raw);
+            s.FastPathBatches += fastPathBatches;
+            s.Batches += batches;
+            progress(Line("(2) fresh", rows, s.Fresh.Times[^1]));
+
+            // (3) The same rows again: every row is read and compared, nothing may be rewritten. Counted by xmin against
+            // a transaction id read before the pass, cross-checked with pg_stat_user_tables once every writer backend
+            // has flushed its counters.
+            raw = await RawSampleAsync(names);
+            await PrepareTableAsync(ct);
+            var statBefore = await StableTupleStatsAsync(ct);
+            var txidBefore = await ScalarAsync<long>("SELECT txid_current()", ct);
+            s.Unchanged.Add(await TimeAsync(() => WriteAllAsync(Fetches(names, history, full: true), batchSize, ct)), raw);
+            s.UnchangedTuplesWritten = Math.Max(s.UnchangedTuplesWritten, await RowsWrittenSinceAsync(txidBefore, ct));
+            s.UnchangedStatTuplesWritten = Math.Max(s.UnchangedStatTuplesWritten, await StableTupleStatsAsync(ct) - statBefore);
+            progress(Line("(3) unchanged, rows checked", rows, s.Unchanged.Times[^1]) + $", {s.UnchangedTuplesWritten} tuples written");
+
+            // (4) Every close changed (revisions on): every row is updated and leaves its old values.
+            raw = await RawSampleAsync(names);
+            await PrepareTableAsync(ct);
+            s.Changed.Add(await TimeAsync(() => WriteAllAsync(Fetches(names, changedHistory, full: true), batchSize, ct)), raw);
+            s.ChangedRevisions = await ScalarAsync<long>("SELECT count(*) FROM bar_revisions", ct);
+            progress(Line("(4) changed", rows, s.Changed.Times[^1]));
+
+            // (5) The daemon's daily case: every symbol gets 5 new bars, all of them in one pass (one batch when they
+            // fit); then the same rows the old way, onto the same table state (the writer's new rows removed again).
+            await PrepareTableAsync(ct);
+            var refreshTime = await TimeAsync(() => WriteAllAsync(Fetches(names, refresh, full: false), batchSize, ct));
+            await using (var delete = dataSource.CreateCommand("DELETE FROM daily_bars WHERE trade_date > $1"))
+            {
+                delete.Parameters.Add(new NpgsqlParameter { Value = history[0][^1].TradeDate });
+                await delete.ExecuteNonQueryAsync(ct);
+            }
+
+            await PrepareTableAsync(ct);
+            var oldWayRefresh = await TimeAsync(() => WriterBenchmarkOldWay.WriteAsync(oldWayConnection, names.Zip(refresh), ct));
+            s.Refresh.Add(refreshTime);
+            s.OldWayRefresh.Add(oldWayRefresh);
+            progress(Line("(5) refresh", s.RefreshRows, refreshTime) + "; " + Line("old way", s.RefreshRows, oldWayRefresh));
+        }
+
+        return new WriterBenchmarkResult(symbols, barsPerSymbol, batchSize, storageOptions.Value.KeepRevisions, server, s);
+
+        async Task<TimeSpan> RawSampleAsync(string[] names)
+        {
+            var sample = await RawCopyAsync(names, history, packed: false, ct);
+            s.RawCopy.Add(sample);
+            progress(Line("(1) raw COPY", rows, sample));
+            return sample;
+        }
+    }
+
+    /// <summary>
+    /// One raw-COPY sample: a fresh empty copy of daily_bars (primary key and storage parameters, or packed), all rows in
+    /// one COPY.
+    /// </summary>
+    private async Task<TimeSpan> RawCopyAsync(string[] names, Bar[][] history, bool packed, CancellationToken ct)
+    {
+        await ExecuteAsync(packed ? RawCopyTable.CreatePacked : RawCopyTable.Create, ct);
+        await CheckpointAsync(ct);
+        var elapsed = await TimeAsync(async () =>
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(ct);
+            await BarCopy.CopyAsync(connection, RawCopyTable.Name,
+                [.. names.Select((s, i) => new BarGroup(s, "1d", history[i]))], storageOptions.Value.CommandTimeout, ct);
+        });
+        await ExecuteAsync(RawCopyTable.Drop, ct);
+        return elapsed;
+    }
+
+    private static IEnumerable<FetchChunk> Fetches(string[] names, Bar[][] bars, bool full) =>
+        names.Select((symbol, i) => new FetchChunk(FetchChunk.NewFetchId(), symbol, BarInterval.Daily, full, 0, bars[i], true));
+
+    private async Task WriteAllAsync(IEnumerable<FetchChunk> fetches, int batchSize, CancellationToken ct)
+    {
+        foreach (var batch in WriteBatch.Pack(fetches, batchSize))
+        {
+            await writer.WriteAsync(batch, ct);
+        }
+    }
+
+    /// <summary>JIT and first-connection costs out of the timed passes: a tiny COPY and a tiny write, then reset.</summary>
+    private async Task WarmUpAsync(CancellationToken ct)
+    {
+        var bars = SyntheticBars.History(-1, 20);
+        await writer.WriteAsync(new WriteBatch([new FetchChunk(FetchChunk.NewFetchId(), "WARMUP", BarInterval.Daily, true, 0, bars, true)]), ct);
+        await writer.WriteAsync(new WriteBatch([new FetchChunk(FetchChunk.NewFetchId(), "WARMUP", BarInterval.Daily, true, 0, bars, true)]), ct);
+        await ResetAsync(ct);
+    }
+
+    private async Task ResetAsync(CancellationToken ct)
+    {
+        await ExecuteAsync("TRUNCATE daily_bars, bar_revision_sets, dividends, splits, capital_gains, symbol_intervals, symbols", ct);
+        await CheckpointAsync(ct);
+    }
+
+    /// <summary>Before a timed pass over a loaded table: dead tuples vacuumed, statistics current, dirty pages flushed.</summary>
+    private async Task PrepareTableAsync(CancellationToken ct)
+    {
+        await ExecuteAsync("VACUUM ANALYZE daily_bars", ct);
+        await ExecuteAsync("VACUUM ANALYZE symbol_intervals", ct);
+        await CheckpointAsync(ct);
+    }
+
+    private async Task<long> RowsWrittenSinceAsync(long txid, CancellationToken ct)
+    {
+        // xmin is the 32-bit transaction id; compare modulo 2^32 (a row written at or after txid is less than 2^31 ahead).
+        await using var command = dataSource.CreateCommand(
+            "SELECT count(*) FROM daily_bars WHERE ((xmin::text::bigint - $1 + 4294967296) % 4294967296) < 2147483648");
+        command.Parameters.Add(new NpgsqlParameter { Value = txid % 4294967296L });
+        return (long)(await command.ExecuteScalarAsync(ct))!;
+    }
+
+    /// <summary>
+    /// Inserted + updated + deleted tuples of daily_bars per pg_stat_user_tables. Backends report their counters
+    /// asynchronously (at the latest when they exit), so the pool is cleared first and the figure read until it settles.
+    /// </summary>
+    private async Task<long> StableTupleStatsAsync(CancellationToken ct)
+    {
+        dataSource.Clear();
+        var last = -1L;
+        var same = 0;
+        for (var i = 0; i < 100 && same < 3; i++)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(200), timeProvider, ct);
+            var now = await ScalarAsync<long>(
+                "SELECT n_tup_ins + n_tup_upd + n_tup_del FROM pg_stat_user_tables WHERE relid = 'daily_bars'::regclass", ct);
+            same = now == last ? same + 1 : 0;
+            last = now;
+            dataSource.Clear();
+        }
+
+        return last;
+    }
+
+    private async Task CheckpointAsync(CancellationToken ct)
+    {
+        try
+        {
+            await ExecuteAsync("CHECKPOINT", ct);
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+        {
+            // CHECKPOINT needs superuser or pg_checkpoint: without it the passes just start with dirtier buffers.
+        }
+    }
+
+    private async Task<TimeSpan> TimeAsync(Func<Task> pass)
+    {
+        var start = timeProvider.GetTimestamp();
+        await pass();
+        return timeProvider.GetElapsedTime(start);
+    }
+
+    private async Task ExecuteAsync(string sql, CancellationToken ct)
+    {
+#pragma warning disable CA2100 // Constant statements of this file.
+        await using var command = dataSource.CreateCommand(sql);
+#pragma warning restore CA2100
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    private async Task<T> ScalarAsync<T>(string sql, CancellationToken ct)
+    {
+#pragma warning disable CA2100 // Constant statements of this file.
+        await using var command = dataSource.CreateCommand(sql);
+#pragma warning restore CA2100
+        return (T)(await command.ExecuteScalarAsync(ct))!;
+    }
+
+    private static string Line(string name, int rows, TimeSpan elapsed) =>
+        string.Create(CultureInfo.InvariantCulture, $"{name}: {rows:N0} rows in {elapsed.TotalSeconds:0.000} s = {rows / elapsed.TotalSeconds:N0} rows/s");
+}

@@ -1,0 +1,205 @@
+using System.CommandLine;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using StockData.Bench.Benchmarks;
+using StockData.Hosting;
+
+namespace StockData.Bench.Cli;
+
+/// <summary><c>stockdata-bench …</c>: measurements that run against the configured database.</summary>
+internal static class BenchCommand
+{
+    public static RootCommand Create()
+    {
+        var command = new RootCommand("stockdata-bench: benchmarks of stockdata against the configured database (each in a scratch schema of its own).");
+        command.Subcommands.Add(CreateWriter());
+        command.Subcommands.Add(CreatePipeline());
+        command.Subcommands.Add(BenchLimiterCommand.Create());
+        command.Subcommands.Add(BenchLimiterWorkerCommand.Create());
+        command.Subcommands.Add(CreateWriterFetch());
+        return command;
+    }
+
+    /// <summary>
+    /// <c>bench writer</c>. The data source's search_path is fixed when the process builds it, so the benchmark
+    /// process is configured with <c>StockData:Storage:Schema</c> = a fresh <c>bench_…</c> schema before its host is
+    /// built: the one data source, the writer and the migrator all work there with the product's own unqualified SQL,
+    /// and the configured schema is never touched. The scratch schema is dropped at the end (also on failure).
+    /// </summary>
+    private static Command CreateWriter()
+    {
+        var symbols = PositiveOption("--symbols", "Symbols to write.", 500, 100_000);
+        var bars = PositiveOption("--bars", "Daily bars per symbol (2,520 = 10 years).", 2520, 100_000);
+        var rounds = PositiveOption("--rounds", "Rounds: every figure is measured once per round, each pass right after a raw-COPY sample.", 3, 20);
+        var json = new Option<bool>("--json") { Description = "Print one JSON object with the figures instead of the table." };
+        var command = new Command("writer", "The COPY-merge writer against raw COPY and the old per-symbol way: six figures, each over several rounds.")
+        {
+            symbols, bars, rounds, json,
+        };
+        command.SetAction((parse, ct) =>
+        {
+            var schema = "bench_" + Guid.NewGuid().ToString("N")[..12];
+            var asJson = parse.GetValue(json);
+            return VerbRunner.RunAsync(async (host, token) =>
+            {
+                var benchmark = ActivatorUtilities.CreateInstance<WriterBenchmark>(host.Services);
+                try
+                {
+                    var result = await benchmark.RunAsync(parse.GetValue(symbols), parse.GetValue(bars), parse.GetValue(rounds),
+                        line => Console.Error.WriteLine($"bench writer: {line}"), token);
+                    Console.WriteLine(asJson ? result.ToJson() : result.ToTable());
+                    return ExitCodes.Ok;
+                }
+                finally
+                {
+                    await DropSchemaAsync(host.Services.GetRequiredService<NpgsqlDataSource>(), schema);
+                }
+            }, ct, builder => ConfigureBench(builder, schema));
+        });
+        return command;
+    }
+
+    /// <summary><c>bench writer-fetch</c> (hidden): one fetch in batches, optionally pausing to be killed (the kill test).</summary>
+    private static Command CreateWriterFetch()
+    {
+        var symbol = new Option<string>("--symbol") { Description = "The symbol.", DefaultValueFactory = _ => "KILLME" };
+        var bars = PositiveOption("--bars", "Bars in the fetch.", 100, 1_000_000);
+        var batchSize = PositiveOption("--batch-size", "Rows per batch.", 20, 1_000_000);
+        var pauseAfter = new Option<int>("--pause-after")
+        {
+            Description = "After this many committed batches print 'paused' and wait to be killed (0: never).",
+            DefaultValueFactory = _ => 0,
+        };
+        var command = new Command("writer-fetch", "Write one synthetic fetch in batches (test support).")
+        {
+            symbol, bars, batchSize, pauseAfter,
+        };
+        command.Hidden = true;
+        command.SetAction((parse, ct) => VerbRunner.RunAsync(
+            (host, token) => ActivatorUtilities.CreateInstance<WriterFetchProbe>(host.Services).RunAsync(
+                parse.GetValue(symbol)!, parse.GetValue(bars), parse.GetValue(batchSize), parse.GetValue(pauseAfter), Console.Out, token),
+            ct, builder => ConfigureLogging(builder)));
+        return command;
+    }
+
+    /// <summary>
+    /// <c>bench pipeline</c>: the replay code path against a simulator process of its own (zero latency, no rate limit,
+    /// fixed <c>--now</c>), in a scratch schema, with the client limiter raised to unlimited (printed).
+    /// </summary>
+    private static Command CreatePipeline()
+    {
+        var symbols = PositiveOption("--symbols", "Symbols to replay.", 500, 100_000);
+        var years = PositiveOption("--years", "Years of daily bars per symbol.", 10, 60);
+        var warmup = PositiveOption("--warmup", "Symbols replayed (other names, same code path) before the timed run, untimed; 0: none.", 50, 10_000, min: 0);
+        var rounds = PositiveOption("--rounds", "Timed replays (other symbol names each), each followed by a raw-COPY sample.", 3, 9);
+        var json = new Option<bool>("--json") { Description = "Print one JSON object with the figures instead of the table." };
+        var simulator = new Option<string?>("--simulator") { Description = "Path to StockData.YahooSim.dll (default: the one built beside this binary)." };
+        var command = new Command("pipeline", "End-to-end replay rows/s against raw COPY of the same rows; peak RSS; most backends.")
+        {
+            symbols, years, warmup, rounds, json, simulator,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var simulatorDll = parse.GetValue(simulator) ?? DefaultSimulatorPath();
+            if (!File.Exists(simulatorDll))
+            {
+                await Console.Error.WriteLineAsync($"stockdata: simulator not found at {simulatorDll} (build src/StockData.YahooSim or pass --simulator)");
+                return ExitCodes.Usage;
+            }
+
+            await using var sim = await BenchSimulator.StartAsync(simulatorDll, ct);
+            var schema = "bench_" + Guid.NewGuid().ToString("N")[..12];
+            var asJson = parse.GetValue(json);
+            var settings = new Dictionary<string, string?>
+            {
+                ["StockData:Storage:Schema"] = schema,
+                ["StockData:Storage:ApplicationName"] = schema,
+                ["StockData:Yahoo:BaseUrl"] = sim.BaseUrl,
+                ["StockData:Yahoo:FallbackBaseUrl"] = sim.BaseUrl,
+                ["StockData:RateLimit:PermitsPerSecond"] = "100000",
+                ["StockData:RateLimit:Burst"] = "100000",
+                ["StockData:Ingest:FetchConcurrency"] = "8",
+                // Not shared with any other process: a benchmark must not spend a fleet's Redis bucket.
+                ["ConnectionStrings:Redis"] = "",
+            };
+            Console.Error.WriteLine($"bench pipeline: simulator {sim.BaseUrl} (no latency, no rate limit, --now {BenchSimulator.Now}); " +
+                                    "limiter 100000 req/s in-process, fetch concurrency 8, scratch schema " + schema);
+            return await VerbRunner.RunAsync(async (host, token) =>
+            {
+                var benchmark = ActivatorUtilities.CreateInstance<PipelineBenchmark>(host.Services);
+                try
+                {
+                    var result = await benchmark.RunAsync(parse.GetValue(symbols), parse.GetValue(years), parse.GetValue(warmup), parse.GetValue(rounds),
+                        line => Console.Error.WriteLine($"bench pipeline: {line}"), token);
+                    Console.WriteLine(asJson ? result.ToJson() : result.ToTable());
+                    return ExitCodes.Ok;
+                }
+                finally
+                {
+                    await DropSchemaAsync(host.Services.GetRequiredService<NpgsqlDataSource>(), schema);
+                }
+            }, ct, builder =>
+            {
+                builder.Configuration.AddInMemoryCollection(settings);
+                ConfigureLogging(builder);
+                builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            });
+        });
+        return command;
+    }
+
+    /// <summary>src/StockData.YahooSim/bin/CONFIG/net10.0 beside this binary's src/StockData.Pipeline/bin/CONFIG/net10.0.</summary>
+    private static string DefaultSimulatorPath()
+    {
+        var binary = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var configuration = binary.Parent!.Name;
+        return Path.GetFullPath(Path.Combine(binary.FullName, "..", "..", "..", "..", "StockData.YahooSim", "bin", configuration,
+            binary.Name, "StockData.YahooSim.dll"));
+    }
+
+    private static void ConfigureBench(HostApplicationBuilder builder, string schema)
+    {
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["StockData:Storage:Schema"] = schema });
+        ConfigureLogging(builder);
+    }
+
+    /// <summary>Logs go to stderr so stdout holds only the verb's output (the JSON object, the probe's lines).</summary>
+    private static void ConfigureLogging(HostApplicationBuilder builder)
+    {
+        builder.Logging.ClearProviders();
+        builder.Logging.AddConsole(options => options.LogToStandardErrorThreshold = LogLevel.Trace);
+    }
+
+    private static async Task DropSchemaAsync(NpgsqlDataSource dataSource, string schema)
+    {
+        try
+        {
+            // The name is generated above (bench_ + hex), never input; DDL takes no parameters.
+#pragma warning disable CA2100
+            await using var command = dataSource.CreateCommand($"DROP SCHEMA IF EXISTS \"{schema}\" CASCADE");
+#pragma warning restore CA2100
+            await command.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+        catch (NpgsqlException ex)
+        {
+            await Console.Error.WriteLineAsync($"bench writer: could not drop the scratch schema {schema}: {ex.Message.Split('\n')[0]}");
+        }
+    }
+
+    private static Option<int> PositiveOption(string name, string description, int defaultValue, int max, int min = 1)
+    {
+        var option = new Option<int>(name) { Description = $"{description} Default {defaultValue:N0}.", DefaultValueFactory = _ => defaultValue };
+        option.Validators.Add(result =>
+        {
+            var value = result.GetValueOrDefault<int>();
+            if (value < min || value > max)
+            {
+                result.AddError($"{name} must be between {min} and {max:N0}, not {value}.");
+            }
+        });
+        return option;
+    }
+}

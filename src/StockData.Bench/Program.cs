@@ -1,0 +1,3 @@
+using StockData.Bench.Cli;
+
+return await BenchCli.InvokeAsync(args);

@@ -1,0 +1,281 @@
+using System.Net;
+using System.Threading.RateLimiting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.RateLimiting;
+using Polly.Retry;
+using Polly.Timeout;
+using StockData.Upstream.Caching;
+using StockData.Diagnostics;
+using StockData.Upstream.Redis;
+using StockData.Yahoo.Client;
+
+namespace StockData.Upstream.Fetching;
+
+/// <summary>
+/// The one way to get a symbol's chart for a range: the pipeline's fetch stage, <c>stockdata yahoo fetch</c> and the
+/// HTTP bars endpoint all call this, and nothing else talks to the Yahoo client (a test enforces it).
+/// </summary>
+/// <remarks>
+/// <para>
+/// The response cache first (a hit spends no token), then one Polly v8 pipeline per request, outermost first: total
+/// timeout → retry (jittered exponential; Retry-After, the limiter's and the breaker's retry-after honoured; 429, 5xx,
+/// a 2xx body cut short, timeouts, connection errors and an open breaker; never 400/401/404) → circuit breaker (429,
+/// 5xx and timeouts count) → the shared rate limiter → the client's own per-attempt timeout
+/// (StockData:Yahoo:AttemptTimeout, the only one).
+/// The limiter sits inside the retry, so every attempt spends a token (the order AddStandardResilienceHandler uses
+/// lets retries skip it), and inside the breaker, so an open breaker spends none.
+/// </para>
+/// <para>
+/// Every 429 is reported to the shared cooldown (one replica's 429 pauses all of them), every 2xx resets its count, and
+/// an opening breaker extends it by the break, so the other replicas sit the break out too.
+/// </para>
+/// </remarks>
+public sealed class ChartFetchService
+{
+    private readonly IYahooChartClient _client;
+    private readonly RedisCooldownStore _cooldown;
+    private readonly ChartResponseCache _cache;
+    private readonly ILogger _logger;
+    private readonly CircuitBreakerStateProvider _breakerState = new();
+    private readonly TaskCompletionSource _warmedUp = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _started;
+    private readonly ResiliencePipeline<YahooResponse> _pipeline;
+    private readonly SendSlot _slot;
+
+    /// <summary>When the attempt's slot was granted, from the limiter strategy to the attempt (which hands it to <see cref="SendSlot"/>).</summary>
+    private static readonly ResiliencePropertyKey<long> GrantedAt = new("stockdata.slot-granted-at");
+
+    public ChartFetchService(IYahooChartClient client, RateLimiter limiter, RedisCooldownStore cooldown, ChartResponseCache cache,
+        IOptions<FetchOptions> options, SendSlot slot, ResilienceMetrics resilienceMetrics, TimeProvider timeProvider,
+        ILogger<ChartFetchService> logger)
+    {
+        _client = client;
+        _slot = slot;
+        _cooldown = cooldown;
+        _cache = cache;
+        _logger = logger;
+        var o = options.Value;
+        var breaker = o.CircuitBreaker;
+        // The cooldown and fallback gauges are read at scrape time from this host's store, limiter and gate.
+        resilienceMetrics.EnsureRegistered();
+
+        PipelineMetrics.CircuitState.Set(PipelineMetrics.CircuitClosed);
+        _pipeline = new ResiliencePipelineBuilder<YahooResponse> { TimeProvider = timeProvider }
+            .AddTimeout(new TimeoutStrategyOptions { Timeout = o.TotalTimeout })
+            .AddRetry(new RetryStrategyOptions<YahooResponse>
+            {
+                MaxRetryAttempts = Math.Max(o.MaxRetries, 1),
+                ShouldHandle = args => ValueTask.FromResult(o.MaxRetries > 0 && IsRetryable(args.Outcome)),
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = o.RetryBaseDelay,
+                MaxDelay = o.RetryMaxDelay,
+                // A generated delay is not capped by MaxDelay (Polly's retry docs): cap it here, as the option promises.
+                DelayGenerator = args => ValueTask.FromResult(UpstreamDelay(args.Outcome) is { } d ? d < o.RetryMaxDelay ? d : o.RetryMaxDelay : (TimeSpan?)null),
+                OnRetry = args =>
+                {
+                    RecordRetried(args.Outcome);
+                    // The retried response's pooled body is not returned to anyone: give the buffer back now.
+                    args.Outcome.Result?.Dispose();
+                    return default;
+                },
+            })
+            .AddCircuitBreaker(new CircuitBreakerStrategyOptions<YahooResponse>
+            {
+                FailureRatio = breaker.FailureRatio,
+                MinimumThroughput = breaker.MinimumThroughput,
+                SamplingDuration = breaker.SamplingDuration,
+                BreakDuration = breaker.BreakDuration,
+                ShouldHandle = args => ValueTask.FromResult(IsUpstreamFailure(args.Outcome)),
+                StateProvider = _breakerState,
+                OnOpened = async args =>
+                {
+                    PipelineMetrics.CircuitState.Set(PipelineMetrics.CircuitOpen);
+                    PipelineLog.CircuitOpened(_logger, args.BreakDuration, Describe(args.Outcome));
+                    // Every replica sits the break out: the same upstream is sick for all of them. Not the caller's
+                    // token: a cancelled request must not leave the fleet unpaused.
+                    await _cooldown.ExtendAsync(args.BreakDuration, CancellationToken.None);
+                },
+                OnHalfOpened = _ =>
+                {
+                    PipelineMetrics.CircuitState.Set(PipelineMetrics.CircuitHalfOpen);
+                    PipelineLog.CircuitHalfOpened(_logger);
+                    return default;
+                },
+                OnClosed = _ =>
+                {
+                    PipelineMetrics.CircuitState.Set(PipelineMetrics.CircuitClosed);
+                    PipelineLog.CircuitClosed(_logger);
+                    return default;
+                },
+            })
+            .AddRateLimiter(new RateLimiterStrategyOptions
+            {
+                RateLimiter = async args =>
+                {
+                    // The host's clock, the one the limiter sleeps on and SleepMeter meters: waited and slept compare.
+                    var started = timeProvider.GetTimestamp();
+                    var meter = SleepMeter.Start();
+                    var lease = await limiter.AcquireAsync(1, args.Context.CancellationToken);
+                    var waited = timeProvider.GetElapsedTime(started);
+                    PipelineMetrics.RateLimiterWait.Observe(waited.TotalSeconds);
+                    PipelineMetrics.RateLimiterTokens.WithLabels(lease.IsAcquired ? "granted" : "refused").Inc();
+                    TokenAcquired?.Invoke(new TokenAcquisition(waited, meter.Slept, lease.IsAcquired));
+                    if (lease.IsAcquired)
+                    {
+                        args.Context.Properties.Set(GrantedAt, timeProvider.GetTimestamp());
+                    }
+
+                    return lease;
+                },
+            })
+            .Build();
+    }
+
+    /// <summary>Raised for every attempt's HTTP status (0 when no response came), for run statistics.</summary>
+    public event Action<int>? AttemptCompleted;
+
+    /// <summary>Raised for every rate-limiter acquisition (time taken, time of it slept waiting for the slot, granted or not).</summary>
+    public event Action<TokenAcquisition>? TokenAcquired;
+
+    /// <summary>The breaker's state now (closed, open, half-open).</summary>
+    public CircuitState CircuitState => _breakerState.CircuitState;
+
+    /// <summary>
+    /// Fetches one chart response: from the cache when it holds a fresh one (or, the upstream failing, a stale one),
+    /// else upstream, retried within the budget. A final 429 or 5xx is returned, not thrown, so the parser classifies
+    /// it; connection failures and timeouts past the budget throw. Dispose the response.
+    /// </summary>
+    public Task<YahooResponse> FetchAsync(YahooChartRequest request, CancellationToken cancellationToken) =>
+        _cache.GetOrFetchAsync(request, token => FetchUpstreamAsync(request, token), cancellationToken);
+
+    private async Task<YahooResponse> FetchUpstreamAsync(YahooChartRequest request, CancellationToken cancellationToken)
+    {
+        // A cold process stalls its first sends (JIT, connection set-up) after their slots were granted, then lets them
+        // all go at once: a burst the shared bucket never allowed, which the upstream answers with 429 (measured: ten
+        // requests within 1 ms, 0.4 s into a 3-replica run). So the first attempt goes alone; the others take their
+        // tokens once it has come back.
+        var first = Interlocked.Exchange(ref _started, 1) == 0;
+        if (!first && !_warmedUp.Task.IsCompleted)
+        {
+            await _warmedUp.Task.WaitAsync(cancellationToken);
+        }
+
+        try
+        {
+            return await ExecuteAsync(request, cancellationToken);
+        }
+        finally
+        {
+            // Whatever became of it (refused by the limiter throughout, cancelled, a bad symbol): never a gate left shut.
+            if (first)
+            {
+                _warmedUp.TrySetResult();
+            }
+        }
+    }
+
+    private async Task<YahooResponse> ExecuteAsync(YahooChartRequest request, CancellationToken cancellationToken)
+    {
+        var attempt = 0;
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        try
+        {
+            return await _pipeline.ExecuteAsync(ctx => AttemptAsync(ctx, request, attempt++), context);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
+    private async ValueTask<YahooResponse> AttemptAsync(ResilienceContext context, YahooChartRequest request, int attempt)
+    {
+        var token = context.CancellationToken;
+        // The handler chain's last check (LateSendGuard) needs the slot's grant time; it flows down with the attempt.
+        _slot.Granted(context.Properties.GetValue(GrantedAt, 0L));
+        context.Properties.Set(GrantedAt, 0L);
+        // The attempt number alternates hosts (query2, then the query1 fallback) inside the client.
+        YahooResponse response;
+        try
+        {
+            response = await _client.GetChartAsync(request, attempt, token);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TimeoutException)
+        {
+            AttemptCompleted?.Invoke(0);
+            throw;
+        }
+        finally
+        {
+            // The first attempt is back (or failed): the process is warm, the others may take their tokens.
+            _warmedUp.TrySetResult();
+        }
+
+        AttemptCompleted?.Invoke((int)response.StatusCode);
+        if (response.StatusCode == HttpStatusCode.TooManyRequests)
+        {
+            // Before the retry sees it: the retry's next attempt then waits at the limiter with every other replica.
+            await _cooldown.ReportThrottledAsync(response.RetryAfter, CancellationToken.None);
+        }
+        else if (response.IsSuccessStatusCode)
+        {
+            await _cooldown.ReportSuccessAsync(token);
+        }
+
+        return response;
+    }
+
+    private static bool IsRetryable(Outcome<YahooResponse> outcome) => outcome switch
+    {
+        { Exception: HttpRequestException or TimeoutException or RateLimiterRejectedException or BrokenCircuitException } => true,
+        { Exception: not null } => false,
+        { Result: { } r } => r.StatusCode == HttpStatusCode.TooManyRequests || (int)r.StatusCode >= 500 || CutShortBody.Is(r),
+        _ => false,
+    };
+
+    /// <summary>
+    /// What the breaker counts: 429, 5xx and attempt timeouts. Connection errors are retried but not counted: the
+    /// breaker's opening pauses the whole fleet (shared cooldown), and a refused or reset connection is as often this
+    /// replica's own network as the upstream.
+    /// </summary>
+    private static bool IsUpstreamFailure(Outcome<YahooResponse> outcome) => outcome switch
+    {
+        { Exception: TimeoutException } => true,
+        { Exception: not null } => false,
+        { Result: { } r } => r.StatusCode == HttpStatusCode.TooManyRequests || (int)r.StatusCode >= 500,
+        _ => false,
+    };
+
+    private static TimeSpan? UpstreamDelay(Outcome<YahooResponse> outcome) => outcome switch
+    {
+        { Result.RetryAfter: { } retryAfter } => retryAfter,
+        { Exception: RateLimiterRejectedException { RetryAfter: { } limiterDelay } } => limiterDelay,
+        { Exception: BrokenCircuitException { RetryAfter: { } breakLeft } } => breakLeft,
+        _ => null,
+    };
+
+    private static string Describe(Outcome<YahooResponse> outcome) => outcome switch
+    {
+        { Result: { } r } => "HTTP " + (int)r.StatusCode,
+        { Exception: { } e } => e.GetType().Name,
+        _ => "unknown",
+    };
+
+    private static void RecordRetried(Outcome<YahooResponse> outcome)
+    {
+        var (statusClass, category) = outcome switch
+        {
+            { Result: { } r } => (PipelineMetrics.StatusClass((int)r.StatusCode),
+                r.StatusCode == HttpStatusCode.TooManyRequests ? "rate_limited" : r.IsSuccessStatusCode ? "malformed" : "server_error"),
+            { Exception: TimeoutException } => ("none", "timeout"),
+            { Exception: RateLimiterRejectedException } => ("none", "rate_limited"),
+            { Exception: BrokenCircuitException } => ("none", "circuit_open"),
+            _ => ("none", "connection"),
+        };
+        PipelineMetrics.UpstreamResponses.WithLabels(statusClass, category).Inc();
+    }
+}

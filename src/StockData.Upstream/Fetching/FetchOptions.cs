@@ -1,0 +1,34 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+
+namespace StockData.Upstream.Fetching;
+
+/// <summary>Retries, deadlines and the circuit breaker of one chart fetch: section <c>StockData:Fetch</c>.</summary>
+public sealed class FetchOptions
+{
+    public const string SectionName = "StockData:Fetch";
+
+    /// <summary>Retries after the first attempt (429, 5xx, timeouts, connection errors, an open breaker; never 400/401/404).</summary>
+    /// <value>Default 4.</value>
+    [Range(0, 20)]
+    public int MaxRetries { get; set; } = 4;
+
+    /// <summary>The first retry's delay before jitter; it doubles per retry. A Retry-After (upstream, limiter or breaker) wins.</summary>
+    /// <value>Default 1 second.</value>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest wait between two attempts, Retry-After included.</summary>
+    /// <value>Default 60 seconds.</value>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The deadline for one fetch, every attempt and wait included (the per-attempt timeout is StockData:Yahoo:AttemptTimeout).</summary>
+    /// <value>Default 5 minutes.</value>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The per-process circuit breaker between the retry and the rate limiter: <c>StockData:Fetch:CircuitBreaker</c>.</summary>
+    [ValidateObjectMembers]
+    public FetchCircuitBreakerOptions CircuitBreaker { get; set; } = new();
+}

@@ -1,0 +1,64 @@
+using System.Threading.RateLimiting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using StockData.Storage;
+using StockData.Upstream.Redis;
+
+namespace StockData.Upstream;
+
+/// <summary>The composition file of the upstream gate: the one Redis multiplexer and the shared rate limit.</summary>
+public static class UpstreamServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the one Redis connection (<see cref="RedisConnectionProvider"/>; the connection string is
+    /// <c>ConnectionStrings:Redis</c> of the storage options, validated at start-up). Call after
+    /// <see cref="StorageServiceCollectionExtensions.AddStockDataStorage(IServiceCollection, IConfiguration)"/>.
+    /// </summary>
+    public static IServiceCollection AddStockDataRedis(this IServiceCollection services)
+    {
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StorageOptions>, RedisConnectionStringValidator>());
+        services.TryAddSingleton<RedisConnectionProvider>();
+        return services;
+    }
+
+    /// <summary>
+    /// Registers the shared upstream rate limit (section <c>StockData:RateLimit</c>, validated at start-up): one
+    /// <see cref="RedisTokenBucketRateLimiter"/>, also as <see cref="RateLimiter"/>, and its <see cref="RedisCooldownStore"/>.
+    /// Call after <see cref="StorageServiceCollectionExtensions.AddStockDataStorage(IHostApplicationBuilder)"/> (it uses the one Redis multiplexer); without a
+    /// Redis connection string the limiter is an in-process bucket at this replica's share.
+    /// </summary>
+    public static IHostApplicationBuilder AddStockDataRateLimiting(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddStockDataRateLimiting(builder.Configuration);
+        return builder;
+    }
+
+    /// <inheritdoc cref="AddStockDataRateLimiting(IHostApplicationBuilder)"/>
+    public static IServiceCollection AddStockDataRateLimiting(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddStockDataRedis();
+        services.AddOptions<RateLimitOptions>()
+            .Bind(configuration.GetSection(RateLimitOptions.SectionName))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<RateLimitOptions>, RateLimitOptionsAttributeValidator>();
+        services.AddSingleton<IValidateOptions<RateLimitOptions>, RateLimitOptionsValidator>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(sp =>
+        {
+            var redis = sp.GetRequiredService<RedisConnectionProvider>();
+            return new RedisRateLimitBackend(
+                redis.IsConfigured ? async ct => await redis.GetAsync(ct) : null,
+                sp.GetRequiredService<IOptions<RateLimitOptions>>().Value,
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILoggerFactory>().CreateLogger<RedisTokenBucketRateLimiter>());
+        });
+        services.AddSingleton(sp => new RedisCooldownStore(sp.GetRequiredService<RedisRateLimitBackend>()));
+        services.AddSingleton(sp => new RedisTokenBucketRateLimiter(sp.GetRequiredService<RedisCooldownStore>()));
+        services.AddSingleton<RateLimiter>(sp => sp.GetRequiredService<RedisTokenBucketRateLimiter>());
+        return services;
+    }
+}
