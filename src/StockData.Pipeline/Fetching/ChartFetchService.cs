@@ -127,9 +127,6 @@ internal sealed class ChartFetchService
             .Build();
     }
 
-    /// <summary>Raised for every attempt's HTTP status (0 when no response came), for run statistics.</summary>
-    public event Action<int>? AttemptCompleted;
-
     /// <summary>Raised for every rate-limiter acquisition (time taken, time of it slept waiting for the slot, granted or not).</summary>
     public event Action<TokenAcquisition>? TokenAcquired;
 
@@ -142,9 +139,18 @@ internal sealed class ChartFetchService
     /// it; connection failures and timeouts past the budget throw. Dispose the response.
     /// </summary>
     public Task<YahooResponse> FetchAsync(YahooChartRequest request, CancellationToken cancellationToken) =>
-        _cache.GetOrFetchAsync(request, token => FetchUpstreamAsync(request, token), cancellationToken);
+        FetchAsync(request, null, cancellationToken);
 
-    private async Task<YahooResponse> FetchUpstreamAsync(YahooChartRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// As <see cref="FetchAsync(YahooChartRequest, CancellationToken)"/>, telling <paramref name="attempts"/> each upstream
+    /// attempt's status made for this call (none for a cache hit). Per call rather than an event on this singleton, so
+    /// two runs sharing the service (the daemon and a bars refresh) each count only their own attempts.
+    /// </summary>
+    public Task<YahooResponse> FetchAsync(YahooChartRequest request, IFetchAttemptObserver? attempts, CancellationToken cancellationToken) =>
+        _cache.GetOrFetchAsync(request, token => FetchUpstreamAsync(request, attempts, token), cancellationToken);
+
+    private async Task<YahooResponse> FetchUpstreamAsync(YahooChartRequest request, IFetchAttemptObserver? attempts,
+        CancellationToken cancellationToken)
     {
         // A cold process stalls its first sends (JIT, connection set-up) after their slots were granted, then lets them
         // all go at once: a burst the shared bucket never allowed, which the upstream answers with 429 (measured: ten
@@ -158,7 +164,7 @@ internal sealed class ChartFetchService
 
         try
         {
-            return await ExecuteAsync(request, cancellationToken);
+            return await ExecuteAsync(request, attempts, cancellationToken);
         }
         finally
         {
@@ -170,7 +176,8 @@ internal sealed class ChartFetchService
         }
     }
 
-    private async Task<YahooResponse> ExecuteAsync(YahooChartRequest request, CancellationToken cancellationToken)
+    private async Task<YahooResponse> ExecuteAsync(YahooChartRequest request, IFetchAttemptObserver? attempts,
+        CancellationToken cancellationToken)
     {
         var attempt = 0;
         return await _pipeline.ExecuteAsync(async token =>
@@ -183,7 +190,7 @@ internal sealed class ChartFetchService
             }
             catch (Exception ex) when (ex is HttpRequestException or TimeoutException)
             {
-                AttemptCompleted?.Invoke(0);
+                attempts?.AttemptCompleted(0);
                 throw;
             }
             finally
@@ -192,7 +199,7 @@ internal sealed class ChartFetchService
                 _warmedUp.TrySetResult();
             }
 
-            AttemptCompleted?.Invoke((int)response.StatusCode);
+            attempts?.AttemptCompleted((int)response.StatusCode);
             if (response.StatusCode == HttpStatusCode.TooManyRequests)
             {
                 // Before the retry sees it: the retry's next attempt then waits at the limiter with every other replica.

@@ -1,0 +1,11 @@
+namespace StockData.Pipeline.Fetching;
+
+/// <summary>
+/// Told the outcome of every upstream attempt one <see cref="ChartFetchService"/> fetch call
+/// makes (retries included): the caller's own statistics, never another caller's.
+/// </summary>
+internal interface IFetchAttemptObserver
+{
+    /// <summary>One attempt came back with <paramref name="status"/> (0 when no response came).</summary>
+    void AttemptCompleted(int status);
+}
