@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using StockData.Core;
 using StockData.IntegrationTests.Fetching;
+using StockData.IntegrationTests.Infrastructure;
 using StockData.Pipeline.Ingest;
 using StockData.Storage.Postgres;
 using StockData.TestSupport;
