@@ -1,10 +1,13 @@
+using StockData.Upstream.Fetching;
+
 namespace StockData.Ingest;
 
 /// <summary>
 /// Live counters of one ingest run, read by the progress display and the summary. Thread-safe; the Prometheus
-/// metrics are updated beside them (they outlive a run, these don't).
+/// metrics are updated beside them (they outlive a run, these don't). The fetch stage hands it to each fetch call as
+/// that call's attempt observer, so it counts this run's upstream attempts only.
 /// </summary>
-public sealed class IngestStats
+public sealed class IngestStats : IFetchAttemptObserver
 {
     private long _symbolsRead;
     private long _symbolsOk;
@@ -69,6 +72,8 @@ public sealed class IngestStats
             Interlocked.Increment(ref _rateLimited);
         }
     }
+
+    void IFetchAttemptObserver.AttemptCompleted(int status) => Request(status);
 
     public void Rows(long inserted, long updated, long unchanged)
     {

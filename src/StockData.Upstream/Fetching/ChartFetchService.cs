@@ -135,9 +135,6 @@ public sealed class ChartFetchService
             .Build();
     }
 
-    /// <summary>Raised for every attempt's HTTP status (0 when no response came), for run statistics.</summary>
-    public event Action<int>? AttemptCompleted;
-
     /// <summary>Raised for every rate-limiter acquisition (time taken, time of it slept waiting for the slot, granted or not).</summary>
     public event Action<TokenAcquisition>? TokenAcquired;
 
@@ -150,9 +147,18 @@ public sealed class ChartFetchService
     /// it; connection failures and timeouts past the budget throw. Dispose the response.
     /// </summary>
     public Task<YahooResponse> FetchAsync(YahooChartRequest request, CancellationToken cancellationToken) =>
-        _cache.GetOrFetchAsync(request, token => FetchUpstreamAsync(request, token), cancellationToken);
+        FetchAsync(request, null, cancellationToken);
 
-    private async Task<YahooResponse> FetchUpstreamAsync(YahooChartRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// As <see cref="FetchAsync(YahooChartRequest, CancellationToken)"/>, telling <paramref name="attempts"/> each upstream
+    /// attempt's status made for this call (none for a cache hit). Per call rather than an event on this singleton, so
+    /// two runs sharing the service (the daemon and a bars refresh) each count only their own attempts.
+    /// </summary>
+    public Task<YahooResponse> FetchAsync(YahooChartRequest request, IFetchAttemptObserver? attempts, CancellationToken cancellationToken) =>
+        _cache.GetOrFetchAsync(request, token => FetchUpstreamAsync(request, attempts, token), cancellationToken);
+
+    private async Task<YahooResponse> FetchUpstreamAsync(YahooChartRequest request, IFetchAttemptObserver? attempts,
+        CancellationToken cancellationToken)
     {
         // A cold process stalls its first sends (JIT, connection set-up) after their slots were granted, then lets them
         // all go at once: a burst the shared bucket never allowed, which the upstream answers with 429 (measured: ten
@@ -166,7 +172,7 @@ public sealed class ChartFetchService
 
         try
         {
-            return await ExecuteAsync(request, cancellationToken);
+            return await ExecuteAsync(request, attempts, cancellationToken);
         }
         finally
         {
@@ -178,13 +184,14 @@ public sealed class ChartFetchService
         }
     }
 
-    private async Task<YahooResponse> ExecuteAsync(YahooChartRequest request, CancellationToken cancellationToken)
+    private async Task<YahooResponse> ExecuteAsync(YahooChartRequest request, IFetchAttemptObserver? attempts,
+        CancellationToken cancellationToken)
     {
         var attempt = 0;
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         try
         {
-            return await _pipeline.ExecuteAsync(ctx => AttemptAsync(ctx, request, attempt++), context);
+            return await _pipeline.ExecuteAsync(ctx => AttemptAsync(ctx, request, attempts, attempt++), context);
         }
         finally
         {
@@ -192,7 +199,8 @@ public sealed class ChartFetchService
         }
     }
 
-    private async ValueTask<YahooResponse> AttemptAsync(ResilienceContext context, YahooChartRequest request, int attempt)
+    private async ValueTask<YahooResponse> AttemptAsync(ResilienceContext context, YahooChartRequest request, IFetchAttemptObserver? attempts,
+        int attempt)
     {
         var token = context.CancellationToken;
         // The handler chain's last check (LateSendGuard) needs the slot's grant time; it flows down with the attempt.
@@ -206,7 +214,7 @@ public sealed class ChartFetchService
         }
         catch (Exception ex) when (ex is HttpRequestException or TimeoutException)
         {
-            AttemptCompleted?.Invoke(0);
+            attempts?.AttemptCompleted(0);
             throw;
         }
         finally
@@ -215,7 +223,7 @@ public sealed class ChartFetchService
             _warmedUp.TrySetResult();
         }
 
-        AttemptCompleted?.Invoke((int)response.StatusCode);
+        attempts?.AttemptCompleted((int)response.StatusCode);
         if (response.StatusCode == HttpStatusCode.TooManyRequests)
         {
             // Before the retry sees it: the retry's next attempt then waits at the limiter with every other replica.
