@@ -63,7 +63,7 @@ internal sealed class ChartHandler
         // The simulator's own start-up requests run the path without the session check, the configured faults and the
         // latency (a slow fault would hold the start for its whole delay).
         var warmUp = context.Request.Headers.ContainsKey(SimulatorWarmUp.Header);
-        if (_options.Auth != SimAuthMode.None && !warmUp && _sessions.Refusal(context) is { } refusal)
+        if (_options.AuthMode != SimAuthMode.None && !warmUp && _sessions.Refusal(context) is { } refusal)
         {
             _stats.Unauthorized();
             await SessionEndpoints.WriteUnauthorizedAsync(context, "chart", refusal);

@@ -132,7 +132,7 @@ internal static class SimulatorHost
             options.Fault500, options.Fault503, options.FaultTruncate, options.FaultSlow, options.FaultReset, options.FaultSeed,
             options.DropDates, options.DropDividends, options.LiveBar, options.NullRows);
         SimLog.SessionSettings(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("StockData.YahooSim"),
-            options.Auth.ToString().ToLowerInvariant(), options.SessionTtl, options.GetcrumbRate, options.RatePerClient, options.BurstPerClient);
+            options.AuthMode.ToString().ToLowerInvariant(), options.SessionTtl, options.GetcrumbRate, options.RatePerClient, options.BurstPerClient);
         return app;
     }
 

@@ -104,8 +104,16 @@ internal sealed class SimulatorOptions
     [Range(0, 16384)]
     public int CacheMegabytes { get; set; } = 256;
 
-    /// <summary>What a chart request must carry: nothing (default, as every test before sessions assumed), a session, or a session after consent.</summary>
-    public SimAuthMode Auth { get; set; } = SimAuthMode.None;
+    /// <summary>
+    /// What a chart request must carry: <c>none</c> (default, as every test before sessions assumed), <c>session</c>, or
+    /// <c>consent</c> (a session after a consent form). A string, so a wrong value fails validation with the choices named.
+    /// </summary>
+    [Required]
+    [RegularExpression("^(?i:none|session|consent)$", ErrorMessage = "--auth (YahooSim__Auth) must be none, session or consent.")]
+    public string Auth { get; set; } = "none";
+
+    /// <summary><see cref="Auth"/> as a mode.</summary>
+    public SimAuthMode AuthMode => Enum.TryParse<SimAuthMode>(Auth, ignoreCase: true, out var mode) ? mode : SimAuthMode.None;
 
     /// <summary>How long a session (cookie and its crumb) is honoured after it was issued; the cookie itself says it lives a year, as Yahoo's does.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "365.00:00:00")]

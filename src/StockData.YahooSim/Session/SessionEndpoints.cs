@@ -17,7 +17,7 @@ internal sealed class SessionEndpoints(
     SessionStore sessions, ConsentStore consents, GetcrumbThrottle throttle, SimStats stats, TimeProvider timeProvider,
     IOptions<SimulatorOptions> options)
 {
-    private readonly SimAuthMode _mode = options.Value.Auth;
+    private readonly SimAuthMode _mode = options.Value.AuthMode;
 
     public void Map(WebApplication app)
     {

@@ -209,6 +209,17 @@ public sealed partial class SimulatorSessionTests
         Assert.Equal(0, (await sim.StatsAsync()).GetProperty("unauthorized_responses").GetInt64());
     }
 
+    [Fact]
+    public async Task BadAuth_ExitsWithOneLineNamingTheChoices()
+    {
+        var result = await ProcessRunner.RunAsync("dotnet", [RepoPaths.SimulatorDll, "--urls", "http://127.0.0.1:0", "--auth", "cookie"],
+            timeout: TimeSpan.FromSeconds(60));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--auth (YahooSim__Auth) must be none, session or consent", result.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.StandardError, StringComparison.Ordinal);
+    }
+
     private static async Task<(string Cookie, string Crumb)> SessionAsync(SimHttp http)
     {
         using var fc = await http.GetAsync("/");
