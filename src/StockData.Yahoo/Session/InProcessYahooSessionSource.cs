@@ -94,7 +94,8 @@ public sealed class InProcessYahooSessionSource : IYahooSessionSource
         {
             result = await _fetcher.ObtainAsync(CancellationToken.None);
         }
-        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException or InvalidOperationException)
+        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException or InvalidOperationException or
+                                       NotSupportedException or ArgumentException)
         {
             result = YahooSessionResult.Failed(new YahooSessionError(YahooSessionErrorKind.Transport, ex.Message));
         }

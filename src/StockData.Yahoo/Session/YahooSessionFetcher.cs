@@ -81,7 +81,9 @@ public sealed class YahooSessionFetcher
                     break;
                 }
             }
-            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is HttpRequestException or OperationCanceledException or IOException)
+            // NotSupportedException / ArgumentException: a redirect to a scheme HttpClient cannot follow.
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested &&
+                                       ex is HttpRequestException or OperationCanceledException or IOException or NotSupportedException or ArgumentException)
             {
                 last = new YahooSessionError(YahooSessionErrorKind.Transport,
                     ex is OperationCanceledException ? $"no answer within {_options.AttemptTimeout}" : ex.Message);

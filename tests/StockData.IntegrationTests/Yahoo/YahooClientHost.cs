@@ -12,7 +12,8 @@ internal sealed class YahooClientHost : IDisposable
 {
     private readonly ServiceProvider _services;
 
-    public YahooClientHost(Uri baseUrl, Uri? fallback = null, IDictionary<string, string?>? settings = null, ILoggerProvider? logs = null)
+    public YahooClientHost(Uri baseUrl, Uri? fallback = null, IDictionary<string, string?>? settings = null, ILoggerProvider? logs = null,
+        TimeProvider? time = null)
     {
         var values = new Dictionary<string, string?>
         {
@@ -26,7 +27,13 @@ internal sealed class YahooClientHost : IDisposable
         }
 
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
-        _services = new ServiceCollection()
+        var services = new ServiceCollection();
+        if (time is not null)
+        {
+            services.AddSingleton(time);
+        }
+
+        _services = services
             .AddLogging(logging =>
             {
                 if (logs is not null)

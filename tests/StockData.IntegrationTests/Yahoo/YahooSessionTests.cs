@@ -159,6 +159,30 @@ public sealed class YahooSessionTests
     }
 
     [Fact]
+    public async Task MinRefreshInterval_AfterAnInvalidation_NoNewAttemptUntilItHasPassed()
+    {
+        await using var sim = await SimulatorProcess.StartAsync([.. SimulatorFixture.Arguments, "--auth", "session"]);
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(TimeProvider.System.GetUtcNow());
+        using var host = new YahooClientHost(sim.BaseUrl, time: time);
+        var token = TestContext.Current.CancellationToken;
+
+        var first = await host.Sessions.GetAsync(token);
+        await host.Sessions.InvalidateAsync(first!.Version, token);
+        time.Advance(TimeSpan.FromSeconds(59));
+        var tooSoon = await host.Sessions.GetAsync(token);
+        using var withoutSession = await host.Client.GetChartAsync(Request, cancellationToken: token);
+        time.Advance(TimeSpan.FromSeconds(1));
+        var due = await host.Sessions.GetAsync(token);
+
+        Assert.Null(tooSoon);
+        Assert.Equal(HttpStatusCode.Unauthorized, withoutSession.StatusCode);
+        Assert.Null(withoutSession.SessionVersion);
+        Assert.NotNull(due);
+        Assert.NotEqual(first.Version, due.Version);
+        Assert.Equal(2, (await sim.StatsAsync(token)).GetProperty("getcrumb_requests").GetInt64());
+    }
+
+    [Fact]
     public async Task GetcrumbThrottled_ARateLimitAnswer_NoSecondAskUntilTheIntervalPasses()
     {
         await using var sim = await SimulatorProcess.StartAsync([.. SimulatorFixture.Arguments, "--getcrumb-rate", "0.02"]);
