@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using StockData.Yahoo.Session;
 
 namespace StockData.Yahoo;
 
@@ -62,4 +63,39 @@ public sealed class YahooOptions
     [Required]
     [RegularExpression("^[A-Za-z|,]{0,64}$", ErrorMessage = "The field Events must be event names (div, split, capitalGains, earn) separated by | or ,.")]
     public string Events { get; set; } = "div|split|capitalGains";
+
+    /// <summary>
+    /// Whether chart requests carry a Yahoo session (a cookie and its crumb): <c>auto</c> sends one when it can be had and
+    /// goes without otherwise (the chart endpoint has answered crumb-less calls); <c>required</c> fails a chart request
+    /// that has none; <c>off</c> never asks for one.
+    /// </summary>
+    /// <value>Default <c>auto</c>.</value>
+    public YahooSessionMode Session { get; set; } = YahooSessionMode.Auto;
+
+    /// <summary>
+    /// The page whose answer sets the session cookie (it may answer 404 and still set it). Empty: <c>https://fc.yahoo.com</c>
+    /// when <see cref="BaseUrl"/> is a yahoo.com host, else <see cref="BaseUrl"/>'s root (offline, one base URL stands
+    /// for every Yahoo host).
+    /// </summary>
+    public string? CookieUrl { get; set; }
+
+    /// <summary>
+    /// The second way to a cookie, tried when the first gave none or no crumb: a finance page, as browsers and mature
+    /// clients visit. Empty: <c>https://finance.yahoo.com/quote/AAPL</c>, or <c>{BaseUrl}/quote/AAPL</c> offline.
+    /// </summary>
+    public string? FinancePageUrl { get; set; }
+
+    /// <summary>
+    /// The crumb endpoint. Empty: <c>https://query1.finance.yahoo.com/v1/test/getcrumb</c>, or
+    /// <c>{BaseUrl}/v1/test/getcrumb</c> offline.
+    /// </summary>
+    public string? CrumbUrl { get; set; }
+
+    /// <summary>
+    /// The least time between two attempts to obtain a session: a session refused early, or a failed attempt, waits for
+    /// it (or for getcrumb's Retry-After when longer), so a process never asks Yahoo for sessions in a loop.
+    /// </summary>
+    /// <value>Default 1 minute.</value>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan MinRefreshInterval { get; set; } = TimeSpan.FromMinutes(1);
 }

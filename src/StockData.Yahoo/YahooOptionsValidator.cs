@@ -20,6 +20,23 @@ public sealed class YahooOptionsValidator : IValidateOptions<YahooOptions>
             builder.AddError(fallbackError);
         }
 
+        foreach (var (value, setting) in new[]
+                 {
+                     (options.CookieUrl, nameof(YahooOptions.CookieUrl)), (options.FinancePageUrl, nameof(YahooOptions.FinancePageUrl)),
+                     (options.CrumbUrl, nameof(YahooOptions.CrumbUrl)),
+                 })
+        {
+            if (CheckSessionUrl(value, setting) is { } sessionUrlError)
+            {
+                builder.AddError(sessionUrlError);
+            }
+        }
+
+        if (!Enum.IsDefined(options.Session))
+        {
+            builder.AddError($"StockData:Yahoo:Session must be auto, required or off: {string.Format(null, HowToSet, nameof(YahooOptions.Session))}");
+        }
+
         CheckHeader(builder, options.UserAgent, nameof(YahooOptions.UserAgent));
         CheckHeader(builder, options.AcceptLanguage, nameof(YahooOptions.AcceptLanguage));
 
@@ -49,6 +66,24 @@ public sealed class YahooOptionsValidator : IValidateOptions<YahooOptions>
         {
             return $"StockData:Yahoo:{setting} '{value}' must be an absolute http or https URL without user info, query or fragment " +
                    $"(e.g. https://query2.finance.yahoo.com): {string.Format(null, HowToSet, setting)}";
+        }
+
+        return null;
+    }
+
+    /// <summary>A session URL may carry a path and a query (a finance page), but must be absolute http(s) without user info.</summary>
+    private static string? CheckSessionUrl(string? value, string setting)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return null;
+        }
+
+        if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps) ||
+            !string.IsNullOrEmpty(uri.UserInfo) || !string.IsNullOrEmpty(uri.Fragment))
+        {
+            return $"StockData:Yahoo:{setting} '{value}' must be an absolute http or https URL without user info or fragment " +
+                   $"(or empty for the default): {string.Format(null, HowToSet, setting)}";
         }
 
         return null;

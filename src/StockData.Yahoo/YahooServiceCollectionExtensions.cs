@@ -5,18 +5,21 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using StockData.Yahoo.Client;
+using StockData.Yahoo.Session;
 
 namespace StockData.Yahoo;
 
-/// <summary>The composition of the Yahoo adapter: options, the typed chart client and the request planner.</summary>
+/// <summary>The composition of the Yahoo adapter: options, the session, the typed chart client and the request planner.</summary>
 public static class YahooServiceCollectionExtensions
 {
-    /// <summary>The name of the client's HttpClient (and the key of its cookie container).</summary>
+    /// <summary>The name of the chart client's HttpClient.</summary>
     public const string HttpClientName = "yahoo-chart";
 
     /// <summary>
     /// Registers <see cref="YahooOptions"/> (section <c>StockData:Yahoo</c>, validated at start-up), the typed
-    /// <see cref="IYahooChartClient"/> over a pooled <see cref="SocketsHttpHandler"/>, and <see cref="YahooRequestPlanner"/>.
+    /// <see cref="IYahooChartClient"/> over a pooled <see cref="SocketsHttpHandler"/>, the session
+    /// (<see cref="YahooSessionFetcher"/> and an in-process <see cref="IYahooSessionSource"/>, which a shared source
+    /// registered first replaces), and <see cref="YahooRequestPlanner"/>.
     /// </summary>
     public static IHostApplicationBuilder AddYahooClient(this IHostApplicationBuilder builder)
     {
@@ -35,8 +38,18 @@ public static class YahooServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<YahooRequestPlanner>();
 
-        // One cookie jar for the process: Yahoo's consent/crumb cookies must outlive any handler the factory recycles.
-        services.AddKeyedSingleton(HttpClientName, (_, _) => new CookieContainer());
+        services.TryAddSingleton<YahooSessionFetcher>();
+        services.TryAddSingleton<IYahooSessionSource, InProcessYahooSessionSource>();
+        services.AddHttpClient(YahooSessionFetcher.HttpClientName, (sp, http) =>
+            {
+                var options = sp.GetRequiredService<IOptions<YahooOptions>>().Value;
+                http.Timeout = Timeout.InfiniteTimeSpan;
+                http.DefaultRequestHeaders.TryAddWithoutValidation("User-Agent", options.UserAgent);
+                http.DefaultRequestHeaders.TryAddWithoutValidation("Accept", "text/html,application/xhtml+xml,text/plain,*/*;q=0.8");
+                http.DefaultRequestHeaders.TryAddWithoutValidation("Accept-Language", options.AcceptLanguage);
+            })
+            .ConfigurePrimaryHttpMessageHandler(sp => YahooSessionFetcher.CreateHandler(sp.GetRequiredService<IOptions<YahooOptions>>().Value))
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
 
         services.AddHttpClient<IYahooChartClient, YahooChartClient>(HttpClientName, (sp, http) =>
             {
@@ -47,22 +60,21 @@ public static class YahooServiceCollectionExtensions
                 http.DefaultRequestHeaders.TryAddWithoutValidation("Accept", "application/json,text/plain,*/*");
                 http.DefaultRequestHeaders.TryAddWithoutValidation("Accept-Language", options.AcceptLanguage);
             })
-            .ConfigurePrimaryHttpMessageHandler(sp => CreateHandler(
-                sp.GetRequiredService<IOptions<YahooOptions>>().Value,
-                sp.GetRequiredKeyedService<CookieContainer>(HttpClientName)))
+            .ConfigurePrimaryHttpMessageHandler(sp => CreateHandler(sp.GetRequiredService<IOptions<YahooOptions>>().Value))
             // SocketsHttpHandler recycles its own connections (PooledConnectionLifetime), so the factory never needs to
             // rotate the handler; rotating would only split the connection pool.
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
         return services;
     }
 
-    internal static SocketsHttpHandler CreateHandler(YahooOptions options, CookieContainer cookies) => new()
+    internal static SocketsHttpHandler CreateHandler(YahooOptions options) => new()
     {
         PooledConnectionLifetime = options.PooledConnectionLifetime,
         ConnectTimeout = options.ConnectTimeout,
         AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate | DecompressionMethods.Brotli,
-        UseCookies = true,
-        CookieContainer = cookies,
+        // The session's cookies go in a header the client sets itself (YahooSession.CookieHeader): a jar would match
+        // Domain=.yahoo.com against the host and drop them offline, and would not be shared with other processes.
+        UseCookies = false,
         AllowAutoRedirect = false,
         EnableMultipleHttp2Connections = true,
     };

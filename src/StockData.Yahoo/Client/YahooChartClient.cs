@@ -2,12 +2,14 @@ using System.Buffers;
 using System.Net;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using StockData.Yahoo.Session;
 
 namespace StockData.Yahoo.Client;
 
 /// <summary>
-/// The typed HttpClient behind <see cref="IYahooChartClient"/>: one GET per call, the body streamed into a pooled
-/// buffer under the size cap, the whole attempt under <see cref="YahooOptions.AttemptTimeout"/>.
+/// The typed HttpClient behind <see cref="IYahooChartClient"/>: one GET per call, carrying the current session (cookie
+/// and crumb) when there is one, the body streamed into a pooled buffer under the size cap, the whole attempt under
+/// <see cref="YahooOptions.AttemptTimeout"/>. A response that says the session failed drops that session version.
 /// </summary>
 public sealed class YahooChartClient : IYahooChartClient
 {
@@ -18,10 +20,13 @@ public sealed class YahooChartClient : IYahooChartClient
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<YahooChartClient> _logger;
     private readonly Uri[] _hosts;
+    private readonly IYahooSessionSource _sessions;
 
-    public YahooChartClient(HttpClient http, IOptions<YahooOptions> options, TimeProvider timeProvider, ILogger<YahooChartClient> logger)
+    public YahooChartClient(HttpClient http, IOptions<YahooOptions> options, IYahooSessionSource sessions, TimeProvider timeProvider,
+        ILogger<YahooChartClient> logger)
     {
         _http = http;
+        _sessions = sessions;
         _options = options.Value;
         _timeProvider = timeProvider;
         _logger = logger;
@@ -36,19 +41,37 @@ public sealed class YahooChartClient : IYahooChartClient
         ArgumentOutOfRangeException.ThrowIfNegative(attempt);
         var uri = YahooUrlBuilder.Build(_hosts[attempt % _hosts.Length], request, _options.Events);
 
+        // Obtaining a session (first use, or after a refusal) is not part of the attempt: it has its own timeouts.
+        var session = await _sessions.GetAsync(cancellationToken);
+        if (session is null && _sessions.Mode == YahooSessionMode.Required)
+        {
+            throw new YahooSessionUnavailableException(_sessions.LastError?.Message);
+        }
+
         using var timeout = new CancellationTokenSource(_options.AttemptTimeout, _timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         var started = _timeProvider.GetTimestamp();
         try
         {
-            using var message = new HttpRequestMessage(HttpMethod.Get, uri)
+            using var message = new HttpRequestMessage(HttpMethod.Get, session is null ? uri : YahooUrlBuilder.WithCrumb(uri, session.Crumb))
             {
                 // HTTP/2 when the server offers it through ALPN, else HTTP/1.1 (plain-http simulators stay on 1.1).
                 Version = HttpVersion.Version20,
                 VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
             };
+            if (session is not null)
+            {
+                message.Headers.TryAddWithoutValidation("Cookie", session.CookieHeader);
+            }
+
             using var response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, linked.Token);
-            var result = await ReadAsync(request, uri, response, linked.Token);
+            var result = await ReadAsync(request, uri, response, session, linked.Token);
+            if (result.SessionFailure != YahooSessionFailure.None && session is not null)
+            {
+                YahooLog.SessionRefused(_logger, request.Symbol, uri.Host, session.Version, result.SessionFailure, (int)result.StatusCode);
+                await _sessions.InvalidateAsync(session.Version, CancellationToken.None);
+            }
+
             YahooLog.ResponseReceived(_logger, request.Symbol, uri.Host, (int)result.StatusCode, result.Body.Length,
                 _timeProvider.GetElapsedTime(started).TotalMilliseconds);
             return result;
@@ -61,7 +84,8 @@ public sealed class YahooChartClient : IYahooChartClient
         }
     }
 
-    private async Task<YahooResponse> ReadAsync(YahooChartRequest request, Uri uri, HttpResponseMessage response, CancellationToken token)
+    private async Task<YahooResponse> ReadAsync(YahooChartRequest request, Uri uri, HttpResponseMessage response, YahooSession? session,
+        CancellationToken token)
     {
         var limit = _options.MaxResponseBytes;
         var declared = response.Content.Headers.ContentLength;
@@ -108,8 +132,13 @@ public sealed class YahooChartClient : IYahooChartClient
 
             // The header as sent (MediaTypeHeaderValue.ToString() would re-space it).
             var contentType = response.Content.Headers.NonValidated.TryGetValues("Content-Type", out var values) ? values.ToString() : null;
+            var location = response.Headers.Location is { } target ? new Uri(uri, target) : null;
             var result = new YahooResponse(request, uri, response.StatusCode, contentType,
-                RetryAfter.From(response.Headers.RetryAfter, _timeProvider.GetUtcNow()), response.Version, buffer, length);
+                RetryAfter.From(response.Headers.RetryAfter, _timeProvider.GetUtcNow()), response.Version, buffer, length)
+            {
+                SessionVersion = session?.Version,
+                SessionFailure = YahooSessionClassifier.Classify((int)response.StatusCode, location, buffer.AsSpan(0, length), session is not null),
+            };
             buffer = null;
             return result;
         }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net;
+using StockData.Yahoo.Session;
 
 namespace StockData.Yahoo.Client;
 
@@ -30,7 +31,7 @@ public sealed class YahooResponse : IDisposable
     /// <summary>The request this answers.</summary>
     public YahooChartRequest Request { get; }
 
-    /// <summary>The URL actually sent (which host served it).</summary>
+    /// <summary>The URL sent (which host served it), without the crumb the wire request carried.</summary>
     public Uri RequestUri { get; }
 
     public HttpStatusCode StatusCode { get; }
@@ -47,6 +48,16 @@ public sealed class YahooResponse : IDisposable
     /// <summary>The body after decompression. Valid until <see cref="Dispose"/>.</summary>
     public ReadOnlyMemory<byte> Body =>
         _buffer is { } buffer ? buffer.AsMemory(0, _length) : throw new ObjectDisposedException(nameof(YahooResponse));
+
+    /// <summary>The version of the session the request carried; null when it carried none.</summary>
+    public string? SessionVersion { get; internal init; }
+
+    /// <summary>
+    /// Whether the response says the session is missing or stale (<see cref="YahooSessionClassifier"/>). The client has
+    /// already dropped that session version; the caller may retry once with the next one. Pass it on to the parser as
+    /// <see cref="Parsing.ChartResponseInfo.SessionFailure"/>.
+    /// </summary>
+    public YahooSessionFailure SessionFailure { get; internal init; }
 
     public bool IsSuccessStatusCode => (int)StatusCode is >= 200 and <= 299;
 

@@ -47,4 +47,10 @@ public static class YahooUrlBuilder
 
         return uri;
     }
+
+    /// <summary>
+    /// <paramref name="uri"/> with <c>&amp;crumb=</c> appended, URL-encoded (a crumb may hold '/'). Only the request on the
+    /// wire carries it: the URL kept in responses, logs and exceptions is the one without.
+    /// </summary>
+    public static Uri WithCrumb(Uri uri, string crumb) => new(uri.OriginalString + "&crumb=" + Uri.EscapeDataString(crumb), UriKind.Absolute);
 }

@@ -87,7 +87,7 @@ public static class ChartParser
         }
     }
 
-    /// <summary>R14 steps that need no body: 429 (1) and 401/403 (2).</summary>
+    /// <summary>R14 steps that need no body: 429 (1), a session failure the client saw, and 401/403 (2).</summary>
     private static FetchResult? Preclassify(ChartResponseInfo info)
     {
         var symbol = info.Symbol ?? "";
@@ -97,6 +97,12 @@ public static class ChartParser
             var message = "HTTP 429 Too Many Requests" +
                           (info.RetryAfter is { } delay ? $"; Retry-After {delay.TotalSeconds:0.###} s" : "; no Retry-After");
             return FetchResult.Failed(symbol, interval, new FetchError(FetchErrorCategory.RateLimited, info.RetryAfter, message));
+        }
+
+        if (info.SessionFailure != Session.YahooSessionFailure.None)
+        {
+            return FetchResult.Failed(symbol, interval, new FetchError(FetchErrorCategory.Unauthorized, null,
+                $"HTTP {info.StatusCode}: session failure ({info.SessionFailure}): the session is missing or stale"));
         }
 
         if (info.StatusCode is 401 or 403)

@@ -1,4 +1,5 @@
 using StockData.Core;
+using StockData.Yahoo.Session;
 
 namespace StockData.Yahoo.Parsing;
 
@@ -26,4 +27,11 @@ public sealed record ChartResponseInfo(int StatusCode)
 
     /// <summary>The Retry-After delay the response carried, reported with rate_limited (R14).</summary>
     public TimeSpan? RetryAfter { get; init; }
+
+    /// <summary>
+    /// The client's verdict that the response is a session failure (a redirect to a consent or login host, an HTML page
+    /// on the API, a refused crumb or cookie). When set, the result is <c>unauthorized</c> whatever the body, so a consent
+    /// page is never reported as <c>malformed</c>.
+    /// </summary>
+    public YahooSessionFailure SessionFailure { get; init; }
 }

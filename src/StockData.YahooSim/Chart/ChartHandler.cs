@@ -4,19 +4,22 @@ using Microsoft.Extensions.Options;
 using StockData.YahooSim.Faults;
 using StockData.YahooSim.Hosting;
 using StockData.YahooSim.Market;
+using StockData.YahooSim.Session;
 using StockData.YahooSim.Stats;
 
 namespace StockData.YahooSim.Chart;
 
 /// <summary>
-/// <c>GET /v8/finance/chart/{symbol}</c>: the global rate limit first (decided on arrival), then the request's
-/// fault, the configured latency, and the body — cached by query when the clock is fixed, since it is then a pure
+/// <c>GET /v8/finance/chart/{symbol}</c>: the client address's and the global rate limits first (decided on arrival),
+/// then the session check (<c>--auth</c>), then the request's fault, the configured latency, and the body — cached by query when the clock is fixed, since it is then a pure
 /// function of the query.
 /// </summary>
 internal sealed class ChartHandler
 {
     private readonly SimStats _stats;
     private readonly TokenBucket _bucket;
+    private readonly ClientBuckets _clientBuckets;
+    private readonly SessionEndpoints _sessions;
     private readonly FaultInjector _faults;
     private readonly ChartBuilder _builder;
     private readonly SimClock _clock;
@@ -27,11 +30,13 @@ internal sealed class ChartHandler
     private readonly long _cacheLimit;
     private long _cacheBytes;
 
-    public ChartHandler(SimStats stats, TokenBucket bucket, FaultInjector faults, ChartBuilder builder, SimClock clock, TimeProvider timeProvider,
+    public ChartHandler(SimStats stats, TokenBucket bucket, ClientBuckets clientBuckets, SessionEndpoints sessions, FaultInjector faults, ChartBuilder builder, SimClock clock, TimeProvider timeProvider,
         IOptions<SimulatorOptions> options)
     {
         _stats = stats;
         _bucket = bucket;
+        _clientBuckets = clientBuckets;
+        _sessions = sessions;
         _faults = faults;
         _builder = builder;
         _clock = clock;
@@ -45,18 +50,28 @@ internal sealed class ChartHandler
     {
         var requestNumber = _stats.CountSymbol(symbol);
         var aborted = context.RequestAborted;
-        if (!_bucket.TryTake(out var wait))
+        var client = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        _stats.ClientRequest(client);
+        if (!_clientBuckets.TryTake(client, out var wait) || !_bucket.TryTake(out wait))
         {
             _stats.RateLimited();
+            _stats.ClientRateLimited(client);
             await WriteAsync(context, YahooErrors.TooManyRequests, retryAfter: wait);
+            return;
+        }
+
+        // The simulator's own start-up requests run the path without the session check, the configured faults and the
+        // latency (a slow fault would hold the start for its whole delay).
+        var warmUp = context.Request.Headers.ContainsKey(SimulatorWarmUp.Header);
+        if (_options.AuthMode != SimAuthMode.None && !warmUp && _sessions.Refusal(context) is { } refusal)
+        {
+            _stats.Unauthorized();
+            await SessionEndpoints.WriteUnauthorizedAsync(context, "chart", refusal);
             return;
         }
 
         var upper = symbol.ToUpperInvariant();
         var seed = SymbolProfile.SeedFor(upper, _options.Seed);
-        // The simulator's own start-up requests run the path without the configured faults and latency (a slow fault
-        // would hold the start for its whole delay).
-        var warmUp = context.Request.Headers.ContainsKey(SimulatorWarmUp.Header);
         var fault = warmUp ? FaultKind.None : _faults.Pick(seed, requestNumber);
         if (fault != FaultKind.None)
         {

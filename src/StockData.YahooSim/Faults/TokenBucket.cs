@@ -17,10 +17,16 @@ internal sealed class TokenBucket
     private long _updated;
 
     public TokenBucket(IOptions<SimulatorOptions> options, TimeProvider timeProvider)
+        : this(options.Value.Rate, options.Value.Burst, timeProvider)
+    {
+    }
+
+    /// <summary>A bucket of its own (a client address's, getcrumb's), not the global one.</summary>
+    public TokenBucket(double rate, double capacity, TimeProvider timeProvider)
     {
         _timeProvider = timeProvider;
-        _rate = options.Value.Rate;
-        _capacity = options.Value.Burst;
+        _rate = rate;
+        _capacity = capacity;
         _tokens = _capacity;
         _updated = timeProvider.GetTimestamp();
     }

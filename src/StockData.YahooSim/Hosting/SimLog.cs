@@ -12,4 +12,8 @@ internal static partial class SimLog
 
     [LoggerMessage(5001, LogLevel.Warning, "YahooSim warm-up failed ({Reason}); the first requests may be counted by a cold simulator")]
     public static partial void WarmUpFailed(ILogger logger, string reason);
+
+    [LoggerMessage(5002, LogLevel.Information, "YahooSim session: auth={Auth}, session ttl {SessionTtl}, getcrumb rate={GetcrumbRate}/s, " +
+                                               "rate per client={RatePerClient}/s burst {BurstPerClient}")]
+    public static partial void SessionSettings(ILogger logger, string auth, TimeSpan sessionTtl, double getcrumbRate, double ratePerClient, int burstPerClient);
 }

@@ -29,11 +29,18 @@ internal static class SimulatorCommandLine
         ["--null-rows"] = Key(nameof(SimulatorOptions.NullRows)),
         ["--gzip"] = Key(nameof(SimulatorOptions.Gzip)),
         ["--cache-mb"] = Key(nameof(SimulatorOptions.CacheMegabytes)),
+        ["--auth"] = Key(nameof(SimulatorOptions.Auth)),
+        ["--session-ttl"] = Key(nameof(SimulatorOptions.SessionTtl)),
+        ["--getcrumb-rate"] = Key(nameof(SimulatorOptions.GetcrumbRate)),
+        ["--rate-per-client"] = Key(nameof(SimulatorOptions.RatePerClient)),
+        ["--burst-per-client"] = Key(nameof(SimulatorOptions.BurstPerClient)),
     };
 
     public const string Usage = """
         StockData.YahooSim: a Yahoo Finance chart API simulator.
           GET  /v8/finance/chart/{symbol}?period1=&period2=|range=&interval=&events=&includePrePost=
+          GET  / (fc.yahoo.com)   GET /quote/{symbol}   GET /v1/test/getcrumb   (the session: cookie A3, then a crumb)
+          GET  /consent   POST /v2/collectConsent   GET /copyConsent        (the consent form, --auth consent)
           GET  /sim/stats     POST /sim/reset     GET /healthz
         Options (command line, or environment YahooSim__<Name>):
           --urls URL                   listen address (default http://127.0.0.1:5080; port 0 picks a free one)
@@ -51,6 +58,11 @@ internal static class SimulatorCommandLine
           --null-rows P                share of all-null rows (default 0.002; 0 = clean)
           --gzip BOOL                  gzip 200 bodies when the client accepts it (default true)
           --cache-mb N                 response cache bound with a fixed --now (default 256)
+          --auth none|session|consent  what a chart request must carry (default none; session: cookie + crumb -> else 401;
+                                       consent: as session, and the cookie pages redirect to a consent form first)
+          --session-ttl T              how long an issued session is honoured (default 1.00:00:00)
+          --getcrumb-rate R            getcrumb answers per second (burst 1) before 429 / 200 "Too Many Requests" (0 = off)
+          --rate-per-client R --burst-per-client N   a token bucket per client address beside --rate (0 = off; burst 10)
         """;
 
     private static string Key(string name) => SimulatorOptions.SectionName + ":" + name;

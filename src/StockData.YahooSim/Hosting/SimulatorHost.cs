@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using StockData.YahooSim.Chart;
 using StockData.YahooSim.Faults;
 using StockData.YahooSim.Market;
+using StockData.YahooSim.Session;
 using StockData.YahooSim.Stats;
 
 namespace StockData.YahooSim.Hosting;
@@ -74,6 +75,11 @@ internal static class SimulatorHost
         builder.Services.AddSingleton<SimClock>();
         builder.Services.AddSingleton<SimStats>();
         builder.Services.AddSingleton<TokenBucket>();
+        builder.Services.AddSingleton<ClientBuckets>();
+        builder.Services.AddSingleton<SessionStore>();
+        builder.Services.AddSingleton<ConsentStore>();
+        builder.Services.AddSingleton<GetcrumbThrottle>();
+        builder.Services.AddSingleton<SessionEndpoints>();
         builder.Services.AddSingleton<FaultInjector>();
         builder.Services.AddSingleton<HistoryCache>();
         builder.Services.AddSingleton<ChartBuilder>();
@@ -108,11 +114,14 @@ internal static class SimulatorHost
 
         var handler = app.Services.GetRequiredService<ChartHandler>();
         app.MapGet("/v8/finance/chart/{symbol}", (HttpContext context, string symbol) => handler.HandleAsync(context, symbol));
+        app.Services.GetRequiredService<SessionEndpoints>().Map(app);
         app.MapGet("/sim/stats", (HttpContext context) => WriteStatsAsync(context, stats));
         app.MapPost("/sim/reset", (HttpContext context) =>
         {
             stats.Reset();
             app.Services.GetRequiredService<TokenBucket>().Reset();
+            app.Services.GetRequiredService<ClientBuckets>().Reset();
+            app.Services.GetRequiredService<GetcrumbThrottle>().Reset();
             return WriteStatsAsync(context, stats);
         });
         app.MapGet("/healthz", () => Results.Text("ok"));
@@ -122,6 +131,8 @@ internal static class SimulatorHost
             options.Now?.ToString("O") ?? "real clock", options.Seed, options.Rate, options.Burst, options.Latency, options.Jitter, options.Fault429,
             options.Fault500, options.Fault503, options.FaultTruncate, options.FaultSlow, options.FaultReset, options.FaultSeed,
             options.DropDates, options.DropDividends, options.LiveBar, options.NullRows);
+        SimLog.SessionSettings(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("StockData.YahooSim"),
+            options.AuthMode.ToString().ToLowerInvariant(), options.SessionTtl, options.GetcrumbRate, options.RatePerClient, options.BurstPerClient);
         return app;
     }
 

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using StockData.YahooSim.Session;
 
 namespace StockData.YahooSim.Hosting;
 
@@ -102,4 +103,31 @@ internal sealed class SimulatorOptions
     /// <summary>The response cache's bound (used only with a fixed <see cref="Now"/>).</summary>
     [Range(0, 16384)]
     public int CacheMegabytes { get; set; } = 256;
+
+    /// <summary>
+    /// What a chart request must carry: <c>none</c> (default, as every test before sessions assumed), <c>session</c>, or
+    /// <c>consent</c> (a session after a consent form). A string, so a wrong value fails validation with the choices named.
+    /// </summary>
+    [Required]
+    [RegularExpression("^(?i:none|session|consent)$", ErrorMessage = "--auth (YahooSim__Auth) must be none, session or consent.")]
+    public string Auth { get; set; } = "none";
+
+    /// <summary><see cref="Auth"/> as a mode.</summary>
+    public SimAuthMode AuthMode => Enum.TryParse<SimAuthMode>(Auth, ignoreCase: true, out var mode) ? mode : SimAuthMode.None;
+
+    /// <summary>How long a session (cookie and its crumb) is honoured after it was issued; the cookie itself says it lives a year, as Yahoo's does.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "365.00:00:00")]
+    public TimeSpan SessionTtl { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>Getcrumb answers allowed per second (burst 1); beyond it getcrumb is throttled as Yahoo throttles it. 0 = unlimited.</summary>
+    [Range(0.0, 1_000_000.0)]
+    public double GetcrumbRate { get; set; }
+
+    /// <summary>Chart requests per second allowed to each client address, beside the global <see cref="Rate"/>; 0 disables it.</summary>
+    [Range(0.0, 1_000_000.0)]
+    public double RatePerClient { get; set; }
+
+    /// <summary>Each client address's bucket capacity.</summary>
+    [Range(1, 1_000_000)]
+    public int BurstPerClient { get; set; } = 10;
 }

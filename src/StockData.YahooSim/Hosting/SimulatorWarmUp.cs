@@ -58,6 +58,7 @@ internal static class SimulatorWarmUp
 
             stats.Reset();
             app.Services.GetRequiredService<TokenBucket>().Reset();
+            app.Services.GetRequiredService<ClientBuckets>().Reset();
         }
     }
 

@@ -34,6 +34,14 @@ internal sealed class SimStats(TimeProvider time)
     private long _pathsNotRecorded;
     private long _droppedDates;
     private long _droppedDividends;
+    private long _cookieRequests;
+    private long _getcrumbRequests;
+    private long _getcrumbThrottled;
+    private long _consentPosts;
+    private long _unauthorized;
+    private long _sessionsIssued;
+    private readonly ConcurrentDictionary<string, long> _perClient = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _perClient429 = new(StringComparer.Ordinal);
 
     public void RequestStarted(string rawPath)
     {
@@ -95,8 +103,35 @@ internal sealed class SimStats(TimeProvider time)
         Interlocked.Add(ref _droppedDividends, dividends);
     }
 
+    /// <summary>A visit to a page that hands out the session cookie (<c>/</c>, <c>/quote/{symbol}</c>).</summary>
+    public void CookieRequest() => Interlocked.Increment(ref _cookieRequests);
+
+    public void GetcrumbRequest() => Interlocked.Increment(ref _getcrumbRequests);
+
+    public void GetcrumbThrottled() => Interlocked.Increment(ref _getcrumbThrottled);
+
+    public void ConsentPost() => Interlocked.Increment(ref _consentPosts);
+
+    /// <summary>A 401 for a missing, stale or mismatched cookie or crumb (chart or getcrumb).</summary>
+    public void Unauthorized() => Interlocked.Increment(ref _unauthorized);
+
+    public void SessionIssued() => Interlocked.Increment(ref _sessionsIssued);
+
+    /// <summary>Counts a chart request from a client address (and its 429 by the global or the per-client limit).</summary>
+    public void ClientRequest(string client) => _perClient.AddOrUpdate(client, 1, static (_, n) => n + 1);
+
+    public void ClientRateLimited(string client) => _perClient429.AddOrUpdate(client, 1, static (_, n) => n + 1);
+
     public void Reset()
     {
+        _perClient.Clear();
+        _perClient429.Clear();
+        Interlocked.Exchange(ref _cookieRequests, 0);
+        Interlocked.Exchange(ref _getcrumbRequests, 0);
+        Interlocked.Exchange(ref _getcrumbThrottled, 0);
+        Interlocked.Exchange(ref _consentPosts, 0);
+        Interlocked.Exchange(ref _unauthorized, 0);
+        Interlocked.Exchange(ref _sessionsIssued, 0);
         _byStatus.Clear();
         _perSymbol.Clear();
         _paths.Clear();
@@ -115,7 +150,9 @@ internal sealed class SimStats(TimeProvider time)
     /// The snapshot as JSON (snake_case, keys sorted): <c>total_requests</c>, <c>responses_by_status</c>,
     /// <c>aborted</c>, <c>responses_429</c> (all 429s), <c>rate_limited_429</c>, <c>faults</c>, <c>in_flight</c>,
     /// <c>peak_concurrent</c>, <c>per_symbol</c>, <c>paths</c>, <c>paths_not_recorded</c>, <c>dropped_dates</c>, <c>dropped_dividends</c>,
-    /// <c>now_ms</c> and <c>arrivals</c> (<c>[ms since start, status]</c> per chart request in arrival order, the last
+    /// the session's <c>cookie_requests</c>, <c>getcrumb_requests</c>, <c>getcrumb_throttled</c>, <c>consent_posts</c>,
+    /// <c>unauthorized_responses</c>, <c>sessions_issued</c>, chart requests per client address <c>per_client</c> and their
+    /// 429s <c>per_client_429</c>, <c>now_ms</c> and <c>arrivals</c> (<c>[ms since start, status]</c> per chart request in arrival order, the last
     /// <see cref="MaxArrivals"/>; aborted requests have status 499).
     /// </summary>
     public void WriteJson(Utf8JsonWriter writer)
@@ -158,6 +195,14 @@ internal sealed class SimStats(TimeProvider time)
         writer.WriteNumber("paths_not_recorded", Interlocked.Read(ref _pathsNotRecorded));
         writer.WriteNumber("dropped_dates", Interlocked.Read(ref _droppedDates));
         writer.WriteNumber("dropped_dividends", Interlocked.Read(ref _droppedDividends));
+        writer.WriteNumber("cookie_requests", Interlocked.Read(ref _cookieRequests));
+        writer.WriteNumber("getcrumb_requests", Interlocked.Read(ref _getcrumbRequests));
+        writer.WriteNumber("getcrumb_throttled", Interlocked.Read(ref _getcrumbThrottled));
+        writer.WriteNumber("consent_posts", Interlocked.Read(ref _consentPosts));
+        writer.WriteNumber("unauthorized_responses", Interlocked.Read(ref _unauthorized));
+        writer.WriteNumber("sessions_issued", Interlocked.Read(ref _sessionsIssued));
+        WriteCounts(writer, "per_client", _perClient);
+        WriteCounts(writer, "per_client_429", _perClient429);
         writer.WriteNumber("now_ms", Math.Round(ElapsedMilliseconds(), 3));
         writer.WriteStartArray("arrivals");
         foreach (var (at, status) in _arrivals.ToArray().OrderBy(a => a.AtMilliseconds))
@@ -169,6 +214,17 @@ internal sealed class SimStats(TimeProvider time)
         }
 
         writer.WriteEndArray();
+        writer.WriteEndObject();
+    }
+
+    private static void WriteCounts(Utf8JsonWriter writer, string name, ConcurrentDictionary<string, long> counts)
+    {
+        writer.WriteStartObject(name);
+        foreach (var (key, count) in counts.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            writer.WriteNumber(key, count);
+        }
+
         writer.WriteEndObject();
     }
 

@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using StockData.Yahoo;
 using StockData.Yahoo.Client;
+using StockData.Yahoo.Session;
 
 namespace StockData.IntegrationTests.Yahoo;
 
@@ -10,7 +12,8 @@ internal sealed class YahooClientHost : IDisposable
 {
     private readonly ServiceProvider _services;
 
-    public YahooClientHost(Uri baseUrl, Uri? fallback = null, IDictionary<string, string?>? settings = null)
+    public YahooClientHost(Uri baseUrl, Uri? fallback = null, IDictionary<string, string?>? settings = null, ILoggerProvider? logs = null,
+        TimeProvider? time = null)
     {
         var values = new Dictionary<string, string?>
         {
@@ -24,12 +27,30 @@ internal sealed class YahooClientHost : IDisposable
         }
 
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
-        _services = new ServiceCollection().AddLogging().AddYahooClient(configuration)
+        var services = new ServiceCollection();
+        if (time is not null)
+        {
+            services.AddSingleton(time);
+        }
+
+        _services = services
+            .AddLogging(logging =>
+            {
+                if (logs is not null)
+                {
+                    logging.SetMinimumLevel(LogLevel.Trace).AddProvider(logs);
+                }
+            })
+            .AddYahooClient(configuration)
             .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
         Client = _services.GetRequiredService<IYahooChartClient>();
+        Sessions = _services.GetRequiredService<IYahooSessionSource>();
     }
 
     public IYahooChartClient Client { get; }
+
+    /// <summary>The session source the client asks (in-process unless a test registers another).</summary>
+    public IYahooSessionSource Sessions { get; }
 
     public void Dispose() => _services.Dispose();
 }

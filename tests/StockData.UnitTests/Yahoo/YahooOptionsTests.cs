@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using StockData.Yahoo;
 using StockData.Yahoo.Client;
+using StockData.Yahoo.Session;
 
 namespace StockData.UnitTests.Yahoo;
 
@@ -73,7 +74,7 @@ public sealed class YahooOptionsTests
     }
 
     [Fact]
-    public void AddYahooClient_PrimaryHandler_PooledDecompressingWithCookies()
+    public void AddYahooClient_PrimaryHandler_PooledDecompressingWithoutCookieJar()
     {
         using var services = Services([]);
         var handler = services.GetRequiredService<IHttpMessageHandlerFactory>().CreateHandler(YahooServiceCollectionExtensions.HttpClientName);
@@ -82,9 +83,12 @@ public sealed class YahooOptionsTests
 
         Assert.Equal(TimeSpan.FromMinutes(5), primary.PooledConnectionLifetime);
         Assert.Equal(DecompressionMethods.GZip | DecompressionMethods.Deflate | DecompressionMethods.Brotli, primary.AutomaticDecompression);
-        Assert.True(primary.UseCookies);
-        Assert.Same(services.GetRequiredKeyedService<CookieContainer>(YahooServiceCollectionExtensions.HttpClientName), primary.CookieContainer);
+        Assert.False(primary.UseCookies);
         Assert.False(primary.AllowAutoRedirect);
+        var session = Primary(services.GetRequiredService<IHttpMessageHandlerFactory>().CreateHandler(YahooSessionFetcher.HttpClientName));
+        Assert.False(session.UseCookies);
+        Assert.False(session.AllowAutoRedirect);
+        Assert.IsType<InProcessYahooSessionSource>(services.GetRequiredService<IYahooSessionSource>());
         Assert.NotNull(services.GetRequiredService<IYahooChartClient>());
         Assert.NotNull(services.GetRequiredService<YahooRequestPlanner>());
     }
