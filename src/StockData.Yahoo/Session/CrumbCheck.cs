@@ -1,7 +1,7 @@
 namespace StockData.Yahoo.Session;
 
 /// <summary>What a getcrumb body is.</summary>
-internal enum CrumbVerdict
+public enum CrumbVerdict
 {
     Valid,
     Empty,
