@@ -15,7 +15,7 @@ stockdata() { dotnet src/StockData.Pipeline/bin/Release/net10.0/stockdata.dll "$
 
 sim_port=$(sd_free_port 18080)
 sim_dir=$(mktemp -d /tmp/stockdata-sim.XXXXXX)
-dotnet src/StockData.YahooSim/bin/Release/net10.0/StockData.YahooSim.dll --urls "http://127.0.0.1:$sim_port" >"$sim_dir/sim.log" 2>&1 &
+dotnet src/StockData.YahooSim/bin/Release/net10.0/StockData.YahooSim.dll --auth session --urls "http://127.0.0.1:$sim_port" >"$sim_dir/sim.log" 2>&1 &
 sim_pid=$!
 trap 'rc=$?; kill "$sim_pid" 2>/dev/null; wait "$sim_pid" 2>/dev/null; rm -rf "$sim_dir"; sd_services_down; exit $rc' EXIT
 sd_wait 30 curl -fs "http://127.0.0.1:$sim_port/healthz" || { cat "$sim_dir/sim.log" >&2; exit 1; }
@@ -29,6 +29,9 @@ echo "== replaying samples/tickers-500.txt from $from (the simulator has no rate
 echo "   the defaults, 1 request/s and 2 in flight, are the safe ones for real Yahoo)"
 stockdata replay samples/tickers-500.txt --base-url "http://127.0.0.1:$sim_port" --from "$from" \
   --rate 5000 --burst 100 --concurrency 8
+# The simulator demands a Yahoo session (cookie + crumb) as Yahoo does: the whole run should have needed one or two.
+echo "== Yahoo session requests the simulator served: $(curl -fs "http://127.0.0.1:$sim_port/sim/stats" \
+  | grep -oE '"(cookie_requests|getcrumb_requests|unauthorized_responses)":[0-9]+' | tr '\n' ' ')"
 
 port=${ConnectionStrings__Postgres##*Port=}; port=${port%%;*}
 q() { psql -h 127.0.0.1 -p "$port" -U postgres -d stockdata -P pager=off "$@"; }
