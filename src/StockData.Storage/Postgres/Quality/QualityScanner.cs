@@ -141,7 +141,7 @@ internal sealed class QualityScanner(NpgsqlDataSource dataSource)
 
         var jobs = new List<long>();
         var items = 0;
-        foreach (var group in RepairPlanner.Plan(needs, rules.MergeDays).GroupBy(r => (r.Interval, r.Slot)).OrderBy(g => g.Key.Slot)
+        foreach (var group in RepairPlanner.Plan(needs).GroupBy(r => (r.Interval, r.Slot)).OrderBy(g => g.Key.Slot)
                      .ThenBy(g => g.Key.Interval, StringComparer.Ordinal))
         {
             var ranges = group.ToList();
