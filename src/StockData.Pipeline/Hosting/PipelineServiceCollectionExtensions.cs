@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using StockData.Pipeline.Budget;
 using StockData.Pipeline.Caching;
 using StockData.Pipeline.Ingest;
 using StockData.Pipeline.Quality;
@@ -20,6 +21,7 @@ internal static class PipelineServiceCollectionExtensions
         builder.AddStockDataCaching();
         builder.AddStockDataIngest();
         builder.AddStockDataQuality();
+        builder.AddStockDataBudget();
         return builder;
     }
 }

@@ -271,6 +271,8 @@ internal sealed class IngestPipeline(
             try
             {
                 await _unauthorized.WaitAsync(_abort.Token);
+                // The request budget counts the requests this fetch sends under the purpose its producer gave.
+                RequestPurpose.Current = part.Plan.Request.Purpose ?? RequestPurpose.Other;
                 var response = await _owner._fetchService.FetchAsync(part.Request, _abort.Token);
                 _unauthorized.Observe((int)response.StatusCode);
                 PipelineMetrics.StageItemsOut.WithLabels(stage).Inc();

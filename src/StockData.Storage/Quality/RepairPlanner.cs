@@ -7,7 +7,8 @@ namespace StockData.Storage.Quality;
 internal static class RepairPlanner
 {
     /// <summary>A date range that needs fetching again.</summary>
-    public sealed record Need(string Symbol, string Interval, string TimeZone, DateOnly From, DateOnly To, int Attempts);
+    /// <param name="IsGap">A gap (false: a flagged range to re-verify).</param>
+    public sealed record Need(string Symbol, string Interval, string TimeZone, DateOnly From, DateOnly To, int Attempts, bool IsGap = true);
 
     /// <summary>
     /// Per symbol-interval, in date order, merges needs into ranges. A daily-or-longer request (and an intraday one
@@ -34,6 +35,7 @@ internal static class RepairPlanner
                     {
                         To = need.To > current.To ? need.To : current.To,
                         Attempts = Math.Max(current.Attempts, need.Attempts),
+                        CoversGap = current.CoversGap || need.IsGap,
                     };
                     continue;
                 }
@@ -43,7 +45,7 @@ internal static class RepairPlanner
                     ranges.Add(current);
                 }
 
-                current = new RepairRange(need.Symbol, need.Interval, need.TimeZone, need.From, need.To, need.Attempts, slot++);
+                current = new RepairRange(need.Symbol, need.Interval, need.TimeZone, need.From, need.To, need.Attempts, slot++, need.IsGap);
             }
 
             if (current is not null)

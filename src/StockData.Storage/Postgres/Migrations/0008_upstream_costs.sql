@@ -18,6 +18,10 @@ CREATE TABLE quality_null_rows (
 -- repair fetch, so a null row seen after it was seen by that fetch (both database clocks).
 ALTER TABLE quality_gaps ADD COLUMN reason text, ADD COLUMN linked_at timestamptz;
 
+-- What a low-priority item fetches for: 'repair' (it covers a gap) or 'verification' (flagged ranges only); the
+-- budget counts its requests under it. NULL for items of submitted jobs.
+ALTER TABLE fetch_job_items ADD COLUMN purpose text;
+
 -- Upstream requests sent, per egress, purpose (schedule, job, refresh, repair, verification, ...) and minute: every
 -- replica adds its counts in batches, so `stockdata budget` sums the last 24 hours across replicas and restarts.
 CREATE TABLE upstream_requests (

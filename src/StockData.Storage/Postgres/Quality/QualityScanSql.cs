@@ -141,10 +141,11 @@ internal static class QualityScanSql
 
     /// <summary>What needs a fetch: open gaps, and flagged daily-family ranges (as exchange-local dates).</summary>
     public const string Needs = """
-        SELECT g.symbol, g.interval, g.exchange_timezone, g.date_from, g.date_to, g.attempts FROM quality_gaps g WHERE g.status = 'open'
+        SELECT g.symbol, g.interval, g.exchange_timezone, g.date_from, g.date_to, g.attempts, true AS gap
+        FROM quality_gaps g WHERE g.status = 'open'
         UNION ALL
         SELECT q.symbol, q.interval, coalesce(s.exchange_timezone, 'UTC'), (q.range_from AT TIME ZONE 'UTC')::date,
-               (q.range_to AT TIME ZONE 'UTC')::date - 1, 0
+               (q.range_to AT TIME ZONE 'UTC')::date - 1, 0, false
         FROM quality_suspicious q LEFT JOIN symbols s ON s.symbol = q.symbol
         WHERE q.status = 'flagged' AND q.interval IN ('1d', '5d', '1wk', '1mo', '3mo')
         """;
@@ -154,11 +155,12 @@ internal static class QualityScanSql
         INSERT INTO fetch_jobs (priority, interval, total, created_at, updated_at) VALUES (0, $1, $2, $3, $3) RETURNING id
         """;
 
-    /// <summary>Its items ($1 job, $2.. per item: symbol, interval, fetch from, fetch to); returns their ids in input order.</summary>
+    /// <summary>Its items ($1 job, $2.. per item: symbol, interval, fetch from, fetch to, $7 purpose); returns their ids in input order.</summary>
     public const string InsertItems = """
-        INSERT INTO fetch_job_items (job_id, symbol, interval, range_from, range_to, priority, created_at, updated_at)
-        SELECT $1, u.symbol, u.interval, u.range_from, u.range_to, 0, $6, $6
-        FROM unnest($2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[]) WITH ORDINALITY AS u(symbol, interval, range_from, range_to, ord)
+        INSERT INTO fetch_job_items (job_id, symbol, interval, range_from, range_to, priority, created_at, updated_at, purpose)
+        SELECT $1, u.symbol, u.interval, u.range_from, u.range_to, 0, $6, $6, u.purpose
+        FROM unnest($2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[], $7::text[])
+             WITH ORDINALITY AS u(symbol, interval, range_from, range_to, purpose, ord)
         ORDER BY u.ord
         RETURNING id
         """;

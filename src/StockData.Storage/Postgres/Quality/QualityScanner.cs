@@ -135,7 +135,7 @@ internal sealed class QualityScanner(NpgsqlDataSource dataSource)
             while (await reader.ReadAsync(cancellationToken))
             {
                 needs.Add(new RepairPlanner.Need(reader.GetString(0), reader.GetString(1), reader.GetString(2),
-                    reader.GetFieldValue<DateOnly>(3), reader.GetFieldValue<DateOnly>(4), reader.GetInt32(5)));
+                    reader.GetFieldValue<DateOnly>(3), reader.GetFieldValue<DateOnly>(4), reader.GetInt32(5), reader.GetBoolean(6)));
             }
         }
 
@@ -156,7 +156,8 @@ internal sealed class QualityScanner(NpgsqlDataSource dataSource)
             var ids = new List<long>(ranges.Count);
             await using (var insert = Command(connection, transaction, QualityScanSql.InsertItems, new NpgsqlParameter<long> { TypedValue = jobId },
                              Texts(ranges.Select(r => r.Symbol)), Texts(ranges.Select(r => r.Interval)),
-                             Times(fetches.Select(f => f.From)), Times(fetches.Select(f => f.To)), ScheduleLeases.Time(now)))
+                             Times(fetches.Select(f => f.From)), Times(fetches.Select(f => f.To)), ScheduleLeases.Time(now),
+                             Texts(ranges.Select(r => r.CoversGap ? RequestPurpose.Repair : RequestPurpose.Verification))))
             await using (var reader = await insert.ExecuteReaderAsync(cancellationToken))
             {
                 while (await reader.ReadAsync(cancellationToken))

@@ -1,0 +1,97 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using StockData.Pipeline.Diagnostics;
+using StockData.Storage.Postgres.Budget;
+using StockData.Storage.Redis;
+
+namespace StockData.Pipeline.Budget;
+
+/// <summary>
+/// Counts every chart request sent upstream by purpose: at once in <c>/metrics</c>, and per minute in memory until
+/// <see cref="FlushAsync"/> adds them to the store's ledger (the daemon every <see cref="FlushInterval"/>, a CLI verb
+/// when its host is disposed), so <c>stockdata budget</c> sees every replica's and every run's spend.
+/// </summary>
+internal sealed class UpstreamRequestCounter(RequestLedger ledger, IOptions<RateLimitOptions> rateLimit, TimeProvider time,
+    ILogger<UpstreamRequestCounter> logger) : IDisposable
+{
+    /// <summary>How often the daemon writes its counts (a lost process loses at most this much of its spend).</summary>
+    public static readonly TimeSpan FlushInterval = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long the ledger keeps counts (the budget reads one day; a week shows trends in SQL).</summary>
+    public static readonly TimeSpan Retention = TimeSpan.FromDays(8);
+
+    private static readonly TimeSpan DisposeFlushTimeout = TimeSpan.FromSeconds(5);
+
+    private readonly SemaphoreSlim _flushing = new(1, 1);
+    private ConcurrentDictionary<(string Purpose, DateTimeOffset Minute), long> _pending = new();
+
+    /// <summary>The egress the counts are booked to: the limiter's <c>EgressId</c>, or <c>default</c>.</summary>
+    public string Egress { get; } = EgressOf(rateLimit.Value);
+
+    public static string EgressOf(RateLimitOptions options) => string.IsNullOrEmpty(options.EgressId) ? "default" : options.EgressId;
+
+    /// <summary>One request sent for <paramref name="purpose"/>.</summary>
+    public void Count(string purpose)
+    {
+        PipelineMetrics.UpstreamRequestsByPurpose.WithLabels(purpose).Inc();
+        var now = time.GetUtcNow();
+        var minute = new DateTimeOffset(now.Ticks - (now.Ticks % TimeSpan.TicksPerMinute), TimeSpan.Zero);
+        Volatile.Read(ref _pending).AddOrUpdate((purpose, minute), 1, (_, n) => n + 1);
+    }
+
+    /// <summary>Adds what was counted since the last flush to the ledger; on failure keeps it for the next one.</summary>
+    public async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        await _flushing.WaitAsync(cancellationToken);
+        try
+        {
+            var taken = Interlocked.Exchange(ref _pending, new ConcurrentDictionary<(string, DateTimeOffset), long>());
+            if (taken.IsEmpty)
+            {
+                return;
+            }
+
+            // A Count racing the swap may still add to the old dictionary; it is read after the swap, so that count is kept.
+            await Task.Yield();
+            var counts = taken.Select(p => (Purpose: p.Key.Item1, Minute: p.Key.Item2, Requests: p.Value)).ToList();
+            try
+            {
+                await ledger.AddAsync(Egress, counts, cancellationToken);
+            }
+            catch (Exception ex) when (ex is Npgsql.NpgsqlException or TimeoutException or OperationCanceledException)
+            {
+                foreach (var (purpose, minute, requests) in counts)
+                {
+                    Volatile.Read(ref _pending).AddOrUpdate((purpose, minute), requests, (_, n) => n + requests);
+                }
+
+                PipelineLog.RequestCountsNotWritten(logger, counts.Sum(c => c.Requests), ex.Message);
+                if (ex is OperationCanceledException)
+                {
+                    throw;
+                }
+            }
+        }
+        finally
+        {
+            _flushing.Release();
+        }
+    }
+
+    /// <summary>A CLI verb's counts go to the ledger when its host is disposed (bounded: a dead store does not hang the exit).</summary>
+    public void Dispose()
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(DisposeFlushTimeout);
+            FlushAsync(timeout.Token).GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException)
+        {
+            // Logged by FlushAsync; the counts stay in /metrics.
+        }
+
+        _flushing.Dispose();
+    }
+}
