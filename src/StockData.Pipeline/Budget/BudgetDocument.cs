@@ -11,7 +11,7 @@ internal sealed record BudgetDocument(IReadOnlyList<EgressBudget> Egresses);
 internal sealed record EgressBudget(
     string Egress,
     double AllowancePerDay,
-    long Spent24h,
+    long SpentLastDay,
     IReadOnlyDictionary<string, long> SpentByPurpose,
     double PlanPerDay,
     IReadOnlyList<PlanLine> Plan,

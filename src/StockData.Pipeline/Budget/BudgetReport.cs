@@ -92,8 +92,8 @@ internal static class BudgetReport
             $"warning: egress {e.Egress}: the schedules need {e.PlanPerDay:N0} requests a day, more than its allowance of {e.AllowancePerDay:N0}; symbols will be refreshed late (raise StockData:RateLimit:PermitsPerSecond only if the upstream allows it, add an egress, or schedule fewer)"));
 
     public static string Summary(EgressBudget egress) => string.Create(CultureInfo.InvariantCulture,
-        $"egress {egress.Egress}: allowance {egress.AllowancePerDay:N0} requests/day; spent in the last 24 h {egress.Spent24h:N0} " +
-        $"({Percent(egress.Spent24h, egress.AllowancePerDay)}); plan {egress.PlanPerDay:N0} requests/day ({Percent(egress.PlanPerDay, egress.AllowancePerDay)})");
+        $"egress {egress.Egress}: allowance {egress.AllowancePerDay:N0} requests/day; spent in the last 24 h {egress.SpentLastDay:N0} " +
+        $"({Percent(egress.SpentLastDay, egress.AllowancePerDay)}); plan {egress.PlanPerDay:N0} requests/day ({Percent(egress.PlanPerDay, egress.AllowancePerDay)})");
 
     private static string Percent(double value, double of) =>
         of <= 0 ? "-" : (value / of).ToString("P1", CultureInfo.InvariantCulture);
