@@ -29,7 +29,7 @@ internal sealed class RequestLedgerFlusher(UpstreamRequestCounter counter, Reque
                         await ledger.PruneAsync(now - UpstreamRequestCounter.Retention, stoppingToken);
                         lastPrune = now;
                     }
-                    catch (Exception ex) when (ex is Npgsql.NpgsqlException or TimeoutException)
+                    catch (Exception ex) when (ex is not OperationCanceledException)
                     {
                         PipelineLog.RequestCountsNotWritten(logger, 0, ex.Message);
                     }
@@ -44,6 +44,13 @@ internal sealed class RequestLedgerFlusher(UpstreamRequestCounter counter, Reque
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
-        await counter.FlushAsync(cancellationToken);
+        try
+        {
+            await counter.FlushAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // Shutdown ran out of time: the counts stay in /metrics; the container's disposal tries once more.
+        }
     }
 }

@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StockData.Pipeline.Diagnostics;
+using StockData.Storage;
 using StockData.Storage.Postgres.Budget;
 using StockData.Storage.Redis;
 
@@ -10,10 +12,11 @@ namespace StockData.Pipeline.Budget;
 /// <summary>
 /// Counts every chart request sent upstream by purpose: at once in <c>/metrics</c>, and per minute in memory until
 /// <see cref="FlushAsync"/> adds them to the store's ledger (the daemon every <see cref="FlushInterval"/>, a CLI verb
-/// when its host is disposed), so <c>stockdata budget</c> sees every replica's and every run's spend.
+/// when its host is disposed), so <c>stockdata budget</c> sees every replica's and every run's spend. A verb run without
+/// a database (<c>yahoo fetch</c> with no connection string) keeps its counts in <c>/metrics</c> only.
 /// </summary>
-internal sealed class UpstreamRequestCounter(RequestLedger ledger, IOptions<RateLimitOptions> rateLimit, TimeProvider time,
-    ILogger<UpstreamRequestCounter> logger) : IDisposable
+internal sealed class UpstreamRequestCounter(IServiceProvider services, IOptions<StorageOptions> storage, IOptions<RateLimitOptions> rateLimit,
+    TimeProvider time, ILogger<UpstreamRequestCounter> logger) : IDisposable
 {
     /// <summary>How often the daemon writes its counts (a lost process loses at most this much of its spend).</summary>
     public static readonly TimeSpan FlushInterval = TimeSpan.FromSeconds(10);
@@ -46,6 +49,11 @@ internal sealed class UpstreamRequestCounter(RequestLedger ledger, IOptions<Rate
         await _flushing.WaitAsync(cancellationToken);
         try
         {
+            if (string.IsNullOrEmpty(storage.Value.PostgresConnectionString))
+            {
+                return;
+            }
+
             var taken = Interlocked.Exchange(ref _pending, new ConcurrentDictionary<(string, DateTimeOffset), long>());
             if (taken.IsEmpty)
             {
@@ -57,10 +65,12 @@ internal sealed class UpstreamRequestCounter(RequestLedger ledger, IOptions<Rate
             var counts = taken.Select(p => (Purpose: p.Key.Item1, Minute: p.Key.Item2, Requests: p.Value)).ToList();
             try
             {
-                await ledger.AddAsync(Egress, counts, cancellationToken);
+                await services.GetRequiredService<RequestLedger>().AddAsync(Egress, counts, cancellationToken);
             }
-            catch (Exception ex) when (ex is Npgsql.NpgsqlException or TimeoutException or OperationCanceledException)
+            catch (Exception ex)
             {
+                // Whatever the store's trouble (down, not migrated yet), the counts wait for the next flush: the
+                // budget must never stop a fetch, a daemon or a verb's exit.
                 foreach (var (purpose, minute, requests) in counts)
                 {
                     Volatile.Read(ref _pending).AddOrUpdate((purpose, minute), requests, (_, n) => n + requests);
@@ -87,9 +97,9 @@ internal sealed class UpstreamRequestCounter(RequestLedger ledger, IOptions<Rate
             using var timeout = new CancellationTokenSource(DisposeFlushTimeout);
             FlushAsync(timeout.Token).GetAwaiter().GetResult();
         }
-        catch (OperationCanceledException)
+        catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
         {
-            // Logged by FlushAsync; the counts stay in /metrics.
+            // Logged by FlushAsync (or the host is already torn down); the counts stay in /metrics.
         }
 
         _flushing.Dispose();
