@@ -27,6 +27,11 @@ internal sealed class UpstreamRequestCounter(IServiceProvider services, IOptions
     private static readonly TimeSpan DisposeFlushTimeout = TimeSpan.FromSeconds(5);
 
     private readonly SemaphoreSlim _flushing = new(1, 1);
+
+    // Resolved now, not at the flush: a CLI verb's last flush runs while its container is being disposed.
+    private readonly RequestLedger? _ledger = string.IsNullOrEmpty(storage.Value.PostgresConnectionString)
+        ? null
+        : services.GetRequiredService<RequestLedger>();
     private ConcurrentDictionary<(string Purpose, DateTimeOffset Minute), long> _pending = new();
 
     /// <summary>The egress the counts are booked to: the limiter's <c>EgressId</c>, or <c>default</c>.</summary>
@@ -49,7 +54,7 @@ internal sealed class UpstreamRequestCounter(IServiceProvider services, IOptions
         await _flushing.WaitAsync(cancellationToken);
         try
         {
-            if (string.IsNullOrEmpty(storage.Value.PostgresConnectionString))
+            if (_ledger is null)
             {
                 return;
             }
@@ -65,7 +70,7 @@ internal sealed class UpstreamRequestCounter(IServiceProvider services, IOptions
             var counts = taken.Select(p => (Purpose: p.Key.Item1, Minute: p.Key.Item2, Requests: p.Value)).ToList();
             try
             {
-                await services.GetRequiredService<RequestLedger>().AddAsync(Egress, counts, cancellationToken);
+                await _ledger.AddAsync(Egress, counts, cancellationToken);
             }
             catch (Exception ex)
             {
