@@ -114,4 +114,7 @@ public static partial class PipelineLog
 
     [LoggerMessage(3403, LogLevel.Information, "Quality scans every {Interval}: peers share {Share}, at least {MinPeers} peers, confirmed missing after {MaxAttempts} attempts")]
     public static partial void QualityMonitorStarted(ILogger logger, TimeSpan interval, double share, int minPeers, int maxAttempts);
+
+    [LoggerMessage(3500, LogLevel.Warning, "Request counts not written to the budget ledger ({Requests} requests kept for the next try): {Message}")]
+    public static partial void RequestCountsNotWritten(ILogger logger, long requests, string message);
 }

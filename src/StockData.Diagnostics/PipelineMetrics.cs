@@ -53,6 +53,12 @@ public static class PipelineMetrics
     public static readonly Counter SymbolsProcessed = Metrics.CreateCounter(
         "stockdata_symbols_processed_total", "Symbols finished, by outcome (ok, not_found, failed).", "outcome");
 
+    public static readonly Counter UpstreamRequestsByPurpose = Metrics.CreateCounter(
+        "stockdata_upstream_requests_by_purpose_total",
+        "Chart requests sent upstream (every attempt that left, none served from the cache), by purpose (schedule, job, " +
+        "refresh, repair, verification, replay, other): what the request budget is spent on.",
+        "purpose");
+
     public static readonly Counter UpstreamResponses = Metrics.CreateCounter(
         "stockdata_upstream_responses_total",
         "Upstream chart responses by HTTP status class (2xx, 4xx, 5xx, none) and error category " +

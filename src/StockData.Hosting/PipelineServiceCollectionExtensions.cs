@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using StockData.Ingest;
+using StockData.Upstream.Budget;
 using StockData.Storage;
 using StockData.Upstream;
 using StockData.Yahoo;
@@ -21,6 +22,8 @@ public static class PipelineServiceCollectionExtensions
         builder.AddYahooClient();
         builder.AddStockDataCaching();
         builder.AddStockDataIngest();
+        // After the Yahoo client and ingest: its counting handler goes innermost, after theirs.
+        builder.AddStockDataBudget();
         return builder;
     }
 }

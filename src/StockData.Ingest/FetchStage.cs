@@ -28,6 +28,8 @@ internal sealed class FetchStage(ChartFetchService fetchService, UnauthorizedGat
         try
         {
             await unauthorized.WaitAsync(abortToken);
+            // The request budget counts the requests this fetch sends under the purpose its producer gave.
+            RequestPurpose.Current = part.Fetch.Request.Purpose ?? RequestPurpose.Other;
             var response = await fetchService.FetchAsync(request, stats, abortToken);
             unauthorized.Observe((int)response.StatusCode);
             _meter.Out();

@@ -64,6 +64,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<BarReader>();
         services.AddSingleton<Postgres.Quality.QualityScanner>();
         services.AddSingleton<Postgres.Quality.QualityReader>();
+        services.AddSingleton<Postgres.Budget.RequestLedger>();
         return services;
     }
 

@@ -190,7 +190,7 @@ internal static class ReplayCommand
             }
 
             total++;
-            yield return line.Request!;
+            yield return line.Request! with { Purpose = RequestPurpose.Replay };
         }
 
         stats.SymbolsTotal = total;

@@ -70,7 +70,8 @@ internal sealed class WorkClaimer(
         foreach (var item in items)
         {
             // The interval was validated when the job was submitted.
-            var request = new SymbolRequest(item.Symbol, BarInterval.Parse(item.Interval), item.From, item.To, item.Id);
+            var request = new SymbolRequest(item.Symbol, BarInterval.Parse(item.Interval), item.From, item.To, item.Id,
+                item.Purpose ?? (item.Priority == JobPriority.Low ? RequestPurpose.Repair : RequestPurpose.Job));
             work.Add(new HeldWork(request, null, item.JobId));
         }
     }
@@ -95,7 +96,7 @@ internal sealed class WorkClaimer(
                 continue;
             }
 
-            work.Add(new HeldWork(new SymbolRequest(row.Symbol, interval), row.ExchangeTimezone, null));
+            work.Add(new HeldWork(new SymbolRequest(row.Symbol, interval, Purpose: RequestPurpose.Schedule), row.ExchangeTimezone, null));
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using StockData.Pipeline.Budget;
 using StockData.Pipeline.Http;
 using StockData.Pipeline.Jobs;
 using StockData.Pipeline.Quality;
@@ -14,4 +15,5 @@ namespace StockData.Pipeline.Hosting;
 [JsonSerializable(typeof(JobDocument))]
 [JsonSerializable(typeof(QualityReportDocument))]
 [JsonSerializable(typeof(HealthDocument))]
+[JsonSerializable(typeof(BudgetDocument))]
 internal sealed partial class PipelineJsonContext : JsonSerializerContext;

@@ -36,7 +36,7 @@ internal sealed class BarRefresher(
 
     public async Task<RefreshOutcome> RefreshAsync(string symbol, BarInterval interval, CancellationToken cancellationToken)
     {
-        var request = new SymbolRequest(symbol, interval);
+        var request = new SymbolRequest(symbol, interval, Purpose: RequestPurpose.Refresh);
         var plan = await planner.PlanAsync(request, cancellationToken);
         var key = Key(plan, time.GetUtcNow(), yahoo.Value.Events);
         return await _flights.RunAsync(key, () => FetchAsync(request), cancellationToken);

@@ -37,11 +37,6 @@ public sealed class QualityOptions
     [Range(1, 100)]
     public int MaxAttempts { get; set; } = 3;
 
-    /// <summary>Gaps of one symbol at most this many calendar days apart are repaired by one request.</summary>
-    /// <value>Default 7.</value>
-    [Range(0, 3660)]
-    public int MergeDays { get; set; } = 7;
-
     /// <summary>Relative step of adj_close / close between two stored daily bars that reveals a dividend (one missing when none is stored).</summary>
     /// <value>Default 0.0001.</value>
     [Range(1e-7, 0.5)]
@@ -57,5 +52,5 @@ public sealed class QualityOptions
     [Range(typeof(TimeSpan), "00:00:10", "1.00:00:00")]
     public TimeSpan RepairLease { get; set; } = TimeSpan.FromMinutes(10);
 
-    internal GapRules Rules => new(PeerShare, MinPeers, EdgeDays, MaxAttempts, MergeDays, DividendStep);
+    internal GapRules Rules => new(PeerShare, MinPeers, EdgeDays, MaxAttempts, DividendStep);
 }

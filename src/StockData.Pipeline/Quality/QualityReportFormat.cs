@@ -30,9 +30,10 @@ internal static class QualityReportFormat
     {
         var total = Total(rows);
         return new QualityReportDocument(
-            new QualityTotals(total.Found, total.Repaired, total.Confirmed, total.Pending, total.Suspicious),
+            new QualityTotals(total.Found, total.Repaired, total.Confirmed, rows.Sum(r => r.ConfirmedNoData), total.Pending, total.Suspicious),
             Exchanges(rows).Select(e => new ExchangeQuality(e.Name, e.Zone, e.Symbols, e.Found, e.Repaired, e.Confirmed, e.Pending, e.Suspicious)).ToList(),
-            rows.Select(r => new SymbolQuality(r.Symbol, r.Exchange, r.GapsFound, r.Repaired, r.ConfirmedMissing, r.Pending, r.SuspiciousResponses)).ToList());
+            rows.Select(r => new SymbolQuality(r.Symbol, r.Exchange, r.GapsFound, r.Repaired, r.ConfirmedMissing, r.ConfirmedNoData, r.Pending,
+                r.SuspiciousResponses)).ToList());
     }
 
     /// <summary>Prints the totals line and the two tables (Spectre tables on a terminal).</summary>
@@ -58,7 +59,7 @@ internal static class QualityReportFormat
     {
         var total = Total(rows);
         return string.Create(CultureInfo.InvariantCulture,
-            $"gaps found {total.Found:N0}, repaired {total.Repaired:N0}, confirmed missing {total.Confirmed:N0}, open {total.Pending:N0}; suspicious responses {total.Suspicious:N0}");
+            $"gaps found {total.Found:N0}, repaired {total.Repaired:N0}, confirmed missing {total.Confirmed:N0} (upstream sends no data {rows.Sum(r => r.ConfirmedNoData):N0}), open {total.Pending:N0}; suspicious responses {total.Suspicious:N0}");
     }
 
     private static TextTable ExchangeTable(IReadOnlyList<QualityReportRow> rows)

@@ -96,7 +96,8 @@ internal sealed class RepairRunner(
 
             foreach (var item in claimed)
             {
-                yield return new SymbolRequest(item.Symbol, BarInterval.Parse(item.Interval), item.From, item.To, item.Id);
+                yield return new SymbolRequest(item.Symbol, BarInterval.Parse(item.Interval), item.From, item.To, item.Id,
+                    item.Purpose ?? RequestPurpose.Repair);
             }
         }
     }

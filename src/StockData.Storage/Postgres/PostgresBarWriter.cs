@@ -235,6 +235,12 @@ public sealed class PostgresBarWriter(
         }
 
         var eventCommands = AddEventCommands(batch, plan);
+        // Dates Yahoo answered with an all-null row (marked) and marks a stored bar now answers (cleared); no rows returned.
+        foreach (var command in NullRowMarks.Commands(plan))
+        {
+            batch.BatchCommands.Add(command);
+        }
+
         AddSymbolCommands(batch, plan, completions);
 
         var watermarks = new Dictionary<(string, string), (DateTimeOffset? Watermark, bool Pending)>();

@@ -8,6 +8,5 @@ namespace StockData.Storage.Quality;
 /// <param name="EdgeDays">How far (calendar days) a symbol's window is widened to the exchange's first or last trading
 /// date, so a lost first or last bar is found; further than this it is taken for a later listing or an earlier end.</param>
 /// <param name="MaxAttempts">Repair fetches that still lack the data before a gap is confirmed missing.</param>
-/// <param name="MergeDays">Gaps of one symbol this close (calendar days) share one repair fetch.</param>
 /// <param name="DividendStep">Relative step of adj_close / close between two stored bars that reveals a dividend.</param>
-public sealed record GapRules(double Share, int MinPeers, int EdgeDays, int MaxAttempts, int MergeDays, double DividendStep);
+public sealed record GapRules(double Share, int MinPeers, int EdgeDays, int MaxAttempts, double DividendStep);

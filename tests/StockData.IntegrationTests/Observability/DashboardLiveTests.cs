@@ -113,6 +113,8 @@ public sealed class DashboardLiveTests
 
         UpstreamResponses.WithLabels(StatusClass(200), "none").Inc(40); // 429 share 1/41: under the alert's 5 %
         UpstreamResponses.WithLabels(StatusClass(429), "rate_limited").Inc(1);
+        UpstreamRequestsByPurpose.WithLabels(StockData.Core.RequestPurpose.Schedule).Inc(40);
+        UpstreamRequestsByPurpose.WithLabels(StockData.Core.RequestPurpose.Repair).Inc(1);
         RateLimiterWait.Observe(0.5);
         RateLimiterTokens.WithLabels("granted").Inc(41);
         RateLimiterTokens.WithLabels("refused").Inc(1);

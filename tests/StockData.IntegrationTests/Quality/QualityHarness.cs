@@ -40,6 +40,10 @@ internal sealed class QualityHarness(PostgresFixture postgres)
         return JsonDocument.Parse(result.StandardOutput).RootElement;
     }
 
+    /// <summary>Chart requests the simulator has served per symbol (its /sim/stats).</summary>
+    public static async Task<Dictionary<string, long>> RequestsPerSymbolAsync(SimulatorProcess simulator) =>
+        (await simulator.StatsAsync()).GetProperty("per_symbol").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt64());
+
     public Task<T> ScalarAsync<T>(string sql) => new ReplayHarness(postgres, null!, Schema).ScalarAsync<T>(sql);
 
     /// <summary>Row count and an md5 over the corporate actions (updated_at excluded).</summary>

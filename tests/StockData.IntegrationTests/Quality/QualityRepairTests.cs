@@ -35,7 +35,9 @@ public sealed class QualityRepairTests(PostgresFixture postgres) : IClassFixture
         Assert.True(await store.ScalarAsync<long>("SELECT count(*) FROM dividends") < await reference.ScalarAsync<long>("SELECT count(*) FROM dividends"));
 
         // "on a first pass": the repair meets an upstream that answers in full again.
+        var before = await QualityHarness.RequestsPerSymbolAsync(clean);
         var repair = await store.CliAsync(clean, null, "quality", "repair");
+        var after = await QualityHarness.RequestsPerSymbolAsync(clean);
 
         Assert.True(repair.ExitCode == 0, repair.ToString());
         Assert.Equal(expectedBars, await store.BarsChecksumAsync());
@@ -54,6 +56,18 @@ public sealed class QualityRepairTests(PostgresFixture postgres) : IClassFixture
         Assert.Equal(found, exchange.GetProperty("gaps_found").GetInt32());
         // The repairs went through the job machinery at low priority, and all finished.
         Assert.Equal(0L, await store.ScalarAsync<long>("SELECT count(*) FROM fetch_job_items WHERE priority <> 0 OR status <> 'done'"));
+        // Planned by request cost: one request per symbol with gaps spans them all (a second only for what the first
+        // revealed); symbols without a gap cost nothing. The budget ledger booked exactly those requests as repair.
+        var gapped = (await store.ScalarAsync<string[]>("SELECT array_agg(DISTINCT symbol) FROM quality_gaps")).ToHashSet();
+        Assert.NotEmpty(gapped);
+        foreach (var (symbol, count) in after)
+        {
+            var spent = count - before.GetValueOrDefault(symbol);
+            Assert.True(gapped.Contains(symbol) ? spent is >= 1 and <= 2 : spent == 0, $"{symbol}: {spent} repair requests");
+        }
+
+        Assert.Equal(after.Values.Sum() - before.Values.Sum(),
+            await store.ScalarAsync<long>("SELECT coalesce(sum(requests), 0)::bigint FROM upstream_requests WHERE purpose = 'repair'"));
     }
 
     [Fact]

@@ -10,7 +10,8 @@ public sealed class SchemaMigratorTests(PostgresFixture postgres) : IClassFixtur
     private static readonly string[] ExpectedTables =
     [
         "bar_revision_sets", "capital_gains", "daily_bars", "dividends", "fetch_job_items", "fetch_jobs", "fetch_rejects",
-        "intraday_bars", "quality_gaps", "quality_suspicious", "schema_migrations", "splits", "symbol_intervals", "symbols",
+        "intraday_bars", "quality_gaps", "quality_null_rows", "quality_suspicious", "schema_migrations", "splits", "symbol_intervals",
+        "symbols", "upstream_requests",
     ];
 
     [Fact]

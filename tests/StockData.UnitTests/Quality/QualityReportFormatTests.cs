@@ -8,7 +8,7 @@ public sealed class QualityReportFormatTests
 {
     private static readonly QualityReportRow[] Rows =
     [
-        new("AAPL", "NMS", "America/New_York", 3, 1, 1, 1, 0),
+        new("AAPL", "NMS", "America/New_York", 3, 1, 1, 1, 0, ConfirmedNoData: 1),
         new("MSFT", "NMS", "America/New_York", 1200, 1000, 100, 100, 2),
         new("VOD.L", "LSE", "Europe/London", 0, 0, 0, 0, 5),
     ];
@@ -22,6 +22,7 @@ public sealed class QualityReportFormatTests
                 "gaps_found": 1203,
                 "repaired": 1001,
                 "confirmed_missing": 101,
+                "confirmed_no_data": 1,
                 "open": 101,
                 "suspicious_responses": 7
               },
@@ -54,6 +55,7 @@ public sealed class QualityReportFormatTests
                   "gaps_found": 3,
                   "repaired": 1,
                   "confirmed_missing": 1,
+                  "confirmed_no_data": 1,
                   "open": 1,
                   "suspicious_responses": 0
                 },
@@ -63,6 +65,7 @@ public sealed class QualityReportFormatTests
                   "gaps_found": 1200,
                   "repaired": 1000,
                   "confirmed_missing": 100,
+                  "confirmed_no_data": 0,
                   "open": 100,
                   "suspicious_responses": 2
                 },
@@ -72,6 +75,7 @@ public sealed class QualityReportFormatTests
                   "gaps_found": 0,
                   "repaired": 0,
                   "confirmed_missing": 0,
+                  "confirmed_no_data": 0,
                   "open": 0,
                   "suspicious_responses": 5
                 }
@@ -82,7 +86,7 @@ public sealed class QualityReportFormatTests
 
     [Fact]
     public void Json_NoRows_ZeroTotalsEmptyLists() =>
-        Assert.Equal("""{"totals":{"gaps_found":0,"repaired":0,"confirmed_missing":0,"open":0,"suspicious_responses":0},"exchanges":[],"symbols":[]}""",
+        Assert.Equal("""{"totals":{"gaps_found":0,"repaired":0,"confirmed_missing":0,"confirmed_no_data":0,"open":0,"suspicious_responses":0},"exchanges":[],"symbols":[]}""",
             System.Text.Json.JsonSerializer.Serialize(QualityReportFormat.Document([]),
                 StockData.Pipeline.Hosting.PipelineJsonContext.Default.QualityReportDocument));
 
@@ -90,7 +94,7 @@ public sealed class QualityReportFormatTests
     public void PlainText_TotalsLineThenTheTwoTables()
     {
         Assert.Equal("""
-            gaps found 1,203, repaired 1,001, confirmed missing 101, open 101; suspicious responses 7
+            gaps found 1,203, repaired 1,001, confirmed missing 101 (upstream sends no data 1), open 101; suspicious responses 7
 
             EXCHANGE     TIME ZONE              SYMBOLS     GAPS REPAIRED CONFIRMED   OPEN SUSPICIOUS
             LSE          Europe/London                1        0        0         0      0          5

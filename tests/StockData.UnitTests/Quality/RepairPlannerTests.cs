@@ -8,17 +8,34 @@ public sealed class RepairPlannerTests
     private static readonly DateOnly Day = new(2026, 10, 5);
 
     [Fact]
-    public void Plan_GapsWithinMergeDays_OneFetch_FartherOnes_NextSlot()
+    public void Plan_DailyGapsOfOneSymbol_OneFetchSpanningThemAll_WithTheHighestAttempts()
     {
-        var ranges = RepairPlanner.Plan([Need("AAA", 0), Need("AAA", 6, attempts: 2), Need("AAA", 20), Need("BBB", 3)], mergeDays: 7);
+        var ranges = RepairPlanner.Plan([Need("AAA", 0), Need("AAA", 6, attempts: 2), Need("AAA", 400), Need("BBB", 3)]);
 
         Assert.Equal(
             [
-                new RepairRange("AAA", "1d", "America/New_York", Day, Day.AddDays(6), 2, 0),
-                new RepairRange("AAA", "1d", "America/New_York", Day.AddDays(20), Day.AddDays(20), 0, 1),
+                new RepairRange("AAA", "1d", "America/New_York", Day, Day.AddDays(400), 2, 0),
                 new RepairRange("BBB", "1d", "America/New_York", Day.AddDays(3), Day.AddDays(3), 0, 0),
             ],
             ranges);
+    }
+
+    [Fact]
+    public void Plan_IntradayAbove1m_OneFetch_1m_MergedOnlyWhereItSavesRequests()
+    {
+        var fiveMinute = RepairPlanner.Plan([Need("AAA", 0, interval: "5m"), Need("AAA", 40, interval: "5m")]);
+        // 1m: 7 days per request. Days 0 and 3 share one request; day 20 alone is one request either way, but merged
+        // with [0, 3] the range would span 21 days = 3 requests against 2 apart.
+        var oneMinute = RepairPlanner.Plan([Need("AAA", 0, interval: "1m"), Need("AAA", 3, interval: "1m"), Need("AAA", 20, interval: "1m")]);
+
+        Assert.Equal([new RepairRange("AAA", "5m", "America/New_York", Day, Day.AddDays(40), 0, 0)], fiveMinute);
+        Assert.Equal(
+            [
+                new RepairRange("AAA", "1m", "America/New_York", Day, Day.AddDays(3), 0, 0),
+                new RepairRange("AAA", "1m", "America/New_York", Day.AddDays(20), Day.AddDays(20), 0, 1),
+            ],
+            oneMinute);
+        Assert.Equal(2, oneMinute.Sum(r => RepairPlanner.Cost(r.From, r.To, RepairPlanner.OneMinuteRequestDays)));
     }
 
     [Fact]
@@ -41,6 +58,6 @@ public sealed class RepairPlannerTests
         Assert.Equal(TimeSpan.FromDays(7), to - from);
     }
 
-    private static RepairPlanner.Need Need(string symbol, int day, int attempts = 0) =>
-        new(symbol, "1d", "America/New_York", Day.AddDays(day), Day.AddDays(day), attempts);
+    private static RepairPlanner.Need Need(string symbol, int day, int attempts = 0, string interval = "1d") =>
+        new(symbol, interval, "America/New_York", Day.AddDays(day), Day.AddDays(day), attempts);
 }

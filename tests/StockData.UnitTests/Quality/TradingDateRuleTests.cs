@@ -4,7 +4,7 @@ namespace StockData.UnitTests.Quality;
 
 public sealed class TradingDateRuleTests
 {
-    private static readonly GapRules Rules = new(Share: 0.8, MinPeers: 5, EdgeDays: 10, MaxAttempts: 3, MergeDays: 7, DividendStep: 1e-4);
+    private static readonly GapRules Rules = new(Share: 0.8, MinPeers: 5, EdgeDays: 10, MaxAttempts: 3, DividendStep: 1e-4);
     private static readonly ExchangeKey Nyse = new("1d", "America/New_York", "NMS");
     private static readonly DateOnly Monday = new(2026, 10, 5);
 

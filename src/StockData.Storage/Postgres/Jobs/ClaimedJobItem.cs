@@ -1,6 +1,6 @@
 namespace StockData.Storage.Postgres.Jobs;
 
-/// <summary>A job item this replica now leases (status running).</summary>
+/// <summary>A job item this replica now leases (status running); <see cref="Purpose"/> set by the quality scan for its items.</summary>
 public sealed record ClaimedJobItem(
     long Id,
     long JobId,
@@ -8,4 +8,5 @@ public sealed record ClaimedJobItem(
     string Interval,
     DateTimeOffset? From,
     DateTimeOffset? To,
-    JobPriority Priority);
+    JobPriority Priority,
+    string? Purpose = null);

@@ -27,7 +27,7 @@ public sealed class JobItemLeases(NpgsqlDataSource dataSource)
             claimed AS (
                 UPDATE fetch_job_items i SET status = 'running', lease_owner = $4, lease_until = $5, attempts = i.attempts + 1, updated_at = $6
                 FROM next WHERE i.id = next.id
-                RETURNING i.id, i.job_id, i.symbol, i.interval, i.range_from, i.range_to, i.priority),
+                RETURNING i.id, i.job_id, i.symbol, i.interval, i.range_from, i.range_to, i.priority, i.purpose),
             started AS (
                 UPDATE fetch_jobs j SET status = 'running', updated_at = $6
                 WHERE j.id IN (SELECT job_id FROM claimed) AND j.status = 'pending')
@@ -51,7 +51,8 @@ public sealed class JobItemLeases(NpgsqlDataSource dataSource)
                 reader.GetString(3),
                 reader.IsDBNull(4) ? null : reader.GetFieldValue<DateTimeOffset>(4),
                 reader.IsDBNull(5) ? null : reader.GetFieldValue<DateTimeOffset>(5),
-                (JobPriority)reader.GetInt16(6)));
+                (JobPriority)reader.GetInt16(6),
+                reader.IsDBNull(7) ? null : reader.GetString(7)));
         }
 
         return claimed;

@@ -13,13 +13,15 @@ public sealed class QualityReader(NpgsqlDataSource dataSource)
             WITH g AS (SELECT symbol, count(*)::int AS found,
                               count(*) FILTER (WHERE status = 'repaired')::int AS repaired,
                               count(*) FILTER (WHERE status = 'confirmed_missing')::int AS confirmed,
-                              count(*) FILTER (WHERE status IN ('open', 'repairing'))::int AS pending
+                              count(*) FILTER (WHERE status IN ('open', 'repairing'))::int AS pending,
+                              count(*) FILTER (WHERE status = 'confirmed_missing' AND reason = $3)::int AS no_data
                        FROM quality_gaps GROUP BY symbol),
                  q AS (SELECT symbol, count(*)::int AS suspicious FROM quality_suspicious GROUP BY symbol),
                  r AS (SELECT coalesce(g.symbol, q.symbol) AS symbol, coalesce(g.found, 0) AS found, coalesce(g.repaired, 0) AS repaired,
-                              coalesce(g.confirmed, 0) AS confirmed, coalesce(g.pending, 0) AS pending, coalesce(q.suspicious, 0) AS suspicious
+                              coalesce(g.confirmed, 0) AS confirmed, coalesce(g.pending, 0) AS pending, coalesce(q.suspicious, 0) AS suspicious,
+                              coalesce(g.no_data, 0) AS no_data
                        FROM g FULL JOIN q ON q.symbol = g.symbol)
-            SELECT r.symbol, coalesce(s.exchange_name, ''), coalesce(s.exchange_timezone, ''), r.found, r.repaired, r.confirmed, r.pending, r.suspicious
+            SELECT r.symbol, coalesce(s.exchange_name, ''), coalesce(s.exchange_timezone, ''), r.found, r.repaired, r.confirmed, r.pending, r.suspicious, r.no_data
             FROM r LEFT JOIN symbols s ON s.symbol = r.symbol
             WHERE ($1::text IS NULL OR r.symbol = $1) AND ($2::text IS NULL OR lower(s.exchange_name) = lower($2))
             ORDER BY r.symbol
@@ -27,12 +29,13 @@ public sealed class QualityReader(NpgsqlDataSource dataSource)
         await using var command = dataSource.CreateCommand(sql);
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)symbol ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)exchange ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = QualityScanSql.NoDataReason, NpgsqlDbType = NpgsqlDbType.Text });
         var rows = new List<QualityReportRow>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
             rows.Add(new QualityReportRow(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3), reader.GetInt32(4),
-                reader.GetInt32(5), reader.GetInt32(6), reader.GetInt32(7)));
+                reader.GetInt32(5), reader.GetInt32(6), reader.GetInt32(7), reader.GetInt32(8)));
         }
 
         return rows;

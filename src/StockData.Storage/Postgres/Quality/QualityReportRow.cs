@@ -2,7 +2,8 @@ namespace StockData.Storage.Postgres.Quality;
 
 /// <summary>
 /// One symbol's findings, as <c>stockdata quality report</c> shows them. <see cref="GapsFound"/> counts every gap ever
-/// found (bars and dividends); the next three split it by where it stands now.
+/// found (bars and dividends); the next three split it by where it stands now. <see cref="ConfirmedNoData"/> is the
+/// part of <see cref="ConfirmedMissing"/> whose reason is "upstream sends no data" (dates Yahoo answers with null rows).
 /// </summary>
 public sealed record QualityReportRow(
     string Symbol,
@@ -12,4 +13,5 @@ public sealed record QualityReportRow(
     int Repaired,
     int ConfirmedMissing,
     int Pending,
-    int SuspiciousResponses);
+    int SuspiciousResponses,
+    int ConfirmedNoData = 0);

@@ -8,7 +8,7 @@ public static class QualityScanSql
 
     /// <summary>Gaps whose data is stored now (by a repair, or by any other fetch): repaired. $1 now.</summary>
     public const string Resolve = """
-        UPDATE quality_gaps g SET status = 'repaired', resolved_at = $1, updated_at = $1, job_item_id = NULL
+        UPDATE quality_gaps g SET status = 'repaired', resolved_at = $1, updated_at = $1, job_item_id = NULL, reason = NULL
         WHERE g.status <> 'repaired' AND CASE
             WHEN g.kind = 'bar' THEN EXISTS (SELECT 1 FROM daily_bars b
                                              WHERE b.symbol = g.symbol AND b.interval = g.interval AND b.trade_date = g.date_to)
@@ -18,21 +18,35 @@ public static class QualityScanSql
 
     /// <summary>
     /// Gaps whose repair fetch has finished and still lack their data. A fetch that completed (item done) returned
-    /// the same absence: one attempt more, confirmed missing at $2 attempts. A failed or cancelled fetch (or a deleted
-    /// job) observed nothing: back to open without counting. Returns each settled gap's new status. $1 now.
+    /// the same absence: one attempt more, confirmed missing at $2 attempts ('absent after repeated fetches'), or at
+    /// once when that fetch saw the date as an all-null row again ('upstream sends no data': a null-row mark seen since
+    /// the gap was linked to it). A failed or cancelled fetch (or a deleted job) observed nothing: back to open without
+    /// counting. Returns each settled gap's new status. $1 now.
     /// </summary>
-    public const string Settle = """
+    public const string Settle = $"""
         UPDATE quality_gaps g SET
             attempts = g.attempts + CASE WHEN x.item_status = 'done' THEN 1 ELSE 0 END,
-            status = CASE WHEN x.item_status = 'done' AND g.attempts + 1 >= $2 THEN 'confirmed_missing' ELSE 'open' END,
+            status = CASE WHEN x.item_status = 'done' AND (x.null_seen OR g.attempts + 1 >= $2) THEN 'confirmed_missing' ELSE 'open' END,
+            reason = CASE WHEN x.item_status <> 'done' OR x.item_status IS NULL THEN NULL
+                          WHEN x.null_seen THEN '{NoDataReason}'
+                          WHEN g.attempts + 1 >= $2 THEN '{AbsentReason}' END,
             job_item_id = NULL, updated_at = $1
         FROM (SELECT r.symbol, r.interval, r.kind, r.date_to,
-                     (SELECT i.status FROM fetch_job_items i WHERE i.id = r.job_item_id) AS item_status
+                     (SELECT i.status FROM fetch_job_items i WHERE i.id = r.job_item_id) AS item_status,
+                     r.kind = 'bar' AND EXISTS (SELECT 1 FROM quality_null_rows n
+                                                WHERE n.symbol = r.symbol AND n.interval = r.interval AND n.trade_date = r.date_to
+                                                  AND n.last_seen_at >= r.linked_at) AS null_seen
               FROM quality_gaps r WHERE r.status = 'repairing') x
         WHERE g.symbol = x.symbol AND g.interval = x.interval AND g.kind = x.kind AND g.date_to = x.date_to
           AND (x.item_status IS NULL OR x.item_status IN ('done', 'failed', 'cancelled'))
         RETURNING g.status
         """;
+
+    /// <summary>Why a gap was confirmed missing: its re-check saw the date as an all-null row again.</summary>
+    public const string NoDataReason = "upstream sends no data";
+
+    /// <summary>Why a gap was confirmed missing: MaxAttempts completed fetches lacked it.</summary>
+    public const string AbsentReason = "absent after repeated fetches";
 
     /// <summary>Flagged ranges whose re-fetch has finished: verified (the stored data stayed whatever it said). $1 now.</summary>
     public const string SettleSuspicious = """
@@ -127,10 +141,11 @@ public static class QualityScanSql
 
     /// <summary>What needs a fetch: open gaps, and flagged daily-family ranges (as exchange-local dates).</summary>
     public const string Needs = """
-        SELECT g.symbol, g.interval, g.exchange_timezone, g.date_from, g.date_to, g.attempts FROM quality_gaps g WHERE g.status = 'open'
+        SELECT g.symbol, g.interval, g.exchange_timezone, g.date_from, g.date_to, g.attempts, true AS gap
+        FROM quality_gaps g WHERE g.status = 'open'
         UNION ALL
         SELECT q.symbol, q.interval, coalesce(s.exchange_timezone, 'UTC'), (q.range_from AT TIME ZONE 'UTC')::date,
-               (q.range_to AT TIME ZONE 'UTC')::date - 1, 0
+               (q.range_to AT TIME ZONE 'UTC')::date - 1, 0, false
         FROM quality_suspicious q LEFT JOIN symbols s ON s.symbol = q.symbol
         WHERE q.status = 'flagged' AND q.interval IN ('1d', '5d', '1wk', '1mo', '3mo')
         """;
@@ -140,11 +155,12 @@ public static class QualityScanSql
         INSERT INTO fetch_jobs (priority, interval, total, created_at, updated_at) VALUES (0, $1, $2, $3, $3) RETURNING id
         """;
 
-    /// <summary>Its items ($1 job, $2.. per item: symbol, interval, fetch from, fetch to); returns their ids in input order.</summary>
+    /// <summary>Its items ($1 job, $2.. per item: symbol, interval, fetch from, fetch to, $7 purpose); returns their ids in input order.</summary>
     public const string InsertItems = """
-        INSERT INTO fetch_job_items (job_id, symbol, interval, range_from, range_to, priority, created_at, updated_at)
-        SELECT $1, u.symbol, u.interval, u.range_from, u.range_to, 0, $6, $6
-        FROM unnest($2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[]) WITH ORDINALITY AS u(symbol, interval, range_from, range_to, ord)
+        INSERT INTO fetch_job_items (job_id, symbol, interval, range_from, range_to, priority, created_at, updated_at, purpose)
+        SELECT $1, u.symbol, u.interval, u.range_from, u.range_to, 0, $6, $6, u.purpose
+        FROM unnest($2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[], $7::text[])
+             WITH ORDINALITY AS u(symbol, interval, range_from, range_to, purpose, ord)
         ORDER BY u.ord
         RETURNING id
         """;
@@ -153,7 +169,7 @@ public static class QualityScanSql
     public const string Link = """
         WITH u AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::date[], $5::date[]) AS u(item, symbol, interval, lo, hi)),
         gaps AS (
-            UPDATE quality_gaps g SET status = 'repairing', job_item_id = u.item, updated_at = $6
+            UPDATE quality_gaps g SET status = 'repairing', job_item_id = u.item, updated_at = $6, linked_at = now()
             FROM u WHERE g.status = 'open' AND g.symbol = u.symbol AND g.interval = u.interval AND g.date_from >= u.lo AND g.date_to <= u.hi)
         UPDATE quality_suspicious q SET status = 'verifying', job_item_id = u.item, updated_at = $6
         FROM u WHERE q.status = 'flagged' AND q.symbol = u.symbol AND q.interval = u.interval

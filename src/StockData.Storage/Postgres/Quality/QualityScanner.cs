@@ -135,13 +135,13 @@ public sealed class QualityScanner(NpgsqlDataSource dataSource)
             while (await reader.ReadAsync(cancellationToken))
             {
                 needs.Add(new RepairPlanner.Need(reader.GetString(0), reader.GetString(1), reader.GetString(2),
-                    reader.GetFieldValue<DateOnly>(3), reader.GetFieldValue<DateOnly>(4), reader.GetInt32(5)));
+                    reader.GetFieldValue<DateOnly>(3), reader.GetFieldValue<DateOnly>(4), reader.GetInt32(5), reader.GetBoolean(6)));
             }
         }
 
         var jobs = new List<long>();
         var items = 0;
-        foreach (var group in RepairPlanner.Plan(needs, rules.MergeDays).GroupBy(r => (r.Interval, r.Slot)).OrderBy(g => g.Key.Slot)
+        foreach (var group in RepairPlanner.Plan(needs).GroupBy(r => (r.Interval, r.Slot)).OrderBy(g => g.Key.Slot)
                      .ThenBy(g => g.Key.Interval, StringComparer.Ordinal))
         {
             var ranges = group.ToList();
@@ -156,7 +156,8 @@ public sealed class QualityScanner(NpgsqlDataSource dataSource)
             var ids = new List<long>(ranges.Count);
             await using (var insert = Command(connection, transaction, QualityScanSql.InsertItems, new NpgsqlParameter<long> { TypedValue = jobId },
                              Texts(ranges.Select(r => r.Symbol)), Texts(ranges.Select(r => r.Interval)),
-                             Times(fetches.Select(f => f.From)), Times(fetches.Select(f => f.To)), ScheduleLeases.Time(now)))
+                             Times(fetches.Select(f => f.From)), Times(fetches.Select(f => f.To)), ScheduleLeases.Time(now),
+                             Texts(ranges.Select(r => r.CoversGap ? RequestPurpose.Repair : RequestPurpose.Verification))))
             await using (var reader = await insert.ExecuteReaderAsync(cancellationToken))
             {
                 while (await reader.ReadAsync(cancellationToken))
