@@ -14,6 +14,7 @@ internal static class YahooCommand
         var command = new Command("yahoo", "Yahoo Finance chart API tools.");
         command.Subcommands.Add(CreateParse());
         command.Subcommands.Add(YahooFetchCommand.Create());
+        command.Subcommands.Add(YahooDoctorCommand.Create());
         return command;
     }
 
