@@ -26,7 +26,7 @@ internal sealed record DoctorReport(string ChartBaseUrl, string SessionMode, IRe
         }
 
         table.Print();
-        var advice = Steps.Where(s => s.Advice is not null).ToList();
+        var advice = Steps.Where(s => s.Advice is not null).DistinctBy(s => (s.Egress, s.Name, s.Advice)).ToList();
         if (advice.Count > 0)
         {
             output.WriteLine();
