@@ -85,6 +85,33 @@ public sealed class YahooDoctorCommandTests
     }
 
     [Fact]
+    public async Task Doctor_CrumbRefused_AsksWithEachStrategyOnce_Exit1()
+    {
+        // The configured hosts (no --base-url): the crumb URL is a finance page, whose HTML is no crumb.
+        await using var sim = await SimulatorProcess.StartAsync("--auth", "session");
+        var settings = new Dictionary<string, string?>
+        {
+            ["StockData__Yahoo__BaseUrl"] = Base(sim.BaseUrl),
+            ["StockData__Yahoo__CrumbUrl"] = new Uri(sim.BaseUrl, "/quote/CRUMB").ToString(),
+        };
+
+        var result = await ProcessRunner.RunStockDataAsync(["yahoo", "doctor", "--json"], settings);
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        using var json = JsonDocument.Parse(result.StandardOutput);
+        var steps = Steps(json);
+        Assert.Equal("ok", steps.Single(s => s.Step == "cookie-page").Status);
+        var getcrumbs = steps.Where(s => s.Step == "getcrumb").ToList();
+        Assert.Equal(2, getcrumbs.Count);
+        Assert.All(getcrumbs, s => Assert.Equal("failed", s.Status));
+        Assert.All(getcrumbs, s => Assert.Contains("HTML page", s.Detail, StringComparison.Ordinal));
+        Assert.Contains("cookie-page cookies", getcrumbs[0].Detail, StringComparison.Ordinal);
+        Assert.Contains("finance-page cookies", getcrumbs[1].Detail, StringComparison.Ordinal);
+        Assert.Equal("failed", steps.Single(s => s.Step == "chart").Status);
+        Assert.Contains("getcrumb answered 200 with an HTML page", json.RootElement.GetProperty("verdict").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Doctor_HostDoesNotResolve_Exit1_DnsFailed()
     {
         var result = await ProcessRunner.RunStockDataAsync(["yahoo", "doctor", "--json", "--base-url", "http://stockdata-doctor.invalid"]);
