@@ -6,7 +6,7 @@ using StockData.Yahoo.Parsing;
 
 namespace StockData.Pipeline.Cli;
 
-/// <summary><c>stockdata yahoo …</c>: tools for Yahoo's chart API (<c>parse</c> a saved body; <c>fetch</c> joins later).</summary>
+/// <summary><c>stockdata yahoo …</c>: tools for Yahoo's chart API (<c>parse</c> a saved body, <c>fetch</c> one live request, <c>doctor</c> the way to Yahoo step by step).</summary>
 internal static class YahooCommand
 {
     public static Command Create()
@@ -14,6 +14,7 @@ internal static class YahooCommand
         var command = new Command("yahoo", "Yahoo Finance chart API tools.");
         command.Subcommands.Add(CreateParse());
         command.Subcommands.Add(YahooFetchCommand.Create());
+        command.Subcommands.Add(YahooDoctorCommand.Create());
         return command;
     }
 

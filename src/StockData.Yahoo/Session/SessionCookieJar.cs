@@ -11,6 +11,9 @@ internal sealed class SessionCookieJar
 
     public int Count => _cookies.Count;
 
+    /// <summary>The cookies' names (never their values), for diagnostics.</summary>
+    public IReadOnlyList<string> Names => _cookies.Select(c => c.Key).ToList();
+
     /// <summary>Takes every <c>Set-Cookie</c> line: a later value replaces an earlier one; an expiring one (Max-Age ≤ 0, Expires past) removes it.</summary>
     public void AddFrom(HttpResponseMessage response, DateTimeOffset now)
     {

@@ -94,7 +94,7 @@ public sealed class YahooSessionFetcher
         return YahooSessionResult.Failed(last ?? new YahooSessionError(YahooSessionErrorKind.NoCookie, "no cookie strategy is configured"));
     }
 
-    private async Task<Visit> VisitAsync(HttpClient http, Uri start, SessionCookieJar jar, CancellationToken cancellationToken)
+    internal async Task<Visit> VisitAsync(HttpClient http, Uri start, SessionCookieJar jar, CancellationToken cancellationToken)
     {
         var current = start;
         HttpContent? content = null;
@@ -138,7 +138,7 @@ public sealed class YahooSessionFetcher
             $"{start.Host} redirected more than {MaxHops} times"));
     }
 
-    private async Task<(YahooSession? Session, string? Crumb, YahooSessionError? Error)> GetCrumbAsync(HttpClient http, SessionCookieJar jar,
+    internal async Task<(YahooSession? Session, string? Crumb, YahooSessionError? Error)> GetCrumbAsync(HttpClient http, SessionCookieJar jar,
         CancellationToken cancellationToken)
     {
         using var response = await SendAsync(http, HttpMethod.Get, _urls.Crumb, jar, null, cancellationToken);
@@ -169,7 +169,7 @@ public sealed class YahooSessionFetcher
         };
     }
 
-    private async Task<HttpResponseMessage> SendAsync(HttpClient http, HttpMethod method, Uri uri, SessionCookieJar jar, HttpContent? content,
+    internal async Task<HttpResponseMessage> SendAsync(HttpClient http, HttpMethod method, Uri uri, SessionCookieJar jar, HttpContent? content,
         CancellationToken cancellationToken)
     {
         using var timeout = new CancellationTokenSource(_options.AttemptTimeout, _timeProvider);
@@ -200,7 +200,7 @@ public sealed class YahooSessionFetcher
         return Encoding.UTF8.GetString(bytes, 0, Math.Min(bytes.Length, maxBytes));
     }
 
-    private sealed record Visit(int Status, bool Consented, YahooSessionError? Error);
+    internal sealed record Visit(int Status, bool Consented, YahooSessionError? Error);
 
     internal static SocketsHttpHandler CreateHandler(YahooOptions options) => new()
     {
