@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using StockData.YahooSim.Chart;
+using StockData.YahooSim.Configuration;
 using StockData.YahooSim.Faults;
-using StockData.YahooSim.Hosting;
 using StockData.YahooSim.Market;
 
 namespace StockData.Benchmarks;

@@ -2,9 +2,8 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using StockData.Core;
-using StockData.Pipeline.Cli;
+using StockData.Pipeline.Output;
 using StockData.Pipeline.Daemon;
-using StockData.Pipeline.Hosting;
 
 namespace StockData.Pipeline.Budget;
 
@@ -57,7 +56,7 @@ internal static class BudgetReport
         using var stream = new MemoryStream();
         using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
         {
-            JsonSerializer.Serialize(writer, document, PipelineJsonContext.Default.BudgetDocument);
+            JsonSerializer.Serialize(writer, document, BudgetJsonContext.Default.BudgetDocument);
         }
 
         return Encoding.UTF8.GetString(stream.ToArray());

@@ -7,6 +7,7 @@ using StockData.Diagnostics;
 using StockData.Hosting;
 using StockData.Pipeline.Jobs;
 using StockData.Ingest.Sources;
+using StockData.Pipeline.Output;
 using StockData.Storage.Postgres;
 using StockData.Storage.Postgres.Jobs;
 using StockData.Yahoo.Client;

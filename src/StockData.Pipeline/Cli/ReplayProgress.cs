@@ -1,6 +1,7 @@
 using System.Globalization;
 using Spectre.Console;
 using StockData.Ingest;
+using StockData.Pipeline.Output;
 
 namespace StockData.Pipeline.Cli;
 

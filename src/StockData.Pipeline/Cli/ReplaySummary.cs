@@ -1,5 +1,6 @@
 using System.Globalization;
 using StockData.Ingest;
+using StockData.Pipeline.Output;
 
 namespace StockData.Pipeline.Cli;
 

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using StockData.Core;
 using StockData.Hosting;
 using StockData.Ingest.Sources;
+using StockData.Pipeline.Output;
 using StockData.Storage.Postgres;
 using StockData.Storage.Postgres.Universe;
 using StockData.Yahoo.Client;

@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using StockData.Hosting;
 using StockData.Pipeline.Doctor;
 using StockData.Yahoo;
-using StockData.Yahoo.Session;
+using StockData.Yahoo.Client;
 
 namespace StockData.Pipeline.Cli;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using StockData.Pipeline.Cli;
+using StockData.Pipeline.Output;
 
 namespace StockData.Pipeline.Doctor;
 

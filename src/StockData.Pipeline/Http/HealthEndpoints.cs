@@ -6,7 +6,6 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
-using StockData.Pipeline.Hosting;
 using StockData.Upstream.Redis;
 
 namespace StockData.Pipeline.Http;
@@ -71,6 +70,6 @@ internal static class HealthEndpoints
     private static async Task WriteAsync(HttpContext context, HealthDocument document)
     {
         context.Response.ContentType = "application/json; charset=utf-8";
-        await JsonSerializer.SerializeAsync(context.Response.Body, document, PipelineJsonContext.Default.HealthDocument, context.RequestAborted);
+        await JsonSerializer.SerializeAsync(context.Response.Body, document, HealthJsonContext.Default.HealthDocument, context.RequestAborted);
     }
 }

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
-using StockData.Pipeline.Hosting;
 using StockData.Pipeline.Jobs;
 using StockData.Storage.Postgres.Jobs;
 
@@ -20,6 +19,6 @@ internal sealed class JobResult(JobView job, int statusCode, string? location = 
         }
 
         // Asynchronously: Kestrel refuses synchronous writes to the body (a serializer flushing a writer on it would).
-        await JsonSerializer.SerializeAsync(response.Body, JobJson.Document(job), PipelineJsonContext.Default.JobDocument, httpContext.RequestAborted);
+        await JsonSerializer.SerializeAsync(response.Body, JobJson.Document(job), JobJsonContext.Default.JobDocument, httpContext.RequestAborted);
     }
 }

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using StockData.Pipeline.Hosting;
 using StockData.Storage.Postgres.Jobs;
 
 namespace StockData.Pipeline.Jobs;
@@ -18,7 +17,7 @@ internal static class JobJson
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
         {
-            JsonSerializer.Serialize(writer, Document(job), PipelineJsonContext.Default.JobDocument);
+            JsonSerializer.Serialize(writer, Document(job), JobJsonContext.Default.JobDocument);
         }
 
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray());

@@ -1,8 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using StockData.Pipeline.Cli;
-using StockData.Pipeline.Hosting;
+using StockData.Pipeline.Output;
 using StockData.Storage.Postgres.Quality;
 
 namespace StockData.Pipeline.Quality;
@@ -20,7 +19,7 @@ internal static class QualityReportFormat
         using var stream = new MemoryStream();
         using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
         {
-            JsonSerializer.Serialize(writer, Document(rows), PipelineJsonContext.Default.QualityReportDocument);
+            JsonSerializer.Serialize(writer, Document(rows), QualityJsonContext.Default.QualityReportDocument);
         }
 
         return Encoding.UTF8.GetString(stream.ToArray());

@@ -3,7 +3,6 @@ using System.Net;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using StockData.Yahoo.Client;
 
 namespace StockData.Yahoo.Session;
 

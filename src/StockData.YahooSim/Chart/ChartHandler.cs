@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
+using StockData.YahooSim.Configuration;
 using StockData.YahooSim.Faults;
-using StockData.YahooSim.Hosting;
 using StockData.YahooSim.Market;
 using StockData.YahooSim.Session;
 using StockData.YahooSim.Stats;

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
-using StockData.YahooSim.Hosting;
+using StockData.YahooSim.Configuration;
 
 namespace StockData.YahooSim.Faults;
 

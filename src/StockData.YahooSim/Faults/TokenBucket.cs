@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using StockData.YahooSim.Hosting;
+using StockData.YahooSim.Configuration;
 
 namespace StockData.YahooSim.Faults;
 

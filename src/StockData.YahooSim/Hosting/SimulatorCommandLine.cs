@@ -1,3 +1,5 @@
+using StockData.YahooSim.Configuration;
+
 namespace StockData.YahooSim.Hosting;
 
 /// <summary>The command-line switches, each mapped to a <see cref="SimulatorOptions"/> key (environment: <c>YahooSim__Key</c>).</summary>

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
+using StockData.YahooSim.Configuration;
 using StockData.YahooSim.Market;
 
 namespace StockData.YahooSim.Hosting;

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
+using StockData.YahooSim.Configuration;
 using StockData.YahooSim.Faults;
-using StockData.YahooSim.Hosting;
 
 namespace StockData.YahooSim.Session;
 

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using Microsoft.Extensions.Options;
-using StockData.YahooSim.Hosting;
+using StockData.YahooSim.Configuration;
 using StockData.YahooSim.Stats;
 
 namespace StockData.YahooSim.Session;

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
-using StockData.YahooSim.Hosting;
+using StockData.YahooSim.Configuration;
 
 namespace StockData.YahooSim.Session;
 

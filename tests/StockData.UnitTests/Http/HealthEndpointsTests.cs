@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using StockData.Pipeline.Daemon;
-using StockData.Pipeline.Hosting;
 using StockData.Pipeline.Http;
 
 namespace StockData.UnitTests.Http;
@@ -91,5 +90,5 @@ public sealed class HealthEndpointsTests
         return new HealthReport(entries, TimeSpan.Zero);
     }
 
-    private static string Json(HealthDocument document) => JsonSerializer.Serialize(document, PipelineJsonContext.Default.HealthDocument);
+    private static string Json(HealthDocument document) => JsonSerializer.Serialize(document, HealthJsonContext.Default.HealthDocument);
 }

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using StockData.Pipeline.Hosting;
 using StockData.Pipeline.Jobs;
 using StockData.Storage.Postgres.Jobs;
 
@@ -59,6 +58,6 @@ public sealed class JobJsonTests
 
         Assert.Equal(
             """{"id":42,"status":"done","priority":"high","interval":"1d","from":"2026-11-01T00:00:00Z","to":null,"progress":{"finished":2,"total":3},"items":{"pending":1,"running":0,"done":1,"failed":1,"cancelled":0},"failures":{},"created_at":"2026-12-01T10:20:30.5Z","updated_at":"2026-12-01T10:21:00Z","finished_at":"2026-12-01T10:21:00Z"}""",
-            JsonSerializer.Serialize(JobJson.Document(done), PipelineJsonContext.Default.JobDocument));
+            JsonSerializer.Serialize(JobJson.Document(done), JobJsonContext.Default.JobDocument));
     }
 }

@@ -88,7 +88,7 @@ public sealed class QualityReportFormatTests
     public void Json_NoRows_ZeroTotalsEmptyLists() =>
         Assert.Equal("""{"totals":{"gaps_found":0,"repaired":0,"confirmed_missing":0,"confirmed_no_data":0,"open":0,"suspicious_responses":0},"exchanges":[],"symbols":[]}""",
             System.Text.Json.JsonSerializer.Serialize(QualityReportFormat.Document([]),
-                StockData.Pipeline.Hosting.PipelineJsonContext.Default.QualityReportDocument));
+                QualityJsonContext.Default.QualityReportDocument));
 
     [Fact]
     public void PlainText_TotalsLineThenTheTwoTables()

@@ -1,4 +1,4 @@
-using StockData.Yahoo.Client;
+using StockData.Yahoo;
 
 namespace StockData.UnitTests.Yahoo;
 

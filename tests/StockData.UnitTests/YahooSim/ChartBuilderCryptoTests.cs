@@ -3,8 +3,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
 using StockData.TestSupport;
 using StockData.YahooSim.Chart;
+using StockData.YahooSim.Configuration;
 using StockData.YahooSim.Faults;
-using StockData.YahooSim.Hosting;
 using StockData.YahooSim.Market;
 
 namespace StockData.UnitTests.YahooSim;

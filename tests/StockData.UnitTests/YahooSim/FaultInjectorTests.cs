@@ -1,5 +1,5 @@
+using StockData.YahooSim.Configuration;
 using StockData.YahooSim.Faults;
-using StockData.YahooSim.Hosting;
 using StockData.YahooSim.Market;
 
 namespace StockData.UnitTests.YahooSim;

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
+using StockData.YahooSim.Configuration;
 using StockData.YahooSim.Faults;
-using StockData.YahooSim.Hosting;
 
 namespace StockData.UnitTests.YahooSim;
 

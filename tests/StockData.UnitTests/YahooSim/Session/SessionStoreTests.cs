@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
+using StockData.YahooSim.Configuration;
 using StockData.YahooSim.Faults;
-using StockData.YahooSim.Hosting;
 using StockData.YahooSim.Session;
 using Opts = Microsoft.Extensions.Options.Options;
 

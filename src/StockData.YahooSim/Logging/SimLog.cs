@@ -1,4 +1,4 @@
-namespace StockData.YahooSim.Hosting;
+namespace StockData.YahooSim.Logging;
 
 /// <summary>Every log message of the simulator, with stable event ids (5000–5999).</summary>
 internal static partial class SimLog

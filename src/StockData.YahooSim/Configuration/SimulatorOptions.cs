@@ -1,11 +1,10 @@
 using System.ComponentModel.DataAnnotations;
-using StockData.YahooSim.Session;
 
-namespace StockData.YahooSim.Hosting;
+namespace StockData.YahooSim.Configuration;
 
 /// <summary>
 /// The simulator's settings: section <c>YahooSim</c>, set by command-line switches (<c>--now</c>, <c>--rate</c>, …;
-/// see <see cref="SimulatorCommandLine"/>) or environment variables (<c>YahooSim__Now</c>, <c>YahooSim__Rate</c>, …).
+/// see <c>Hosting/SimulatorCommandLine</c>) or environment variables (<c>YahooSim__Now</c>, <c>YahooSim__Rate</c>, …).
 /// </summary>
 internal sealed class SimulatorOptions
 {

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
+using StockData.YahooSim.Configuration;
 
-namespace StockData.YahooSim.Hosting;
+namespace StockData.YahooSim.Market;
 
 /// <summary>"Now" for the market model: the fixed <c>--now</c> when given, else the real clock. Rate limiting and delays always use real time.</summary>
 internal sealed class SimClock(IOptions<SimulatorOptions> options, TimeProvider timeProvider)

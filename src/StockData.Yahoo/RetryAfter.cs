@@ -1,6 +1,6 @@
 using System.Net.Http.Headers;
 
-namespace StockData.Yahoo.Client;
+namespace StockData.Yahoo;
 
 /// <summary>Reads a Retry-After header (RFC 9110 §10.2.3): delay-seconds or an HTTP-date.</summary>
 public static class RetryAfter

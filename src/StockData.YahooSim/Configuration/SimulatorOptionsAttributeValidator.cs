@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace StockData.YahooSim.Hosting;
+namespace StockData.YahooSim.Configuration;
 
 /// <summary>The data-annotation rules of <see cref="SimulatorOptions"/>, source-generated.</summary>
 [OptionsValidator]

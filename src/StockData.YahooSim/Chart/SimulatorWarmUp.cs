@@ -1,7 +1,8 @@
 using StockData.YahooSim.Faults;
+using StockData.YahooSim.Logging;
 using StockData.YahooSim.Stats;
 
-namespace StockData.YahooSim.Hosting;
+namespace StockData.YahooSim.Chart;
 
 /// <summary>
 /// Sends the simulator's own chart path a few requests before it says it listens, then forgets them (statistics,

@@ -1,7 +1,7 @@
 using System.Text;
 using Spectre.Console;
 
-namespace StockData.Pipeline.Cli;
+namespace StockData.Pipeline.Output;
 
 /// <summary>A column of a <see cref="TextTable"/>: its header, its plain-text width (0: not padded) and alignment.</summary>
 internal sealed record TextColumn(string Header, int Width = 0, bool AlignRight = false);

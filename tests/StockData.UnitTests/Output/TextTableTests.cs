@@ -1,8 +1,8 @@
 using System.Globalization;
 using Spectre.Console;
-using StockData.Pipeline.Cli;
+using StockData.Pipeline.Output;
 
-namespace StockData.UnitTests.Cli;
+namespace StockData.UnitTests.Output;
 
 /// <summary>
 /// The CLI's tables: the plain layouts scripts and tests read (fixed columns as .NET's alignment formats pad them,

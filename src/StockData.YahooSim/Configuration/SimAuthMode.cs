@@ -1,4 +1,4 @@
-namespace StockData.YahooSim.Session;
+namespace StockData.YahooSim.Configuration;
 
 /// <summary>What the simulator demands before it serves a chart (<c>--auth</c>).</summary>
 internal enum SimAuthMode

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
-using StockData.Yahoo.Client;
+using StockData.Yahoo.Session;
 
-namespace StockData.Yahoo.Session;
+namespace StockData.Yahoo.Client;
 
 /// <summary>A cookie page visited on its own: what it answered and which cookies it set (names only), with the cookies kept for getcrumb.</summary>
 public sealed class YahooPageVisit
