@@ -7,6 +7,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StockData.Storage;
 using StockData.Upstream.Redis;
+using StockData.Upstream.Session;
+using StockData.Yahoo.Session;
 
 namespace StockData.Upstream;
 
@@ -59,6 +61,15 @@ public static class UpstreamServiceCollectionExtensions
         services.AddSingleton(sp => new RedisCooldownStore(sp.GetRequiredService<RedisRateLimitBackend>()));
         services.AddSingleton(sp => new RedisTokenBucketRateLimiter(sp.GetRequiredService<RedisCooldownStore>()));
         services.AddSingleton<RateLimiter>(sp => sp.GetRequiredService<RedisTokenBucketRateLimiter>());
+
+        // The egress's session: shared through Redis when it is configured (in process otherwise, inside the same
+        // source), registered before the Yahoo client's in-process default so it replaces it. Session requests spend
+        // the egress's tokens like chart requests.
+        services.AddSingleton<AuthCooldown>();
+        services.TryAddSingleton<InProcessYahooSessionSource>();
+        services.AddSingleton<RedisYahooSessionSource>();
+        services.AddSingleton<IYahooSessionSource>(sp => sp.GetRequiredService<RedisYahooSessionSource>());
+        services.AddSingleton<IYahooSessionRequestGate, SessionRequestGate>();
         return services;
     }
 }
