@@ -74,6 +74,13 @@ public sealed class RedisYahooSessionSource : IYahooSessionSource
         _sessionKey = backend.Keys.Session;
         Mode = options.Value.Session;
         Egress = backend.Keys.Scope;
+        // Exported at 0 from start-up: increase() cannot see a counter's first step from no series, so the alert on
+        // failing refreshes would miss a fresh replica's first failure.
+        foreach (var result in new[] { PipelineMetrics.SessionRefreshResults.Ok, PipelineMetrics.SessionRefreshResults.Failed,
+                     PipelineMetrics.SessionRefreshResults.Throttled })
+        {
+            PipelineMetrics.SessionRefreshes.WithLabels(Egress, result);
+        }
     }
 
     public YahooSessionMode Mode { get; }
@@ -228,7 +235,8 @@ public sealed class RedisYahooSessionSource : IYahooSessionSource
             return fresh;
         }
 
-        var intervalMs = (long)Math.Ceiling(_minInterval.TotalMilliseconds);
+        // PX needs at least 1 ms: an interval of zero allows a refresh at any time.
+        var intervalMs = Math.Max(1, (long)Math.Ceiling(_minInterval.TotalMilliseconds));
         var due = await _backend.RunAsync(db => db.ExecuteAsync("SET", _backend.Keys.SessionNext, "1", "NX", "PX", intervalMs), CancellationToken.None);
         if (due is null || due.IsNull)
         {
