@@ -2,7 +2,7 @@
 # The fleet-session checks against the simulator in session mode with short-lived sessions: one replay, then three
 # replays on disjoint thirds of the list sharing Redis, then the same with getcrumb throttled. Prints, per scenario,
 # the run's seconds, symbols ok/failed, unauthorized failures and the simulator's session counters, and the bound
-# getcrumb <= seconds/20 + 3. Run from the repository root after a Release build; leaves nothing running.
+# getcrumb <= seconds/20 + 3. Arguments name the scenarios to run (single, fleet3, throttled3; all by default). Run from the repository root after a Release build; leaves nothing running.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 . scripts/services.sh
@@ -46,6 +46,8 @@ scenario() { # name, replicas, extra simulator args...
   for f in "$work/$name"-*.log; do echo "   $(basename "$f"): $(grep -iE 'symbols|unauthorized|failed|ok' "$f" | tail -4 | tr '\n' ' ')"; done
 }
 
-scenario single 1
-scenario fleet3 3
-scenario throttled3 3 --getcrumb-rate 0.04
+only=("$@")
+in_only() { [ ${#only[@]} -eq 0 ] || [[ " ${only[*]} " == *" $1 "* ]]; }
+in_only single && scenario single 1
+in_only fleet3 && scenario fleet3 3
+in_only throttled3 && scenario throttled3 3 --getcrumb-rate 0.04

@@ -61,15 +61,22 @@ public static class UpstreamServiceCollectionExtensions
         services.AddSingleton(sp => new RedisCooldownStore(sp.GetRequiredService<RedisRateLimitBackend>()));
         services.AddSingleton(sp => new RedisTokenBucketRateLimiter(sp.GetRequiredService<RedisCooldownStore>()));
         services.AddSingleton<RateLimiter>(sp => sp.GetRequiredService<RedisTokenBucketRateLimiter>());
+        return services;
+    }
 
-        // The egress's session: shared through Redis when it is configured (in process otherwise, inside the same
-        // source), registered before the Yahoo client's in-process default so it replaces it. Session requests spend
-        // the egress's tokens like chart requests.
-        services.AddSingleton<AuthCooldown>();
+    /// <summary>
+    /// Registers the egress's Yahoo session shared by the fleet (<see cref="RedisYahooSessionSource"/>; in process when
+    /// no Redis is configured), the fleet's <see cref="AuthCooldown"/>, and the gate that makes session requests spend the
+    /// egress's tokens. Call after <see cref="AddStockDataRateLimiting(IServiceCollection, IConfiguration)"/> and before
+    /// the Yahoo client's registration, whose in-process default this replaces.
+    /// </summary>
+    public static IServiceCollection AddStockDataSharedSession(this IServiceCollection services)
+    {
+        services.TryAddSingleton<AuthCooldown>();
         services.TryAddSingleton<InProcessYahooSessionSource>();
-        services.AddSingleton<RedisYahooSessionSource>();
-        services.AddSingleton<IYahooSessionSource>(sp => sp.GetRequiredService<RedisYahooSessionSource>());
-        services.AddSingleton<IYahooSessionRequestGate, SessionRequestGate>();
+        services.TryAddSingleton<RedisYahooSessionSource>();
+        services.TryAddSingleton<IYahooSessionSource>(sp => sp.GetRequiredService<RedisYahooSessionSource>());
+        services.TryAddSingleton<IYahooSessionRequestGate, SessionRequestGate>();
         return services;
     }
 }

@@ -57,6 +57,7 @@ public sealed class RedisYahooSessionSource : IYahooSessionSource
     private Task<YahooSession?>? _loading;
     private YahooSessionError? _lastError;
     private YahooSession? _lastUsed;
+    private volatile bool _demanded;
 
     public RedisYahooSessionSource(RedisRateLimitBackend backend, InProcessYahooSessionSource local, YahooSessionFetcher fetcher,
         RedisCooldownStore cooldown, AuthCooldown authCooldown, IOptions<YahooOptions> options, ILogger<RedisYahooSessionSource> logger)
@@ -111,6 +112,9 @@ public sealed class RedisYahooSessionSource : IYahooSessionSource
 
     public async ValueTask<bool> InvalidateAsync(string version, CancellationToken cancellationToken)
     {
+        // A refusal proves the upstream demands a session: from now on a request waits for the next refresh rather
+        // than going without one (which would only be refused too).
+        _demanded = true;
         lock (_lock)
         {
             if (_current is not null && string.Equals(_current.Version, version, StringComparison.Ordinal))
@@ -197,14 +201,25 @@ public sealed class RedisYahooSessionSource : IYahooSessionSource
                 var locked = await _backend.RunAsync(db => db.ExecuteAsync("SET", _backend.Keys.SessionLock, token, "NX", "PX", ms), CancellationToken.None);
                 if (locked is not null && !locked.IsNull)
                 {
+                    YahooSession? refreshed;
                     try
                     {
-                        return await RefreshAsync();
+                        refreshed = await RefreshAsync();
                     }
                     finally
                     {
                         await _backend.RunAsync(db => db.ScriptEvaluateAsync(ReleaseScript, [_backend.Keys.SessionLock], [token]), CancellationToken.None);
                     }
+
+                    // Without a session the upstream refuses (it has before): wait for the next refresh that is due,
+                    // within the deadline, instead of sending requests that can only be refused. Otherwise go without.
+                    if (refreshed is not null || !_demanded || _time.GetUtcNow() >= deadline)
+                    {
+                        return refreshed;
+                    }
+
+                    await Task.Delay(PollInterval, _time);
+                    continue;
                 }
 
                 // Another replica is refreshing: wait for its version rather than asking Yahoo too.
