@@ -161,6 +161,43 @@ public sealed class FleetSessionTests(RedisFixture redis) : IClassFixture<RedisF
         Assert.True(PipelineMetrics.RateLimiterTokens.WithLabels("granted").Value - granted >= sessionRequests + 1);
     }
 
+    [Fact]
+    public async Task RefusedTwice_FinalAfterOneRetry_RepeatedFinalRefusalsStartTheFleetsAuthCooldown()
+    {
+        redis.EnsureAvailable();
+        // Mode off against a server that demands a session: every answer refuses, naming the cookie.
+        await using var sim = await SimulatorProcess.StartAsync([.. SimulatorFixture.Arguments, "--auth", "session"]);
+        var scope = "u" + Guid.NewGuid().ToString("N")[..10];
+        var settings = new Dictionary<string, string?>(Egress(scope))
+        {
+            ["StockData:Yahoo:Session"] = "off",
+            ["StockData:Fetch:AuthFailureThreshold"] = "2",
+            ["StockData:Fetch:AuthCooldown"] = "00:10:00",
+        };
+        using var a = new FetchHost(sim.BaseUrl, redis, settings);
+        using var b = new FetchHost(sim.BaseUrl, redis, settings);
+
+        using (var first = await a.Fetch.FetchAsync(Request("AAPL"), Ct))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, first.StatusCode);
+            Assert.Equal(YahooSessionFailure.Refused, first.SessionFailure);
+        }
+
+        Assert.Equal(2, (await sim.StatsAsync(Ct)).GetProperty("unauthorized_responses").GetInt64());
+        Assert.Null(await b.Services.GetRequiredService<AuthCooldown>().GetRemainingAsync(Ct));
+        using (var second = await a.Fetch.FetchAsync(Request("MSFT"), Ct))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, second.StatusCode);
+        }
+
+        // Each request was sent twice (the one retry), and two final refusals paused the whole fleet, not one replica.
+        Assert.Equal(4, (await sim.StatsAsync(Ct)).GetProperty("unauthorized_responses").GetInt64());
+        Assert.NotNull(await b.Services.GetRequiredService<AuthCooldown>().GetRemainingAsync(Ct));
+        using var waiting = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => b.Fetch.FetchAsync(Request("IBM"), waiting.Token));
+        Assert.Equal(4, (await sim.StatsAsync(Ct)).GetProperty("unauthorized_responses").GetInt64());
+    }
+
     private static async Task<HttpStatusCode> FetchStatusAsync(FetchHost host, string symbol)
     {
         using var response = await host.Fetch.FetchAsync(Request(symbol), Ct);
