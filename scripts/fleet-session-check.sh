@@ -43,7 +43,9 @@ scenario() { # name, replicas, extra simulator args...
   local crumbs; crumbs=$(echo "$stats" | grep -oE '"getcrumb_requests":[0-9]+' | cut -d: -f2)
   echo "== $name: replicas=$replicas seconds=$secs exit=$rc getcrumb=$crumbs bound=$((secs / 20 + 3))"
   echo "   sim: $(echo "$stats" | grep -oE '"(requests|cookie_requests|getcrumb_requests|getcrumb_throttled|unauthorized_responses|sessions_issued|throttled)":[0-9]+' | tr '\n' ' ')"
-  for f in "$work/$name"-*.log; do echo "   $(basename "$f"): $(grep -iE 'symbols|unauthorized|failed|ok' "$f" | tail -4 | tr '\n' ' ')"; done
+  for f in "$work/$name"-*.log; do
+    echo "   $(basename "$f"): 429 cooldowns started $(grep -c 'every replica pauses' "$f"), sessions refreshed $(grep -c 'shared with the fleet' "$f"), $(grep -E 'symbols (ok|failed)' "$f" | tr -s ' |' ' ' | tr '\n' ' ')"
+  done
 }
 
 only=("$@")
