@@ -5,8 +5,21 @@ namespace StockData.Diagnostics;
 /// <summary>Every log message of the pipeline host, with stable event ids (3000–3999).</summary>
 public static partial class PipelineLog
 {
-    [LoggerMessage(3000, LogLevel.Warning, "{Threshold} unauthorized answers in a row: pausing every fetch for {Cooldown} (Yahoo throttles this way too)")]
-    public static partial void UnauthorizedPause(ILogger logger, int threshold, TimeSpan cooldown);
+    [LoggerMessage(3000, LogLevel.Warning,
+        "Egress '{Egress}': {Failures} auth failures in a row (last: {Reason}); the fleet holds chart requests back for {Cooldown}")]
+    public static partial void AuthCooldownStarted(ILogger logger, string egress, int failures, string reason, TimeSpan cooldown);
+
+    [LoggerMessage(3030, LogLevel.Information, "{Symbol}: the session was refused ({Reason}); retrying once with a fresh session")]
+    public static partial void AuthRetry(ILogger logger, string symbol, string reason);
+
+    [LoggerMessage(3031, LogLevel.Information, "Egress '{Egress}': Yahoo session {Version} refreshed ({Strategy}) and shared with the fleet")]
+    public static partial void SessionShared(ILogger logger, string egress, string version, string strategy);
+
+    [LoggerMessage(3032, LogLevel.Warning, "Egress '{Egress}': session refresh failed ({Kind}): {Message}")]
+    public static partial void SessionRefreshFailed(ILogger logger, string egress, string kind, string message);
+
+    [LoggerMessage(3033, LogLevel.Information, "Egress '{Egress}': session {Version} dropped for the fleet (refused)")]
+    public static partial void SessionDropped(ILogger logger, string egress, string version);
 
     [LoggerMessage(3001, LogLevel.Warning, "{Symbol} {Interval}: {Category}: {Detail}")]
     public static partial void SymbolFailed(ILogger logger, string symbol, string interval, string category, string detail);

@@ -80,7 +80,40 @@ public static class PipelineMetrics
         "stockdata_ratelimit_fallback", "1 while the shared Redis bucket is unreachable and the in-process fallback bucket is used.");
 
     public static readonly Gauge CooldownActive = Metrics.CreateGauge(
-        "stockdata_cooldown_active", "1 while the shared 429 cooldown (or the unauthorized pause) holds requests back.");
+        "stockdata_cooldown_active", "1 while the shared 429 cooldown (or the auth cooldown) holds requests back.");
+
+    /// <summary>The <c>result</c> values of <see cref="SessionRefreshes"/>.</summary>
+    public static class SessionRefreshResults
+    {
+        public const string Ok = "ok";
+        public const string Failed = "failed";
+        public const string Throttled = "throttled";
+    }
+
+    public static readonly Counter SessionRefreshes = Metrics.CreateCounter(
+        "stockdata_yahoo_session_refreshes_total",
+        "Yahoo session refreshes this replica made for an egress: ok, failed, or throttled (getcrumb answered 429 or 'Too Many Requests').",
+        "egress", "result");
+
+    public static readonly Gauge SessionAge = Metrics.CreateGauge(
+        "stockdata_yahoo_session_age_seconds", "Age of the Yahoo session this replica last used for an egress (0 while it has none).", "egress");
+
+    public static readonly Counter AuthFailures = Metrics.CreateCounter(
+        "stockdata_yahoo_auth_failures_total",
+        "Chart responses that refused the session, by reason: refused (401/403 naming crumb or cookie, or any 401 with a session), redirected (to consent or login), html_body, unauthorized (401/403 otherwise).",
+        "egress", "reason");
+
+    public static readonly Gauge AuthCooldownActive = Metrics.CreateGauge(
+        "stockdata_yahoo_auth_cooldown_active", "1 while the fleet's auth cooldown for an egress holds chart requests back (after repeated auth failures).", "egress");
+
+    public static readonly Counter AuthCooldowns = Metrics.CreateCounter(
+        "stockdata_yahoo_auth_cooldowns_total", "Auth cooldowns this replica started for an egress.", "egress");
+
+    public static readonly Counter EgressRequests = Metrics.CreateCounter(
+        "stockdata_egress_requests_total", "Requests sent to Yahoo through an egress (chart and session requests), by kind: chart or session.", "egress", "kind");
+
+    public static readonly Counter EgressThrottled = Metrics.CreateCounter(
+        "stockdata_egress_responses_429_total", "429 answers (and getcrumb's 200 'Too Many Requests') Yahoo gave an egress, by kind: chart or session.", "egress", "kind");
 
     public static readonly Gauge CircuitState = Metrics.CreateGauge(
         "stockdata_circuit_state", "Upstream circuit breaker: 0 closed, 1 half-open, 2 open.");

@@ -19,6 +19,7 @@ public static class PipelineServiceCollectionExtensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.AddStockDataStorage();
         builder.AddStockDataRateLimiting();
+        builder.Services.AddStockDataSharedSession();
         builder.AddYahooClient();
         builder.AddStockDataCaching();
         builder.AddStockDataIngest();

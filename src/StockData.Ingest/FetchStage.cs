@@ -7,11 +7,10 @@ using StockData.Yahoo.Client;
 namespace StockData.Ingest;
 
 /// <summary>
-/// The fetch stage: one part's request through the fetch service (cache, limiter, retries), behind the run's
-/// unauthorized gate. This run's statistics observe the call's own attempts. Failures past the retry budget end the
+/// The fetch stage: one part's request through the fetch service (cache, auth cooldown, limiter, retries). This run's statistics observe the call's own attempts. Failures past the retry budget end the
 /// fetch, not the run; a part the source refused passes through untouched.
 /// </summary>
-internal sealed class FetchStage(ChartFetchService fetchService, UnauthorizedGate unauthorized, IngestStats stats,
+internal sealed class FetchStage(ChartFetchService fetchService, IngestStats stats,
     CancellationToken abortToken)
 {
     private readonly StageMeter _meter = StageMeter.Fetch;
@@ -27,11 +26,9 @@ internal sealed class FetchStage(ChartFetchService fetchService, UnauthorizedGat
         var started = StageMeter.Start();
         try
         {
-            await unauthorized.WaitAsync(abortToken);
             // The request budget counts the requests this fetch sends under the purpose its producer gave.
             RequestPurpose.Current = part.Fetch.Request.Purpose ?? RequestPurpose.Other;
             var response = await fetchService.FetchAsync(request, stats, abortToken);
-            unauthorized.Observe((int)response.StatusCode);
             _meter.Out();
             return new FetchedPart(part, response, null);
         }

@@ -8,7 +8,7 @@ namespace StockData.Ingest;
 /// One run's graph: the stages' blocks, bounded and linked with completion propagated, and the run's life (feed, drain
 /// on stop, tear down on a fatal failure). Every block is bounded and the source sends with SendAsync, so a slow
 /// database holds the source back instead of filling memory. The run owns its statistics and its callbacks (the
-/// unauthorized pause is the process's, shared by every run); per-fetch facts ride on the messages (<see cref="FetchTicket"/>).
+/// auth cooldown is the fleet's, shared by every run); per-fetch facts ride on the messages (<see cref="FetchTicket"/>).
 /// </summary>
 internal sealed class IngestGraph
 {
@@ -29,7 +29,7 @@ internal sealed class IngestGraph
         var o = parts.Options;
         var token = abort.Token;
         _source = new SourceStage(parts.Planner, stats, token);
-        var fetch = new FetchStage(parts.FetchService, parts.Unauthorized, stats, token);
+        var fetch = new FetchStage(parts.FetchService, stats, token);
         var parse = new ParseStage(parts.MetadataCache);
         var sequence = new SequenceStage();
         var write = new WriteStage(parts.Writer, parts.Rejects, stats, callbacks, Fail, parts.Logger, token);

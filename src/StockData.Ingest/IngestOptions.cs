@@ -53,16 +53,6 @@ public sealed class IngestOptions
     [Range(0, 1000)]
     public int OverlapBars { get; set; } = 5;
 
-    /// <summary>This many <c>unauthorized</c> answers in a row pause fetching for <see cref="UnauthorizedCooldown"/>.</summary>
-    /// <value>Default 5.</value>
-    [Range(1, 1000)]
-    public int UnauthorizedThreshold { get; set; } = 5;
-
-    /// <summary>How long fetching pauses after <see cref="UnauthorizedThreshold"/> unauthorized answers in a row.</summary>
-    /// <value>Default 60 seconds.</value>
-    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
-    public TimeSpan UnauthorizedCooldown { get; set; } = TimeSpan.FromSeconds(60);
-
     /// <summary>On Ctrl-C / SIGTERM, how long to drain in-flight work before giving up.</summary>
     /// <value>Default 30 seconds.</value>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]

@@ -22,7 +22,6 @@ public sealed class IngestPipeline(
     IBarWriter writer,
     RejectRecorder rejects,
     SymbolMetadataCache metadata,
-    UnauthorizedGate unauthorized,
     TimeProvider time,
     ILogger<IngestPipeline> logger)
 {
@@ -30,7 +29,7 @@ public sealed class IngestPipeline(
     public const string WriteFailedCategory = "write_failed";
 
     private readonly Parts _parts = new(options.Value, writerOptions.Value.BatchSize, planner, fetchService, writer, rejects,
-        metadata, unauthorized, time, logger);
+        metadata, time, logger);
 
     /// <summary>
     /// Runs <paramref name="source"/> through the graph until it ends. <paramref name="stopToken"/> stops reading the
@@ -47,6 +46,6 @@ public sealed class IngestPipeline(
 
     /// <summary>The services and settings every run's stages are built from (shared, stateless between runs).</summary>
     internal sealed record Parts(IngestOptions Options, int BatchSize, FetchPlanner Planner, ChartFetchService FetchService,
-        IBarWriter Writer, RejectRecorder Rejects, SymbolMetadataCache MetadataCache, UnauthorizedGate Unauthorized, TimeProvider Time,
+        IBarWriter Writer, RejectRecorder Rejects, SymbolMetadataCache MetadataCache, TimeProvider Time,
         ILogger Logger);
 }

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Logging;
 using StockData.Upstream.Fetching;
 using StockData.Storage.Postgres;
 using StockData.Yahoo;
@@ -20,12 +19,6 @@ public static class IngestServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<FetchOptions>, FetchOptionsValidator>();
         services.AddSingleton<IValidateOptions<FetchOptions>, FetchOptionsCrossValidator>();
 
-        services.AddSingleton(sp =>
-        {
-            var o = sp.GetRequiredService<IOptions<IngestOptions>>().Value;
-            return new UnauthorizedGate(o.UnauthorizedThreshold, o.UnauthorizedCooldown, sp.GetRequiredService<TimeProvider>(),
-                sp.GetRequiredService<ILogger<UnauthorizedGate>>());
-        });
         services.AddSingleton<ResilienceMetrics>();
         services.AddSingleton<ChartFetchService>();
         services.AddSingleton<SendSlot>();

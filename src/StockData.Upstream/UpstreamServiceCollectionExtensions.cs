@@ -7,6 +7,9 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StockData.Storage;
 using StockData.Upstream.Redis;
+using StockData.Upstream.Fetching;
+using StockData.Upstream.Session;
+using StockData.Yahoo.Session;
 
 namespace StockData.Upstream;
 
@@ -59,6 +62,27 @@ public static class UpstreamServiceCollectionExtensions
         services.AddSingleton(sp => new RedisCooldownStore(sp.GetRequiredService<RedisRateLimitBackend>()));
         services.AddSingleton(sp => new RedisTokenBucketRateLimiter(sp.GetRequiredService<RedisCooldownStore>()));
         services.AddSingleton<RateLimiter>(sp => sp.GetRequiredService<RedisTokenBucketRateLimiter>());
+        return services;
+    }
+
+    /// <summary>
+    /// Registers the egress's Yahoo session shared by the fleet (<see cref="RedisYahooSessionSource"/>; in process when
+    /// no Redis is configured), the fleet's <see cref="AuthCooldown"/>, and the gate that makes session requests spend the
+    /// egress's tokens. Call after <see cref="AddStockDataRateLimiting(IServiceCollection, IConfiguration)"/> and before
+    /// the Yahoo client's registration, whose in-process default this replaces.
+    /// </summary>
+    public static IServiceCollection AddStockDataSharedSession(this IServiceCollection services)
+    {
+        services.TryAddSingleton(sp =>
+        {
+            var fetch = sp.GetRequiredService<IOptions<FetchOptions>>().Value;
+            return new AuthCooldownSettings(fetch.AuthFailureThreshold, fetch.AuthCooldown);
+        });
+        services.TryAddSingleton<AuthCooldown>();
+        services.TryAddSingleton<InProcessYahooSessionSource>();
+        services.TryAddSingleton<RedisYahooSessionSource>();
+        services.TryAddSingleton<IYahooSessionSource>(sp => sp.GetRequiredService<RedisYahooSessionSource>());
+        services.TryAddSingleton<IYahooSessionRequestGate, SessionRequestGate>();
         return services;
     }
 }

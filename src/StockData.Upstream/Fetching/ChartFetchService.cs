@@ -10,7 +10,9 @@ using Polly.Timeout;
 using StockData.Upstream.Caching;
 using StockData.Diagnostics;
 using StockData.Upstream.Redis;
+using StockData.Upstream.Session;
 using StockData.Yahoo.Client;
+using StockData.Yahoo.Session;
 
 namespace StockData.Upstream.Fetching;
 
@@ -32,6 +34,12 @@ namespace StockData.Upstream.Fetching;
 /// Every 429 is reported to the shared cooldown (one replica's 429 pauses all of them), every 2xx resets its count, and
 /// an opening breaker extends it by the break, so the other replicas sit the break out too.
 /// </para>
+/// <para>
+/// A response that says the session failed (<see cref="YahooResponse.SessionFailure"/>: refused, redirected to consent
+/// or login, an HTML page) has had that session version dropped by the client; it is retried once at once, with the
+/// fresh session the next attempt obtains (the retry is an attempt and spends a token). A second one is final
+/// (<c>unauthorized</c>) and counts toward the fleet's <see cref="AuthCooldown"/>, which every fetch waits out first.
+/// </para>
 /// </remarks>
 public sealed class ChartFetchService
 {
@@ -44,15 +52,20 @@ public sealed class ChartFetchService
     private int _started;
     private readonly ResiliencePipeline<YahooResponse> _pipeline;
     private readonly SendSlot _slot;
+    private readonly AuthCooldown _authCooldown;
 
     /// <summary>When the attempt's slot was granted, from the limiter strategy to the attempt (which hands it to <see cref="SendSlot"/>).</summary>
     private static readonly ResiliencePropertyKey<long> GrantedAt = new("stockdata.slot-granted-at");
 
+    /// <summary>Set once a call has spent its one retry on a session failure.</summary>
+    private static readonly ResiliencePropertyKey<bool> AuthRetried = new("stockdata.auth-retried");
+
     public ChartFetchService(IYahooChartClient client, RateLimiter limiter, RedisCooldownStore cooldown, ChartResponseCache cache,
-        IOptions<FetchOptions> options, SendSlot slot, ResilienceMetrics resilienceMetrics, TimeProvider timeProvider,
+        IOptions<FetchOptions> options, SendSlot slot, ResilienceMetrics resilienceMetrics, AuthCooldown authCooldown, TimeProvider timeProvider,
         ILogger<ChartFetchService> logger)
     {
         _client = client;
+        _authCooldown = authCooldown;
         _slot = slot;
         _cooldown = cooldown;
         _cache = cache;
@@ -68,15 +81,23 @@ public sealed class ChartFetchService
             .AddRetry(new RetryStrategyOptions<YahooResponse>
             {
                 MaxRetryAttempts = Math.Max(o.MaxRetries, 1),
-                ShouldHandle = args => ValueTask.FromResult(o.MaxRetries > 0 && IsRetryable(args.Outcome)),
+                ShouldHandle = args => ValueTask.FromResult((o.MaxRetries > 0 && IsRetryable(args.Outcome)) ||
+                                                            (IsSessionFailure(args.Outcome) && !args.Context.Properties.GetValue(AuthRetried, false))),
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
                 Delay = o.RetryBaseDelay,
                 MaxDelay = o.RetryMaxDelay,
                 // A generated delay is not capped by MaxDelay (Polly's retry docs): cap it here, as the option promises.
-                DelayGenerator = args => ValueTask.FromResult(UpstreamDelay(args.Outcome) is { } d ? d < o.RetryMaxDelay ? d : o.RetryMaxDelay : (TimeSpan?)null),
+                DelayGenerator = args => ValueTask.FromResult(IsSessionFailure(args.Outcome) ? TimeSpan.Zero :
+                    UpstreamDelay(args.Outcome) is { } d ? d < o.RetryMaxDelay ? d : o.RetryMaxDelay : (TimeSpan?)null),
                 OnRetry = args =>
                 {
+                    if (IsSessionFailure(args.Outcome))
+                    {
+                        args.Context.Properties.Set(AuthRetried, true);
+                        PipelineLog.AuthRetry(_logger, args.Outcome.Result!.Request.Symbol, Reason(args.Outcome.Result!));
+                    }
+
                     RecordRetried(args.Outcome);
                     // The retried response's pooled body is not returned to anyone: give the buffer back now.
                     args.Outcome.Result?.Dispose();
@@ -172,6 +193,8 @@ public sealed class ChartFetchService
 
         try
         {
+            // After repeated auth failures the fleet holds back: more refused requests would only prolong Yahoo's refusal.
+            await _authCooldown.WaitAsync(cancellationToken);
             return await ExecuteAsync(request, attempts, cancellationToken);
         }
         finally
@@ -224,18 +247,45 @@ public sealed class ChartFetchService
         }
 
         attempts?.AttemptCompleted((int)response.StatusCode);
+        var egress = _authCooldown.Egress;
+        PipelineMetrics.EgressRequests.WithLabels(egress, "chart").Inc();
+        var authFailed = response.SessionFailure != YahooSessionFailure.None || (int)response.StatusCode is 401 or 403;
+        if (authFailed)
+        {
+            PipelineMetrics.AuthFailures.WithLabels(egress, Reason(response)).Inc();
+            // The first refusal of a call is retried with a fresh session; the second is final and counts for the fleet.
+            if (context.Properties.GetValue(AuthRetried, false) || response.SessionFailure == YahooSessionFailure.None)
+            {
+                await _authCooldown.ReportFailureAsync(Reason(response), CancellationToken.None);
+            }
+        }
+
         if (response.StatusCode == HttpStatusCode.TooManyRequests)
         {
+            PipelineMetrics.EgressThrottled.WithLabels(egress, "chart").Inc();
             // Before the retry sees it: the retry's next attempt then waits at the limiter with every other replica.
             await _cooldown.ReportThrottledAsync(response.RetryAfter, CancellationToken.None);
         }
-        else if (response.IsSuccessStatusCode)
+        else if (response.IsSuccessStatusCode && !authFailed)
         {
             await _cooldown.ReportSuccessAsync(token);
+            await _authCooldown.ReportSuccessAsync(token);
         }
 
         return response;
     }
+
+    private static bool IsSessionFailure(Outcome<YahooResponse> outcome) =>
+        outcome.Result is { SessionFailure: not YahooSessionFailure.None };
+
+    /// <summary>The <c>reason</c> label of an auth failure.</summary>
+    private static string Reason(YahooResponse response) => response.SessionFailure switch
+    {
+        YahooSessionFailure.Refused => "refused",
+        YahooSessionFailure.Redirected => "redirected",
+        YahooSessionFailure.HtmlBody => "html_body",
+        _ => "unauthorized",
+    };
 
     private static bool IsRetryable(Outcome<YahooResponse> outcome) => outcome switch
     {
@@ -277,6 +327,7 @@ public sealed class ChartFetchService
     {
         var (statusClass, category) = outcome switch
         {
+            { Result: { SessionFailure: not YahooSessionFailure.None } r } => (PipelineMetrics.StatusClass((int)r.StatusCode), "unauthorized"),
             { Result: { } r } => (PipelineMetrics.StatusClass((int)r.StatusCode),
                 r.StatusCode == HttpStatusCode.TooManyRequests ? "rate_limited" : r.IsSuccessStatusCode ? "malformed" : "server_error"),
             { Exception: TimeoutException } => ("none", "timeout"),

@@ -28,6 +28,19 @@ public sealed class FetchOptions
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// Auth failures in a row (failed session refreshes, chart requests refused after their one retry with a fresh
+    /// session) that start the fleet's auth cooldown: Yahoo also throttles by refusing, and asking again makes it worse.
+    /// </summary>
+    /// <value>Default 3.</value>
+    [Range(1, 100)]
+    public int AuthFailureThreshold { get; set; } = 3;
+
+    /// <summary>How long the whole fleet holds chart requests (and session refreshes) back once the auth cooldown starts.</summary>
+    /// <value>Default 1 minute.</value>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan AuthCooldown { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>The per-process circuit breaker between the retry and the rate limiter: <c>StockData:Fetch:CircuitBreaker</c>.</summary>
     [ValidateObjectMembers]
     public FetchCircuitBreakerOptions CircuitBreaker { get; set; } = new();

@@ -14,6 +14,11 @@ public sealed class RateLimitKeys
         Cooldown = tagged + ":cooldown";
         Strikes = tagged + ":strikes";
         Ramp = tagged + ":ramp";
+        Session = tagged + ":session";
+        SessionLock = tagged + ":session:lock";
+        SessionNext = tagged + ":session:next";
+        AuthCooldown = tagged + ":auth:cooldown";
+        AuthFailures = tagged + ":auth:failures";
     }
 
     /// <summary>The scope's name, for logs: <c>yahoo</c> or <c>yahoo@egress</c>.</summary>
@@ -30,4 +35,19 @@ public sealed class RateLimitKeys
 
     /// <summary>When the bucket's current cold-start ramp began (µs, Redis server clock); present only during one.</summary>
     public string Ramp { get; }
+
+    /// <summary>The egress's Yahoo session (a hash: cookie, crumb, version, obtained, strategy), shared by the fleet.</summary>
+    public string Session { get; }
+
+    /// <summary>Held (with an expiry) by the one replica refreshing the session; its value is that refresh's token.</summary>
+    public string SessionLock { get; }
+
+    /// <summary>Present until the next session refresh is allowed (at most one per MinRefreshInterval per egress).</summary>
+    public string SessionNext { get; }
+
+    /// <summary>Present while the fleet holds chart requests back after repeated auth failures; its PTTL is the pause left.</summary>
+    public string AuthCooldown { get; }
+
+    /// <summary>Auth failures in a row (failed refreshes, final refusals), reset by a success.</summary>
+    public string AuthFailures { get; }
 }

@@ -26,9 +26,18 @@ public sealed class YahooSessionFetcher
     private readonly YahooSessionUrls _urls;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<YahooSessionFetcher> _logger;
+    private readonly IYahooSessionRequestGate? _gate;
 
     public YahooSessionFetcher(IHttpClientFactory httpFactory, IOptions<YahooOptions> options, TimeProvider timeProvider, ILogger<YahooSessionFetcher> logger)
+        : this(httpFactory, options, timeProvider, logger, null)
     {
+    }
+
+    /// <param name="gate">Entered before each session request (the shared rate limit); null sends at once.</param>
+    public YahooSessionFetcher(IHttpClientFactory httpFactory, IOptions<YahooOptions> options, TimeProvider timeProvider, ILogger<YahooSessionFetcher> logger,
+        IYahooSessionRequestGate? gate)
+    {
+        _gate = gate;
         _httpFactory = httpFactory;
         _options = options.Value;
         _urls = YahooSessionUrls.From(_options);
@@ -171,6 +180,12 @@ public sealed class YahooSessionFetcher
     internal async Task<HttpResponseMessage> SendAsync(HttpClient http, HttpMethod method, Uri uri, SessionCookieJar jar, HttpContent? content,
         CancellationToken cancellationToken)
     {
+        // Before the timeout starts: a wait for a token is not the upstream being slow.
+        if (_gate is not null)
+        {
+            await _gate.EnterAsync(uri, cancellationToken);
+        }
+
         using var timeout = new CancellationTokenSource(_options.AttemptTimeout, _timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         using var message = new HttpRequestMessage(method, uri) { Content = content };

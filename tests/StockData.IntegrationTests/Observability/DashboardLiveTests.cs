@@ -121,6 +121,16 @@ public sealed class DashboardLiveTests
         RateLimiterFallback.Set(0);
         CooldownActive.Set(0);
         CircuitState.Set(0);
+        // A healthy egress: sessions refreshed now and then, one failure among them, no auth cooldown.
+        SessionRefreshes.WithLabels("yahoo", SessionRefreshResults.Ok).Inc(1);
+        SessionRefreshes.WithLabels("yahoo", SessionRefreshResults.Failed).Inc(0);
+        SessionAge.WithLabels("yahoo").Set(12);
+        AuthFailures.WithLabels("yahoo", "refused").Inc(1);
+        AuthCooldownActive.WithLabels("yahoo").Set(0);
+        AuthCooldowns.WithLabels("yahoo").Inc(0);
+        EgressRequests.WithLabels("yahoo", "chart").Inc(40);
+        EgressRequests.WithLabels("yahoo", "session").Inc(2);
+        EgressThrottled.WithLabels("yahoo", "chart").Inc(1);
         foreach (var result in new[] { "hit", "miss", "stale" })
         {
             CacheRequests.WithLabels("response", result).Inc(3);
