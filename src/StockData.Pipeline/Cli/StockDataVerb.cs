@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using StockData.Hosting;
 using StockData.Pipeline.Quality;
@@ -18,4 +19,21 @@ internal static class StockDataVerb
             builder.AddStockDataQuality();
             configure?.Invoke(builder);
         }, requireDatabase);
+
+    /// <summary>
+    /// For verbs that open no database (<c>yahoo fetch</c>, <c>yahoo doctor</c>): the storage options are still
+    /// validated as a whole (they also hold Redis), so a missing PostgreSQL connection string gets a placeholder;
+    /// <paramref name="overrides"/> go over the configuration.
+    /// </summary>
+    public static Task<int> RunWithoutDatabaseAsync(Func<IHost, CancellationToken, Task<int>> body, CancellationToken cancellationToken,
+        Dictionary<string, string?> overrides) =>
+        RunAsync(body, cancellationToken, builder =>
+        {
+            if (string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString("Postgres")))
+            {
+                overrides["ConnectionStrings:Postgres"] = "Host=127.0.0.1";
+            }
+
+            builder.Configuration.AddInMemoryCollection(overrides);
+        }, requireDatabase: false);
 }

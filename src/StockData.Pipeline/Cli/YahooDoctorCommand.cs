@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using StockData.Hosting;
 using StockData.Pipeline.Doctor;
@@ -46,17 +45,7 @@ internal static class YahooDoctorCommand
             }
 
             var asJson = parse.GetValue(json);
-            return StockDataVerb.RunAsync((host, token) => RunAsync(host.Services, asJson, token), ct,
-                builder =>
-                {
-                    // No database and no Redis are used, but the storage options are validated as a whole (as in yahoo fetch).
-                    if (string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString("Postgres")))
-                    {
-                        overrides["ConnectionStrings:Postgres"] = "Host=127.0.0.1";
-                    }
-
-                    builder.Configuration.AddInMemoryCollection(overrides);
-                }, requireDatabase: false);
+            return StockDataVerb.RunWithoutDatabaseAsync((host, token) => RunAsync(host.Services, asJson, token), ct, overrides);
         });
         return command;
     }

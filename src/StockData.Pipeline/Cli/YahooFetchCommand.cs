@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using StockData.Core;
 using StockData.Hosting;
@@ -67,18 +66,8 @@ internal static class YahooFetchCommand
                 overrides[$"{YahooOptions.SectionName}:{nameof(YahooOptions.FallbackBaseUrl)}"] = url;
             }
 
-            return StockDataVerb.RunAsync((host, token) => RunAsync(host.Services, name, barInterval, start, end, token), ct,
-                builder =>
-                {
-                    // This verb opens no database connection, but the storage options (which also hold Redis, used by
-                    // the limiter) are validated as a whole: give them a placeholder when PostgreSQL is not configured.
-                    if (string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString("Postgres")))
-                    {
-                        overrides["ConnectionStrings:Postgres"] = "Host=127.0.0.1";
-                    }
-
-                    builder.Configuration.AddInMemoryCollection(overrides);
-                }, requireDatabase: false);
+            return StockDataVerb.RunWithoutDatabaseAsync((host, token) => RunAsync(host.Services, name, barInterval, start, end, token), ct,
+                overrides);
         });
         return command;
     }

@@ -260,16 +260,7 @@ public sealed class RedisYahooSessionSource : IYahooSessionSource
             return null;
         }
 
-        YahooSessionResult result;
-        try
-        {
-            result = await _fetcher.ObtainAsync(CancellationToken.None);
-        }
-        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException or InvalidOperationException or
-                                       NotSupportedException or ArgumentException)
-        {
-            result = YahooSessionResult.Failed(new YahooSessionError(YahooSessionErrorKind.Transport, ex.Message));
-        }
+        var result = await _fetcher.TryObtainAsync(CancellationToken.None);
 
         if (result.Session is { } session)
         {

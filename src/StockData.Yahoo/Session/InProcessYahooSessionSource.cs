@@ -89,16 +89,7 @@ public sealed class InProcessYahooSessionSource : IYahooSessionSource
     {
         // Yield first, so the lock above is released before any I/O starts.
         await Task.Yield();
-        YahooSessionResult result;
-        try
-        {
-            result = await _fetcher.ObtainAsync(CancellationToken.None);
-        }
-        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException or InvalidOperationException or
-                                       NotSupportedException or ArgumentException)
-        {
-            result = YahooSessionResult.Failed(new YahooSessionError(YahooSessionErrorKind.Transport, ex.Message));
-        }
+        var result = await _fetcher.TryObtainAsync(CancellationToken.None);
 
         lock (_lock)
         {

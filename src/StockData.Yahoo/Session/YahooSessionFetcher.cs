@@ -47,6 +47,24 @@ public sealed class YahooSessionFetcher
 
     public YahooSessionUrls Urls => _urls;
 
+    /// <summary>
+    /// As <see cref="ObtainAsync"/>, with a transport failure (connection, timeout, a redirect the client cannot follow)
+    /// returned as the attempt's reason instead of thrown: what the session sources want, since a refresh that failed
+    /// is an answer they record and wait out, not an error for the request that happened to trigger it.
+    /// </summary>
+    public async Task<YahooSessionResult> TryObtainAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ObtainAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException or InvalidOperationException or
+                                       NotSupportedException or ArgumentException)
+        {
+            return YahooSessionResult.Failed(new YahooSessionError(YahooSessionErrorKind.Transport, ex.Message));
+        }
+    }
+
     /// <summary>One attempt: a session, or the last strategy's reason. Stops at once when getcrumb is throttled (asking again makes it worse).</summary>
     public async Task<YahooSessionResult> ObtainAsync(CancellationToken cancellationToken)
     {
