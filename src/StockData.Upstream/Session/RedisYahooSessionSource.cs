@@ -11,7 +11,8 @@ namespace StockData.Upstream.Session;
 
 /// <summary>
 /// One Yahoo session per egress for the whole fleet, kept in Redis next to the egress's token bucket. A replica that
-/// finds none takes the egress's refresh lock (with an expiry, so a crashed holder cannot block the fleet) and obtains
+/// finds none takes the egress's refresh lock (a short expiry its holder renews while it works, so a crashed holder
+/// blocks the fleet for seconds, not for a whole refresh's budget) and obtains
 /// one, while the others poll for the new version; in a process, one caller does this (single flight) for all waiting
 /// ones. At most one refresh per egress per <see cref="YahooOptions.MinRefreshInterval"/>; a throttled getcrumb is
 /// reported to the shared 429 cooldown, other failed refreshes count toward the fleet's <see cref="AuthCooldown"/>.
@@ -40,6 +41,20 @@ public sealed class RedisYahooSessionSource : IYahooSessionSource
     private static readonly TimeSpan RecheckInterval = TimeSpan.FromSeconds(1);
 
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>
+    /// How long the refresh lock outlives its holder's last renewal. A replica killed mid-refresh (a deploy, the OOM
+    /// killer) used to hold it for the whole refresh budget (over two minutes at the defaults), and every other replica
+    /// waited that long for a session; now the lock is renewed every third of this while the refresh runs.
+    /// </summary>
+    private static readonly TimeSpan LockHold = TimeSpan.FromSeconds(5);
+
+    private const string RenewScript = """
+        if redis.call('GET', KEYS[1]) == ARGV[1] then
+          return redis.call('PEXPIRE', KEYS[1], ARGV[2])
+        end
+        return 0
+        """;
 
     private readonly RedisRateLimitBackend _backend;
     private readonly InProcessYahooSessionSource _local;
@@ -70,7 +85,8 @@ public sealed class RedisYahooSessionSource : IYahooSessionSource
         _time = backend.TimeProvider;
         _logger = logger;
         _minInterval = options.Value.MinRefreshInterval;
-        // A refresh is a few requests, each within the attempt timeout, plus their token waits.
+        // A refresh is a few requests, each within the attempt timeout, plus their token waits: how long a replica waits
+        // for another's refresh before giving up on it.
         _lockLifetime = options.Value.AttemptTimeout * 4 + backend.Options.MaxWait;
         _sessionKey = backend.Keys.Session;
         Mode = options.Value.Session;
@@ -197,17 +213,21 @@ public sealed class RedisYahooSessionSource : IYahooSessionSource
                 }
 
                 var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
-                var ms = (long)Math.Ceiling(_lockLifetime.TotalMilliseconds);
+                var ms = (long)LockHold.TotalMilliseconds;
                 var locked = await _backend.RunAsync(db => db.ExecuteAsync("SET", _backend.Keys.SessionLock, token, "NX", "PX", ms), CancellationToken.None);
                 if (locked is not null && !locked.IsNull)
                 {
                     YahooSession? refreshed;
+                    using var renewing = new CancellationTokenSource();
+                    var renewal = RenewLockAsync(token, renewing.Token);
                     try
                     {
                         refreshed = await RefreshAsync();
                     }
                     finally
                     {
+                        await renewing.CancelAsync();
+                        await renewal;
                         await _backend.RunAsync(db => db.ScriptEvaluateAsync(ReleaseScript, [_backend.Keys.SessionLock], [token]), CancellationToken.None);
                     }
 
@@ -237,6 +257,24 @@ public sealed class RedisYahooSessionSource : IYahooSessionSource
             {
                 _loading = null;
             }
+        }
+    }
+
+    /// <summary>Keeps the refresh lock alive while this replica's refresh runs (only while it still holds it).</summary>
+    private async Task RenewLockAsync(string token, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(LockHold / 3, _time, cancellationToken);
+                await _backend.RunAsync(db => db.ScriptEvaluateAsync(RenewScript, [_backend.Keys.SessionLock],
+                    [token, (long)LockHold.TotalMilliseconds]), CancellationToken.None);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The refresh ended: the caller releases the lock.
         }
     }
 

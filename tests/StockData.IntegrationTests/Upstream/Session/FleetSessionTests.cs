@@ -60,6 +60,43 @@ public sealed class FleetSessionTests(RedisFixture redis) : IClassFixture<RedisF
     }
 
     [Fact]
+    public async Task RefreshLock_ShortExpiryRenewedWhileTheRefreshRuns()
+    {
+        redis.EnsureAvailable();
+        await using var sim = await SimulatorProcess.StartAsync([.. SimulatorFixture.Arguments, "--auth", "session"]);
+        var settings = Egress("u" + Guid.NewGuid().ToString("N")[..10]);
+        // Session requests spend tokens: at one token every 4 s (8 s while the cold-start ramp runs), the refresh
+        // (cookie page, then getcrumb) holds the lock well past its 5 s expiry, which only renewal can bridge.
+        settings["StockData:RateLimit:PermitsPerSecond"] = "0.25";
+        settings["StockData:RateLimit:Burst"] = "1";
+        settings["StockData:RateLimit:MaxWait"] = "00:01:00";
+        using var host = new FetchHost(sim.BaseUrl, redis, settings);
+        var lockKey = host.Services.GetRequiredService<RedisRateLimitBackend>().Keys.SessionLock;
+        var db = redis.Multiplexer.GetDatabase();
+
+        var started = TimeProvider.System.GetTimestamp();
+        var fetch = FetchStatusAsync(host, "AAPL");
+        var longestExpiry = TimeSpan.Zero;
+        var heldAfterFirstExpiry = false;
+        while (!fetch.IsCompleted)
+        {
+            if (await db.KeyTimeToLiveAsync(lockKey) is { } ttl)
+            {
+                longestExpiry = ttl > longestExpiry ? ttl : longestExpiry;
+                heldAfterFirstExpiry |= TimeProvider.System.GetElapsedTime(started) > TimeSpan.FromSeconds(6);
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(100), Ct);
+        }
+
+        Assert.Equal(HttpStatusCode.OK, await fetch);
+        // Never more than the short hold (a dead holder blocks the fleet for seconds), yet held past it (renewed).
+        Assert.InRange(longestExpiry, TimeSpan.FromMilliseconds(1), TimeSpan.FromSeconds(5));
+        Assert.True(heldAfterFirstExpiry, "the refresh lock was not held beyond its first expiry: it was not renewed");
+        Assert.False(await db.KeyExistsAsync(lockKey));
+    }
+
+    [Fact]
     public async Task SessionExpires_RefusedRequestRetriedOnceWithTheFleetsNewSession_OneRefreshForAllReplicas()
     {
         redis.EnsureAvailable();
