@@ -35,17 +35,27 @@ internal sealed class SingleFlight<TKey, TResult>
 
     private async Task FlyAsync(TKey key, TaskCompletionSource<TResult> flight, Func<Task<TResult>> work)
     {
+        Exception? error = null;
+        var result = default(TResult)!;
         try
         {
-            flight.TrySetResult(await Task.Run(work));
+            result = await Task.Run(work);
         }
         catch (Exception ex)
         {
-            flight.TrySetException(ex);
+            error = ex;
         }
-        finally
+
+        // The key is freed before the flight completes: a caller that has seen this flight end must start a new one,
+        // never be handed the finished (possibly failed) one (seen as a flaky test, one run in several).
+        _flights.TryRemove(new KeyValuePair<TKey, Task<TResult>>(key, flight.Task));
+        if (error is null)
         {
-            _flights.TryRemove(new KeyValuePair<TKey, Task<TResult>>(key, flight.Task));
+            flight.TrySetResult(result);
+        }
+        else
+        {
+            flight.TrySetException(error);
         }
     }
 }
