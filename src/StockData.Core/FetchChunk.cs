@@ -5,8 +5,8 @@ namespace StockData.Core;
 /// interval, one response or one streamed series of responses) becomes one chunk, or several when it does not fit
 /// in the room left in a batch (<see cref="Split"/>): its chunks may then land in several batches.
 /// </summary>
-/// <param name="FetchId">Identifies the fetch within this process (<see cref="NewFetchId"/>); the writer orders and
-/// completes fetches by it.</param>
+/// <param name="FetchId">Identifies the fetch among everything feeding one writer (<see cref="FetchIdSequence"/>); the
+/// writer orders and completes fetches by it.</param>
 /// <param name="Symbol">The symbol, as stored.</param>
 /// <param name="Interval">The bar interval; decides the key (trade date for 1d and longer, timestamp intraday).</param>
 /// <param name="IsFullHistory">The fetch asked for the symbol's whole history: when its last chunk commits, a pending
@@ -27,13 +27,8 @@ public sealed record FetchChunk(
     bool IsLast,
     FetchEvents? Events = null)
 {
-    private static long _lastFetchId;
-
     /// <summary>Rows this chunk holds.</summary>
     public int RowCount => Bars.Count;
-
-    /// <summary>A process-wide unique fetch id.</summary>
-    public static long NewFetchId() => Interlocked.Increment(ref _lastFetchId);
 
     /// <summary>
     /// The whole of a parsed response as one chunk (offset 0, last), with its metadata and events. The bars are not

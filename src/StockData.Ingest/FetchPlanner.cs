@@ -9,7 +9,7 @@ namespace StockData.Ingest;
 /// Decides what to ask Yahoo for: from the watermark minus an overlap (to pick up Yahoo's revisions), the whole history
 /// when nothing is stored or a split/dividend made a full re-fetch pending, or exactly the forced range.
 /// </summary>
-public sealed class FetchPlanner(SymbolStateReader states, IOptions<IngestOptions> options, TimeProvider time)
+public sealed class FetchPlanner(SymbolStateReader states, FetchIdSequence fetchIds, IOptions<IngestOptions> options, TimeProvider time)
 {
     /// <summary>1900-01-01: Yahoo's "max" start; negative epochs reach history before 1970.</summary>
     public static readonly DateTimeOffset FullHistoryStart = new(1900, 1, 1, 0, 0, 0, TimeSpan.Zero);
@@ -57,7 +57,7 @@ public sealed class FetchPlanner(SymbolStateReader states, IOptions<IngestOption
         var parts = request.Interval.IsDailyOrLonger || from == to
             ? [YahooChartRequest.ForPeriod(request.Symbol, request.Interval, from, to)]
             : _intraday.Plan(request.Symbol, request.Interval, from, to);
-        return new FetchPlan(request, FetchChunk.NewFetchId(), full, parts);
+        return new FetchPlan(request, fetchIds.Next(), full, parts);
     }
 
     /// <summary>The overlap in time: OverlapBars bars, counted generously for daily bars (weekends and holidays).</summary>

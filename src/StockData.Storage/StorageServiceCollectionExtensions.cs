@@ -54,6 +54,8 @@ public static class StorageServiceCollectionExtensions
 
         services.AddSingleton<SchemaMigrator>();
         services.AddSingleton<IBarWriter, PostgresBarWriter>();
+        // Whatever feeds the writer (the planner, a benchmark) takes its fetch ids from this one sequence.
+        services.AddSingleton<FetchIdSequence>();
 
         // Daemon mode: the refresh schedule and its leases, fetch jobs, and the bars read side.
         services.AddSingleton<SymbolUniverse>();

@@ -15,6 +15,7 @@ namespace StockData.Bench.Benchmarks;
 internal sealed class WriterBenchmark(
     NpgsqlDataSource dataSource,
     IBarWriter writer,
+    FetchIdSequence fetchIds,
     SchemaMigrator migrator,
     IOptions<StorageOptions> storageOptions,
     IOptions<BarWriterOptions> writerOptions,
@@ -150,8 +151,8 @@ internal sealed class WriterBenchmark(
         return elapsed;
     }
 
-    private static IEnumerable<FetchChunk> Fetches(string[] names, Bar[][] bars, bool full) =>
-        names.Select((symbol, i) => new FetchChunk(FetchChunk.NewFetchId(), symbol, BarInterval.Daily, full, 0, bars[i], true));
+    private IEnumerable<FetchChunk> Fetches(string[] names, Bar[][] bars, bool full) =>
+        names.Select((symbol, i) => new FetchChunk(fetchIds.Next(), symbol, BarInterval.Daily, full, 0, bars[i], true));
 
     private async Task WriteAllAsync(IEnumerable<FetchChunk> fetches, int batchSize, CancellationToken ct)
     {
@@ -165,8 +166,8 @@ internal sealed class WriterBenchmark(
     private async Task WarmUpAsync(CancellationToken ct)
     {
         var bars = SyntheticBars.History(-1, 20);
-        await writer.WriteAsync(new WriteBatch([new FetchChunk(FetchChunk.NewFetchId(), "WARMUP", BarInterval.Daily, true, 0, bars, true)]), ct);
-        await writer.WriteAsync(new WriteBatch([new FetchChunk(FetchChunk.NewFetchId(), "WARMUP", BarInterval.Daily, true, 0, bars, true)]), ct);
+        await writer.WriteAsync(new WriteBatch([new FetchChunk(fetchIds.Next(), "WARMUP", BarInterval.Daily, true, 0, bars, true)]), ct);
+        await writer.WriteAsync(new WriteBatch([new FetchChunk(fetchIds.Next(), "WARMUP", BarInterval.Daily, true, 0, bars, true)]), ct);
         await ResetAsync(ct);
     }
 

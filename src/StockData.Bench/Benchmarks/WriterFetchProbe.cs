@@ -9,7 +9,7 @@ namespace StockData.Bench.Benchmarks;
 /// writer in batches, printing a line per committed batch, and can stop after a given batch and wait to be killed.
 /// The kill test uses it to end a real process with SIGKILL between two batches of one fetch.
 /// </summary>
-internal sealed class WriterFetchProbe(IBarWriter writer, SchemaMigrator migrator)
+internal sealed class WriterFetchProbe(IBarWriter writer, FetchIdSequence fetchIds, SchemaMigrator migrator)
 {
     public const string PausedLine = "paused";
 
@@ -18,7 +18,7 @@ internal sealed class WriterFetchProbe(IBarWriter writer, SchemaMigrator migrato
         await migrator.MigrateAsync(ct);
         // A stable seed (string.GetHashCode differs per process): a rerun writes the same bars.
         var history = SyntheticBars.History(symbol.Aggregate(17, (hash, ch) => unchecked((hash * 31) + ch)) & 0xFFFF, bars);
-        var fetch = new FetchChunk(FetchChunk.NewFetchId(), symbol, BarInterval.Daily, true, 0, history, true);
+        var fetch = new FetchChunk(fetchIds.Next(), symbol, BarInterval.Daily, true, 0, history, true);
         var committed = 0;
         foreach (var batch in WriteBatch.Pack([fetch], batchSize))
         {

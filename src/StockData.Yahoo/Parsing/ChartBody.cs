@@ -3,7 +3,9 @@ namespace StockData.Yahoo.Parsing;
 /// <summary>
 /// Everything one pass over a chart body collected, raw: the error object, the meta fields kept, the columns and
 /// the events. Rules R2–R12 are applied afterwards by <see cref="ChartResultBuilder"/>, because the keys can come in
-/// any order (the time zone may follow the timestamps). One instance per thread is reused; its columns are pooled.
+/// any order (the time zone may follow the timestamps). One instance per parse: its columns rent their arrays from
+/// <see cref="System.Buffers.ArrayPool{T}"/> and give them back on <see cref="Return"/>, which is where the garbage was;
+/// the object itself is a few hundred bytes, so a per-thread cache of it (process-wide state) bought nothing measurable.
 /// </summary>
 public sealed class ChartBody
 {
@@ -15,9 +17,6 @@ public sealed class ChartBody
 
     /// <summary>The cell written for a missing volume; no real volume is <see cref="long.MinValue"/>.</summary>
     public const long NullVolume = long.MinValue;
-
-    [ThreadStatic]
-    private static ChartBody? _cached;
 
     public PooledColumn<long> Timestamps;
     public PooledColumn<double> Open;
@@ -53,18 +52,10 @@ public sealed class ChartBody
     public List<RawEvent>? Splits { get; set; }
     public List<RawEvent>? CapitalGains { get; set; }
 
-    public static ChartBody Rent()
-    {
-        var body = _cached ?? new ChartBody();
-        _cached = null;
-        return body;
-    }
+    public static ChartBody Rent() => new();
 
-    public static void Return(ChartBody body)
-    {
-        body.Reset();
-        _cached = body;
-    }
+    /// <summary>Gives the columns' arrays back to the pool; the body is not used again.</summary>
+    public static void Return(ChartBody body) => body.Reset();
 
     public void AddShapeProblem(string problem) => ShapeProblem ??= problem;
 

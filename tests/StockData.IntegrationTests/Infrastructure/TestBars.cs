@@ -1,3 +1,4 @@
+using StockData.TestSupport;
 using StockData.Core;
 
 namespace StockData.IntegrationTests.Infrastructure;
@@ -39,7 +40,7 @@ public static class TestBars
 
     /// <summary>A whole fetch as one chunk.</summary>
     public static FetchChunk Fetch(string symbol, Bar[] bars, bool full = false, FetchEvents? events = null, string interval = "1d") =>
-        new(FetchChunk.NewFetchId(), symbol, BarInterval.Parse(interval), full, 0, bars, true, events);
+        new(TestFetchIds.Next(), symbol, BarInterval.Parse(interval), full, 0, bars, true, events);
 
     public static WriteBatch Batch(params FetchChunk[] chunks) => new(chunks);
 }

@@ -38,14 +38,6 @@ public sealed class FetchChunkTests
         Assert.Same(Events.Dividends, chunk.Events!.Dividends);
     }
 
-    [Fact]
-    public void NewFetchId_IsUniqueAcrossThreads()
-    {
-        var ids = new System.Collections.Concurrent.ConcurrentBag<long>();
-        Parallel.For(0, 1000, _ => ids.Add(FetchChunk.NewFetchId()));
-        Assert.Equal(1000, ids.Distinct().Count());
-    }
-
     internal static Bar[] Bars(int count) =>
         [.. Enumerable.Range(0, count).Select(i => new Bar(DateTimeOffset.UnixEpoch.AddDays(i), new DateOnly(1970, 1, 1).AddDays(i), i, i, i, i, i, i))];
 }

@@ -1,3 +1,4 @@
+using StockData.TestSupport;
 using StockData.Core;
 using StockData.Ingest;
 using StockData.Yahoo.Client;
@@ -72,7 +73,7 @@ public sealed class SequenceStageTests
         var requests = Enumerable.Range(0, count)
             .Select(i => YahooChartRequest.ForPeriod("AAA", BarInterval.Daily, Start.AddDays(30 * i), Start.AddDays(30 * (i + 1))))
             .ToList();
-        var ticket = new FetchTicket(request, new FetchPlan(request, FetchChunk.NewFetchId(), false, requests));
+        var ticket = new FetchTicket(request, new FetchPlan(request, TestFetchIds.Next(), false, requests));
         return (ticket, [.. requests.Select((r, i) => new FetchPart(ticket, i, i == count - 1, r))]);
     }
 

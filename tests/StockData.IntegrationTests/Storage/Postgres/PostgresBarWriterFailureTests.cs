@@ -161,7 +161,7 @@ public sealed class PostgresBarWriterFailureTests(PostgresFixture postgres) : IC
     {
         postgres.EnsureAvailable();
         await using var scope = await WriterScope.CreateAsync(postgres);
-        var id = FetchChunk.NewFetchId();
+        var id = TestFetchIds.Next();
         var first = new FetchChunk(id, new string('X', 40), BarInterval.Daily, false, 0, Daily(3), false);
         var second = new FetchChunk(id, "AAA", BarInterval.Daily, false, 3, Daily(2, Start.AddDays(3)), true);
 

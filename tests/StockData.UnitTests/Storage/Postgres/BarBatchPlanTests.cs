@@ -1,3 +1,4 @@
+using StockData.TestSupport;
 using StockData.Core;
 using StockData.Storage.Postgres;
 
@@ -67,7 +68,7 @@ public sealed class BarBatchPlanTests
             new FetchChunk(1, "AAA", default, false, 0, Daily(1), true)])));
 
     private static FetchChunk Chunk(string symbol, Bar[] bars, string interval = "1d") =>
-        new(FetchChunk.NewFetchId(), symbol, BarInterval.Parse(interval), false, 0, bars, true);
+        new(TestFetchIds.Next(), symbol, BarInterval.Parse(interval), false, 0, bars, true);
 
     private static Bar[] Daily(int count) =>
         [.. Enumerable.Range(0, count).Select(i => new Bar(new DateTimeOffset(2024, 1, 2 + i, 14, 30, 0, TimeSpan.Zero),
