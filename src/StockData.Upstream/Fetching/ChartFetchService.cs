@@ -54,7 +54,7 @@ public sealed class ChartFetchService
     private readonly SendSlot _slot;
     private readonly AuthCooldown _authCooldown;
 
-    /// <summary>When the attempt's slot was granted, from the limiter strategy to the attempt (which hands it to <see cref="SendSlot"/>).</summary>
+    /// <summary>When the attempt's slot fell due, from the limiter strategy to the attempt (which hands it to <see cref="SendSlot"/>).</summary>
     private static readonly ResiliencePropertyKey<long> GrantedAt = new("stockdata.slot-granted-at");
 
     /// <summary>Set once a call has spent its one retry on a session failure.</summary>
@@ -147,7 +147,8 @@ public sealed class ChartFetchService
                     TokenAcquired?.Invoke(new TokenAcquisition(waited, meter.Slept, lease.IsAcquired));
                     if (lease.IsAcquired)
                     {
-                        args.Context.Properties.Set(GrantedAt, timeProvider.GetTimestamp());
+                        // From the slot itself when the limiter says when it fell due (see RedisRateLimitLease.SlotAt).
+                        args.Context.Properties.Set(GrantedAt, lease is RedisRateLimitLease { SlotAt: > 0 } slotted ? slotted.SlotAt : timeProvider.GetTimestamp());
                     }
 
                     return lease;

@@ -34,7 +34,7 @@ public sealed class LateSendGuard(SendSlot slot, RedisTokenBucketRateLimiter lim
                     : new RateLimiterRejectedException();
             }
 
-            grantedAt = timeProvider.GetTimestamp();
+            grantedAt = lease is RedisRateLimitLease { SlotAt: > 0 } slotted ? slotted.SlotAt : timeProvider.GetTimestamp();
         }
 
         return await base.SendAsync(request, cancellationToken);

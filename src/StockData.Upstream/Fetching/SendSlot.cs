@@ -1,7 +1,7 @@
 namespace StockData.Upstream.Fetching;
 
 /// <summary>
-/// When the current attempt's rate-limiter slot was granted, carried from <see cref="ChartFetchService"/> down to
+/// When the current attempt's rate-limiter slot fell due (or, without one, when it was granted), carried from <see cref="ChartFetchService"/> down to
 /// <see cref="LateSendGuard"/> in the HTTP handler chain. An async-local value flows to the calls an attempt makes
 /// (the Yahoo client, then its handlers) and never back up, so concurrent attempts each see their own grant.
 /// </summary>

@@ -20,15 +20,27 @@ public sealed class RedisRateLimitLease : RateLimitLease
     private readonly TimeSpan _retryAfter;
     private readonly string? _reason;
 
-    private RedisRateLimitLease(bool isAcquired, TimeSpan retryAfter, string? reason)
+    private RedisRateLimitLease(bool isAcquired, TimeSpan retryAfter, string? reason, long slotAt = 0)
     {
         IsAcquired = isAcquired;
         _retryAfter = retryAfter;
         _reason = reason;
+        SlotAt = slotAt;
     }
 
-    /// <summary>The one granted lease: it holds nothing to release (a spent permit is not given back).</summary>
+    /// <summary>A granted lease with no slot to keep (permit checks, no limit): it holds nothing to release.</summary>
     public static RedisRateLimitLease Granted { get; } = new(true, TimeSpan.Zero, null);
+
+    /// <summary>
+    /// When the granted slot fell due (the limiter's <see cref="TimeProvider"/> timestamp; 0 = no slot to keep), so a
+    /// check further down the way to the socket measures lateness from the slot, not from when the lease came back:
+    /// measured from the lease, a request that woke late and stalled again could be late by twice the tolerance
+    /// before anything gave its slot up.
+    /// </summary>
+    public long SlotAt { get; }
+
+    /// <summary>A granted lease whose slot fell due at <paramref name="slotAt"/> (a timestamp of the limiter's clock).</summary>
+    public static RedisRateLimitLease GrantedAt(long slotAt) => new(true, TimeSpan.Zero, null, slotAt);
 
     public static RedisRateLimitLease Refused(TimeSpan retryAfter, string reason) =>
         new(false, retryAfter < TimeSpan.Zero ? TimeSpan.Zero : retryAfter, reason);

@@ -230,9 +230,16 @@ public sealed class RedisTokenBucketRateLimiter : RateLimiter
             // repaces only a bunching risk; an over-estimate by the round trip costs a slot only past the tolerance).
             var late = _timeProvider.GetElapsedTime(sent) - reply.Delay;
             var left = total - _timeProvider.GetElapsedTime(started);
-            if (late <= _lateTolerance || repaced >= MaxRepaces || left <= TimeSpan.Zero || permitCount == 0)
+            if (late <= _lateTolerance || permitCount == 0)
             {
-                return RedisRateLimitLease.Granted;
+                // The slot as the release counted it (the reply's arrival plus the delay), the reference for later checks.
+                return RedisRateLimitLease.GrantedAt(answered + (long)(reply.Delay.TotalSeconds * _timeProvider.TimestampFrequency));
+            }
+
+            if (repaced >= MaxRepaces || left <= TimeSpan.Zero)
+            {
+                // Out of tries or of time: the request goes now, and no later check should give this grant up again.
+                return RedisRateLimitLease.GrantedAt(_timeProvider.GetTimestamp());
             }
 
             // This slot has passed by more than the upstream's spare burst covers: sent now, the request would reach

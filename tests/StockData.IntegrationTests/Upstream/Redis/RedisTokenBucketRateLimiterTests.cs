@@ -66,6 +66,38 @@ public sealed class RedisTokenBucketRateLimiterTests(RedisFixture redis) : IClas
     }
 
     [Fact]
+    public async Task AcquireAsync_CallerWakingLate_LeaseCarriesTheSlotNotTheWakeUp()
+    {
+        redis.EnsureAvailable();
+        // Every timer fires 70 ms late, as on a host that deschedules the caller: the limiter's own check lets that
+        // through (tolerance 100 ms at 10/s, burst 1). Its last sleep ends a little before the slot (it re-reads the
+        // shared cooldown meanwhile), so the lease comes back at least 70 ms - that lead after its slot.
+        var lateBy = TimeSpan.FromMilliseconds(70);
+        var clock = new LateTimers(lateBy);
+        using var limiter = RateLimiters.Create(redis.Multiplexer, RateLimiters.Options(redis, rate: 10, burst: 1), clock);
+        using (var first = await limiter.AcquireAsync(1, Ct))
+        {
+            Assert.True(first.IsAcquired);
+        }
+
+        using var lease = await limiter.AcquireAsync(1, Ct);
+        var back = clock.GetTimestamp();
+
+        // The slot, not the wake-up: a later check (LateSendGuard) must count that lateness as already spent.
+        var slot = Assert.IsType<RedisRateLimitLease>(lease).SlotAt;
+        Assert.True(slot > 0);
+        Assert.True(clock.GetElapsedTime(slot, back) >= lateBy - RedisTokenBucketRateLimiter.CooldownRecheckLead - TimeSpan.FromMilliseconds(1),
+            $"the lease says its slot fell due {clock.GetElapsedTime(slot, back).TotalMilliseconds:0.#} ms before it came back");
+    }
+
+    /// <summary>The system clock whose timers all fire a fixed time late.</summary>
+    private sealed class LateTimers(TimeSpan lateBy) : TimeProvider
+    {
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
+            TimeProvider.System.CreateTimer(callback, state, dueTime == Timeout.InfiniteTimeSpan ? dueTime : dueTime + lateBy, period);
+    }
+
+    [Fact]
     public async Task AcquireAsync_SlotBeyondMaxWait_RefusedWithStandardRetryAfter()
     {
         redis.EnsureAvailable();
