@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -33,13 +34,19 @@ internal static class RunCommand
         var command = new Command("run",
             "Run the worker: keep the symbol universe up to date (leases shared by every replica), work through fetch jobs, and serve " +
             "/metrics, /healthz, /readyz, /jobs and /bars on StockData:Http:Url (default http://127.0.0.1:9464).");
-        command.SetAction((_, ct) => VerbRunner.RunAsync(Build, RunAsync, ct));
+        command.SetAction((_, ct) => VerbRunner.RunAsync(() => Build(), RunAsync, ct));
         return command;
     }
 
-    private static WebApplication Build()
+    /// <summary>The worker's host, not started. <paramref name="settings"/> (tests only) override the configuration.</summary>
+    internal static WebApplication Build(IDictionary<string, string?>? settings = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
+        if (settings is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+        }
+
         builder.AddStockDataPipeline();
         // The web host is not built by StockDataHost, so it adds stockdata's own area here as Program.cs does for the others.
         builder.AddStockDataQuality();
