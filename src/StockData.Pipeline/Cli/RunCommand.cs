@@ -20,8 +20,8 @@ namespace StockData.Pipeline.Cli;
 
 /// <summary>
 /// <c>stockdata run</c>: the hosted worker. Migrates, then claims due symbols and job items under leases and feeds them
-/// through the ingest pipeline until SIGTERM, serving <c>/metrics</c>, <c>/healthz</c>, <c>/readyz</c>, the jobs and the
-/// bars API on <c>StockData:Http:Url</c>. SIGTERM / Ctrl-C: stop claiming, drain in-flight work, release the leases still
+/// through the ingest pipeline until SIGTERM, serving <c>/metrics</c>, <c>/healthz</c>, <c>/readyz</c>, the jobs, bars and
+/// symbols API and <c>/openapi/v1.json</c> on <c>StockData:Http:Url</c>. SIGTERM / Ctrl-C: stop claiming, drain in-flight work, release the leases still
 /// held, exit 0. Exit 1 when PostgreSQL is unreachable at start or the address cannot be bound; 2 for configuration errors.
 /// </summary>
 internal static class RunCommand
@@ -33,7 +33,7 @@ internal static class RunCommand
     {
         var command = new Command("run",
             "Run the worker: keep the symbol universe up to date (leases shared by every replica), work through fetch jobs, and serve " +
-            "/metrics, /healthz, /readyz, /jobs and /bars on StockData:Http:Url (default http://127.0.0.1:9464).");
+            "/metrics, /healthz, /readyz, /jobs, /bars, /symbols and /openapi/v1.json on StockData:Http:Url (default http://127.0.0.1:9464).");
         command.SetAction((_, ct) => VerbRunner.RunAsync(() => Build(), RunAsync, ct));
         return command;
     }

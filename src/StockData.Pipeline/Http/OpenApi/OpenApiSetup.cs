@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,10 +17,26 @@ internal static class OpenApiSetup
     public const string DocumentPath = "/openapi/v1.json";
     public const string ApiKeyScheme = "ApiKey";
 
+    /// <summary>The document's tags: an operation is tagged by its path's first segment; the probes and metrics by the last.</summary>
+    public static readonly IReadOnlyDictionary<string, string> Tags = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["bars"] = "Stored bars",
+        ["symbols"] = "The universe: coverage, metadata, corporate actions",
+        ["jobs"] = "Fetch jobs",
+        [OperationsTag] = "Probes, metrics and this document",
+    };
+
+    public const string OperationsTag = "operations";
+
     public static IServiceCollection AddStockDataOpenApi(this IServiceCollection services)
     {
         // The catalog's JSON bodies are written with these options, and the document's schemas follow the same ones.
-        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
+        // Strict numbers: the bodies write numbers as numbers, so the schemas say integer, not "integer or string".
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+            o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+        });
         services.AddOpenApi(DocumentName, options =>
         {
             options.AddDocumentTransformer<UnroutedEndpointsTransformer>();

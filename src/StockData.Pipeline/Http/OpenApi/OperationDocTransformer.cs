@@ -13,6 +13,12 @@ internal sealed class OperationDocTransformer : IOpenApiOperationTransformer
     public Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {
         var description = context.Description;
+        var segment = (description.RelativePath ?? "").Split('/')[0];
+        if (OpenApiSetup.Tags.ContainsKey(segment))
+        {
+            operation.Tags = new HashSet<OpenApiTagReference> { new(segment, context.Document) };
+        }
+
         if (ApiOperations.Find(description.HttpMethod ?? "", description.RelativePath ?? "") is { } doc)
         {
             operation.Summary = doc.Summary;
@@ -63,6 +69,13 @@ internal sealed class OperationDocTransformer : IOpenApiOperationTransformer
     {
         operation.Responses ??= [];
         var key = success.Status.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        // A handler returning IResult gets an inferred, empty 200; an endpoint that answers 201 does not give it.
+        foreach (var inferred in operation.Responses.Where(r => r.Key[0] == '2' && r.Key != key && (r.Value.Content is null || r.Value.Content.Count == 0))
+                     .Select(r => r.Key).ToList())
+        {
+            operation.Responses.Remove(inferred);
+        }
+
         if (operation.Responses.TryGetValue(key, out var existing) && existing is OpenApiResponse declared)
         {
             declared.Description = success.Description;

@@ -23,6 +23,8 @@ internal sealed class UnroutedEndpointsTransformer : IOpenApiDocumentTransformer
             Description = "Required on the data and job endpoints whenever StockData__Http__ApiKey is set (always off loopback).",
         };
 
+        // The operations' tags (set per operation, by path) with their descriptions, in place of the handlers' class names.
+        document.Tags = OpenApiSetup.Tags.Select(t => new OpenApiTag { Name = t.Key, Description = t.Value }).ToHashSet();
         document.Paths ??= [];
         Add(document, "/healthz", "Liveness", "{\"status\":\"ok\"} while the process serves requests.", "application/json");
         Add(document, "/readyz", "Readiness",
@@ -45,7 +47,7 @@ internal sealed class UnroutedEndpointsTransformer : IOpenApiDocumentTransformer
         }
 
         var item = new OpenApiPathItem();
-        item.AddOperation(HttpMethod.Get, new OpenApiOperation { Summary = summary, Description = description, Responses = responses, Tags = new HashSet<OpenApiTagReference> { new("operations", document) } });
+        item.AddOperation(HttpMethod.Get, new OpenApiOperation { Summary = summary, Description = description, Responses = responses, Tags = new HashSet<OpenApiTagReference> { new(OpenApiSetup.OperationsTag, document) } });
         document.Paths[path] = item;
     }
 }
