@@ -81,6 +81,42 @@ public sealed class CoverageReaderTests(PostgresFixture postgres) : IClassFixtur
         Assert.Equal(6, (await reader.ReadAsync(new CoverageQuery(null, null, null, false, null, 10), Ct)).Count);
     }
 
+    [Fact]
+    public async Task Rows_StayEqualToCountStar_WhenWritersRaceOnTheSameSymbols()
+    {
+        postgres.EnsureAvailable();
+        await using var scope = await WriterScope.CreateAsync(postgres);
+        var writers = Enumerable.Range(0, 4).Select(_ => scope.Sibling()).ToList();
+        try
+        {
+            // Four writers, each writing overlapping ranges of the same five symbols in several batches: keys that
+            // two of them insert at once are inserted by one and merged by the other, and only the insert counts.
+            var symbols = Enumerable.Range(0, 5).Select(i => $"R{i}").ToArray();
+            await Task.WhenAll(writers.Select((w, n) => Task.Run(async () =>
+            {
+                for (var round = 0; round < 4; round++)
+                {
+                    var from = Start.AddDays(((n + round) % 4) * 20);
+                    await w.Writer.WriteAsync(Batch([.. symbols.Select(s => Fetch(s, Daily(40, from, basePrice: 10 + n)))]), Ct);
+                }
+            }, Ct)));
+        }
+        finally
+        {
+            foreach (var writer in writers)
+            {
+                await writer.DisposeAsync();
+            }
+        }
+
+        var reader = scope.Services.GetRequiredService<CoverageReader>();
+        var rows = await ReadAllAsync(reader, new CoverageQuery(null, null, null, null, null, 100));
+        var counts = await CountsAsync(scope);
+        Assert.Equal(5, counts.Count);
+        Assert.All(counts.Values, n => Assert.Equal(100L, n));
+        Assert.Equal(counts, rows.ToDictionary(r => (r.Symbol, r.Interval), r => r.Rows));
+    }
+
     private static async Task<List<CoverageRow>> ReadAllAsync(CoverageReader reader, CoverageQuery query) =>
         [.. await reader.ReadAsync(query, Ct)];
 
