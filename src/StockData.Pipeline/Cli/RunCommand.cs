@@ -102,6 +102,6 @@ internal static class RunCommand
         var http = services.GetRequiredService<IOptions<HttpApiOptions>>().Value;
         var shared = services.GetRequiredService<RedisConnectionProvider>().IsConfigured ? "shared via Redis" : "in-process";
         PipelineLog.RunSettings(logger, yahoo.BaseUrl, limit.PermitsPerSecond, limit.Burst, shared, ingest.FetchConcurrency,
-            string.IsNullOrEmpty(http.ApiKey) ? "off (loopback only)" : "required on /jobs and /bars");
+            string.IsNullOrEmpty(http.ApiKey) ? "off (loopback only)" : "required on /jobs, /bars and /symbols");
     }
 }
