@@ -64,6 +64,9 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<JobStore>();
         services.AddSingleton<JobItemLeases>();
         services.AddSingleton<BarReader>();
+        services.AddSingleton<Postgres.Catalog.CoverageReader>();
+        services.AddSingleton<Postgres.Catalog.SymbolDetailReader>();
+        services.AddSingleton<Postgres.Catalog.EventReader>();
         services.AddSingleton<Postgres.Quality.QualityScanner>();
         services.AddSingleton<Postgres.Quality.QualityReader>();
         services.AddSingleton<Postgres.Budget.RequestLedger>();

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -19,8 +20,8 @@ namespace StockData.Pipeline.Cli;
 
 /// <summary>
 /// <c>stockdata run</c>: the hosted worker. Migrates, then claims due symbols and job items under leases and feeds them
-/// through the ingest pipeline until SIGTERM, serving <c>/metrics</c>, <c>/healthz</c>, <c>/readyz</c>, the jobs and the
-/// bars API on <c>StockData:Http:Url</c>. SIGTERM / Ctrl-C: stop claiming, drain in-flight work, release the leases still
+/// through the ingest pipeline until SIGTERM, serving <c>/metrics</c>, <c>/healthz</c>, <c>/readyz</c>, the jobs, bars and
+/// symbols API and <c>/openapi/v1.json</c> on <c>StockData:Http:Url</c>. SIGTERM / Ctrl-C: stop claiming, drain in-flight work, release the leases still
 /// held, exit 0. Exit 1 when PostgreSQL is unreachable at start or the address cannot be bound; 2 for configuration errors.
 /// </summary>
 internal static class RunCommand
@@ -32,14 +33,20 @@ internal static class RunCommand
     {
         var command = new Command("run",
             "Run the worker: keep the symbol universe up to date (leases shared by every replica), work through fetch jobs, and serve " +
-            "/metrics, /healthz, /readyz, /jobs and /bars on StockData:Http:Url (default http://127.0.0.1:9464).");
-        command.SetAction((_, ct) => VerbRunner.RunAsync(Build, RunAsync, ct));
+            "/metrics, /healthz, /readyz, /jobs, /bars, /symbols and /openapi/v1.json on StockData:Http:Url (default http://127.0.0.1:9464).");
+        command.SetAction((_, ct) => VerbRunner.RunAsync(() => Build(), RunAsync, ct));
         return command;
     }
 
-    private static WebApplication Build()
+    /// <summary>The worker's host, not started. <paramref name="settings"/> (tests only) override the configuration.</summary>
+    internal static WebApplication Build(IDictionary<string, string?>? settings = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
+        if (settings is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+        }
+
         builder.AddStockDataPipeline();
         // The web host is not built by StockDataHost, so it adds stockdata's own area here as Program.cs does for the others.
         builder.AddStockDataQuality();
@@ -95,6 +102,6 @@ internal static class RunCommand
         var http = services.GetRequiredService<IOptions<HttpApiOptions>>().Value;
         var shared = services.GetRequiredService<RedisConnectionProvider>().IsConfigured ? "shared via Redis" : "in-process";
         PipelineLog.RunSettings(logger, yahoo.BaseUrl, limit.PermitsPerSecond, limit.Burst, shared, ingest.FetchConcurrency,
-            string.IsNullOrEmpty(http.ApiKey) ? "off (loopback only)" : "required on /jobs and /bars");
+            string.IsNullOrEmpty(http.ApiKey) ? "off (loopback only)" : "required on /jobs, /bars and /symbols");
     }
 }

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace StockData.Pipeline.Http;
 
 /// <summary>
-/// Requires the configured API key in the <c>X-Api-Key</c> header on the jobs and bars endpoints. Both sides are
+/// Requires the configured API key in the <c>X-Api-Key</c> header on the jobs, bars and symbols endpoints. Both sides are
 /// hashed and compared with <see cref="CryptographicOperations.FixedTimeEquals"/>, so neither the content nor the length
 /// of the key leaks through the comparison's timing.
 /// </summary>

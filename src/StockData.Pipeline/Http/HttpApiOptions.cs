@@ -9,14 +9,14 @@ public sealed class HttpApiOptions
 
     /// <summary>
     /// Where Kestrel listens (several URLs separated by <c>;</c>). Anything but a loopback address requires
-    /// <see cref="ApiKey"/>: <c>/metrics</c>, <c>/healthz</c> and <c>/readyz</c> stay open, the jobs and bars endpoints do not.
+    /// <see cref="ApiKey"/>: <c>/metrics</c>, <c>/healthz</c>, <c>/readyz</c> and <c>/openapi/v1.json</c> stay open, the jobs, bars and symbols endpoints do not.
     /// </summary>
     /// <value>Default <c>http://127.0.0.1:9464</c>.</value>
     [Required]
     public string Url { get; set; } = "http://127.0.0.1:9464";
 
     /// <summary>
-    /// The key clients send in the <c>X-Api-Key</c> header to the jobs and bars endpoints. Required when <see cref="Url"/>
+    /// The key clients send in the <c>X-Api-Key</c> header to the jobs, bars and symbols endpoints. Required when <see cref="Url"/>
     /// is not loopback; enforced whenever it is set.
     /// </summary>
     /// <value>Default unset.</value>

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Prometheus;
+using StockData.Pipeline.Http.OpenApi;
 
 namespace StockData.Pipeline.Http;
 
@@ -22,6 +23,7 @@ internal static class HttpApiServiceCollectionExtensions
         services.AddSingleton<BarReadGate>();
         services.AddSingleton<BarRefresher>();
         services.AddProblemDetails();
+        services.AddStockDataOpenApi();
         services.AddStockDataHealthChecks();
         // A probe's answer is the report itself; the outages it shows are logged once by the parts that meet them
         // (limiter fallback, writer retries), not again at each probe every few seconds.
@@ -30,17 +32,22 @@ internal static class HttpApiServiceCollectionExtensions
     }
 
     /// <summary>
-    /// <c>/metrics</c>, <c>/healthz</c> and <c>/readyz</c> open (scrapers and probes carry no key); the jobs and bars
-    /// endpoints behind the API key filter.
+    /// <c>/metrics</c>, <c>/healthz</c>, <c>/readyz</c> and <c>/openapi/v1.json</c> open (scrapers and probes carry no key;
+    /// the OpenAPI document holds no data, see <see cref="OpenApiSetup"/>); the jobs, bars and symbols endpoints behind
+    /// the API key filter.
     /// </summary>
     public static IEndpointRouteBuilder MapStockDataApi(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapMetrics();
         endpoints.MapHealth();
+        endpoints.MapStockDataOpenApi();
         var api = endpoints.MapGroup("");
         api.AddEndpointFilter<ApiKeyFilter>();
+        api.WithMetadata(ApiKeyRequired.Instance);
         api.MapJobs();
         api.MapBars();
+        api.MapSymbols();
+        api.MapEvents();
         return endpoints;
     }
 }

@@ -9,7 +9,7 @@ public sealed class SchemaMigratorTests(PostgresFixture postgres) : IClassFixtur
 {
     private static readonly string[] ExpectedTables =
     [
-        "bar_revision_sets", "capital_gains", "daily_bars", "dividends", "fetch_job_items", "fetch_jobs", "fetch_rejects",
+        "bar_counts", "bar_revision_sets", "capital_gains", "daily_bars", "dividends", "fetch_job_items", "fetch_jobs", "fetch_rejects",
         "intraday_bars", "quality_gaps", "quality_null_rows", "quality_suspicious", "schema_migrations", "splits", "symbol_intervals",
         "symbols", "upstream_requests",
     ];
