@@ -63,7 +63,12 @@ public sealed class PriceAdjuster
     /// <see cref="PriceAdjustment.All"/>, cash only for <see cref="PriceAdjustment.All"/>. Events on one date combine
     /// (ratios multiply; a split there takes effect at the latest of their times).
     /// </summary>
-    public static PriceAdjuster Create(PriceAdjustment adjustment, IEnumerable<SplitAdjustment> splits, IEnumerable<CashAdjustment> cash)
+    /// <param name="shareSplits">The splits that bring each payment's amount and previous close to the same shares, when
+    /// they are more than <paramref name="splits"/>: an as-of read before a split does not apply it to the bars, but
+    /// the store may hold a dividend amount Yahoo restated for it since (the multiplier is a ratio: any common shares
+    /// do). Null: <paramref name="splits"/>.</param>
+    public static PriceAdjuster Create(PriceAdjustment adjustment, IEnumerable<SplitAdjustment> splits, IEnumerable<CashAdjustment> cash,
+        IEnumerable<SplitAdjustment>? shareSplits = null)
     {
         ArgumentNullException.ThrowIfNull(splits);
         ArgumentNullException.ThrowIfNull(cash);
@@ -83,8 +88,8 @@ public sealed class PriceAdjuster
         if (adjustment == PriceAdjustment.All)
         {
             // The splits alone first: they bring each amount and previous close to today's shares.
-            var shares = byDate.Count == 0 ? null : new PriceAdjuster([.. byDate.Keys], [.. byDate.Values.Select(_ => 1.0)],
-                [.. byDate.Values.Select(v => v.Ratio)], [.. byDate.Values.Select(v => v.Effective)]);
+            var shares = shareSplits is null ? Create(PriceAdjustment.Splits, byDate.Select(p => new SplitAdjustment(p.Key, p.Value.Ratio, p.Value.Effective)), [])
+                : Create(PriceAdjustment.Splits, shareSplits, []);
             foreach (var paid in cash)
             {
                 var multiplier = Multiplier(paid, shares);
@@ -107,10 +112,10 @@ public sealed class PriceAdjuster
     /// 1 − amount / previous close, both in today's shares; 1 when there is nothing to scale (no previous bar, a
     /// non-positive close, or an amount the close does not exceed: a data error that would flip prices' sign).
     /// </summary>
-    private static double Multiplier(in CashAdjustment paid, PriceAdjuster? shares)
+    private static double Multiplier(in CashAdjustment paid, PriceAdjuster shares)
     {
-        var amount = paid.Amount / (shares?.SplitRatio(paid.ExDate, paid.AmountWrittenAt) ?? 1);
-        var close = paid.PreviousClose / (shares?.SplitRatio(paid.PreviousDate, paid.PreviousCloseWrittenAt) ?? 1);
+        var amount = paid.Amount / shares.SplitRatio(paid.ExDate, paid.AmountWrittenAt);
+        var close = paid.PreviousClose / shares.SplitRatio(paid.PreviousDate, paid.PreviousCloseWrittenAt);
         return close > 0 && double.IsFinite(close) && amount > 0 && amount < close ? 1 - (amount / close) : 1;
     }
 

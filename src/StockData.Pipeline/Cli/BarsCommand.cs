@@ -5,7 +5,6 @@ using StockData.Core;
 using StockData.Hosting;
 using StockData.Ingest.Sources;
 using StockData.Pipeline.Output;
-using StockData.Storage.Postgres;
 using StockData.Storage.Postgres.Reading;
 using StockData.Yahoo.Client;
 
@@ -97,7 +96,6 @@ internal static class BarsCommand
             return ExitCodes.Usage;
         }
 
-        await services.GetRequiredService<SchemaMigrator>().MigrateAsync(cancellationToken);
         var reader = services.GetRequiredService<BarReader>();
         if (!await reader.KnowsSymbolAsync(query.Symbol, cancellationToken))
         {

@@ -164,6 +164,22 @@ public sealed class PriceAdjusterTests
     }
 
     [Fact]
+    public void SplitNotYetKnown_StillBringsARestatedAmountToTheCloseShares_ButLeavesTheBars()
+    {
+        // An as-of read before the 2:1 was recorded: the bars stay as they were, but the store now holds the dividend
+        // restated (2 instead of 4) while the previous close it held then is the old 200.
+        var split = Split(3, 2, 1);
+        var before = split.EffectiveAt.AddDays(-1);
+        CashAdjustment paid = new(Day1.AddDays(2), 2, 200, Day1.AddDays(1), split.EffectiveAt.AddHours(1), before);
+
+        var adjuster = PriceAdjuster.Create(PriceAdjustment.All, [], [paid], shareSplits: [split]);
+        var unaware = PriceAdjuster.Create(PriceAdjustment.All, [], [paid]);
+
+        Assert.Equal(200 * 0.98, adjuster.Apply(Bars(200)[0], before).Close, 1e-12);
+        Assert.Equal(200 * 0.99, unaware.Apply(Bars(200)[0], before).Close, 1e-12);
+    }
+
+    [Fact]
     public void BarsOutOfOrder_SameAnswerAsInOrder()
     {
         var bars = Bars(400, 404, 101, 102, 103);

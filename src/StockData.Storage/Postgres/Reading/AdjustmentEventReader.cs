@@ -6,7 +6,8 @@ namespace StockData.Storage.Postgres.Reading;
 
 /// <summary>
 /// Loads one symbol's splits and cash distributions for <see cref="PriceAdjuster"/>: a handful of rows, read before the
-/// bars stream. With an as-of time only the events the store had recorded by then count (recorded_at), and each
+/// bars stream. With an as-of time only the events the store had recorded by then count (recorded_at; every split
+/// still serves to bring a payment's amount and previous close to the same shares), and each
 /// payment's previous close is the close the store held then. Every value comes with when it was written, which is
 /// what tells the adjuster whether Yahoo had already restated it for a split.
 /// </summary>
@@ -67,10 +68,10 @@ internal static class AdjustmentEventReader
                 UNION ALL
                 SELECT ex_date, amount, updated_at FROM capital_gains WHERE symbol = $1) paid
             GROUP BY ex_date)
-        SELECT false AS is_split, c.ex_date, c.amount, c.written_at, prev.close, prev.trade_date, prev.written_at
+        SELECT false AS is_split, c.ex_date, c.amount, c.written_at, prev.close, prev.trade_date, prev.written_at, true AS known
         FROM c LEFT JOIN LATERAL ({PreviousCurrent}) prev ON true
         UNION ALL
-        SELECT true, ex_date, numerator / denominator, ts, NULL, NULL, NULL FROM splits WHERE symbol = $1 AND denominator > 0
+        SELECT true, ex_date, numerator / denominator, ts, NULL, NULL, NULL, true FROM splits WHERE symbol = $1 AND denominator > 0
         """;
 
     private const string AsOf = $"""
@@ -80,11 +81,12 @@ internal static class AdjustmentEventReader
                 UNION ALL
                 SELECT ex_date, amount, updated_at FROM capital_gains WHERE symbol = $1 AND recorded_at <= $3) paid
             GROUP BY ex_date)
-        SELECT false AS is_split, c.ex_date, c.amount, c.written_at, prev.close, prev.trade_date, prev.written_at
+        SELECT false AS is_split, c.ex_date, c.amount, c.written_at, prev.close, prev.trade_date, prev.written_at, true AS known
         FROM c LEFT JOIN LATERAL ({PreviousAsOf}) prev ON true
         UNION ALL
-        SELECT true, ex_date, numerator / denominator, ts, NULL, NULL, NULL FROM splits
-        WHERE symbol = $1 AND denominator > 0 AND recorded_at <= $3
+        -- Every split, also those recorded later: they still tell which shares a restated amount is in.
+        SELECT true, ex_date, numerator / denominator, ts, NULL, NULL, NULL, recorded_at <= $3 FROM splits
+        WHERE symbol = $1 AND denominator > 0
         """;
 
     public static async Task<PriceAdjuster> LoadAsync(NpgsqlDataSource dataSource, BarQuery query, CancellationToken cancellationToken)
@@ -98,6 +100,7 @@ internal static class AdjustmentEventReader
         }
 
         var splits = new List<SplitAdjustment>();
+        var shareSplits = new List<SplitAdjustment>();
         var cash = new List<CashAdjustment>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -107,7 +110,12 @@ internal static class AdjustmentEventReader
             var written = reader.GetFieldValue<DateTimeOffset>(3);
             if (reader.GetBoolean(0))
             {
-                splits.Add(new SplitAdjustment(exDate, value, written));
+                var split = new SplitAdjustment(exDate, value, written);
+                shareSplits.Add(split);
+                if (reader.GetBoolean(7))
+                {
+                    splits.Add(split);
+                }
             }
             else if (await reader.IsDBNullAsync(4, cancellationToken))
             {
@@ -120,6 +128,6 @@ internal static class AdjustmentEventReader
             }
         }
 
-        return PriceAdjuster.Create(query.Adjust, splits, cash);
+        return PriceAdjuster.Create(query.Adjust, splits, cash, shareSplits);
     }
 }
