@@ -59,6 +59,12 @@ public sealed class PriceAdjuster
     public bool IsIdentity => _exDates.Length == 0;
 
     /// <summary>
+    /// Whether <see cref="Apply"/> needs each bar's write time: only when a split counts. Without one a reader can skip
+    /// that column (most symbols have no split).
+    /// </summary>
+    public bool NeedsWriteTimes => Array.Exists(_splitRatios, r => r != 1);
+
+    /// <summary>
     /// The adjuster for <paramref name="adjustment"/>: splits count for <see cref="PriceAdjustment.Splits"/> and
     /// <see cref="PriceAdjustment.All"/>, cash only for <see cref="PriceAdjustment.All"/>. Events on one date combine
     /// (ratios multiply; a split there takes effect at the latest of their times).

@@ -42,6 +42,8 @@ internal sealed class BarsStreamResult(
 
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
 
+    private Dictionary<string, PriceAdjuster>? _adjusters;
+
     public async Task ExecuteAsync(HttpContext httpContext)
     {
         var services = httpContext.RequestServices;
@@ -53,6 +55,9 @@ internal sealed class BarsStreamResult(
         try
         {
             var metadata = await services.GetRequiredService<SymbolMetadataCache>().GetManyAsync(symbols, cancellationToken);
+            // Every symbol's events in one query before the first byte: a failure is still a clean 503.
+            _adjusters = adjust == PriceAdjustment.None ? null
+                : await reader.LoadAdjustersAsync(symbols, interval, asOf, adjust, cancellationToken);
             response.StatusCode = StatusCodes.Status200OK;
             response.ContentType = csv ? "text/csv; charset=utf-8" : "application/json; charset=utf-8";
             if (csv)
@@ -145,7 +150,7 @@ internal sealed class BarsStreamResult(
     private async Task WriteJsonBarsAsync(BarReader reader, Utf8JsonWriter json, string symbol, CancellationToken cancellationToken)
     {
         json.WriteStartArray();
-        await foreach (var bar in reader.ReadAsync(new BarQuery(symbol, interval, from, to, asOf, adjust), cancellationToken))
+        await foreach (var bar in reader.ReadAsync(new BarQuery(symbol, interval, from, to, asOf, adjust), _adjusters?[symbol], cancellationToken))
         {
             json.WriteStartObject();
             json.WriteString("ts", bar.Timestamp.UtcDateTime);
@@ -188,7 +193,7 @@ internal sealed class BarsStreamResult(
         await writer.WriteLineAsync(CsvHeader.AsMemory(), cancellationToken);
         foreach (var symbol in symbols)
         {
-            await foreach (var bar in reader.ReadAsync(new BarQuery(symbol, interval, from, to, asOf, adjust), cancellationToken))
+            await foreach (var bar in reader.ReadAsync(new BarQuery(symbol, interval, from, to, asOf, adjust), _adjusters?[symbol], cancellationToken))
             {
                 await writer.WriteLineAsync(CsvLine(symbol, interval.Token, bar).AsMemory(), cancellationToken);
             }

@@ -107,6 +107,8 @@ public sealed class PriceAdjusterTests
         AssertPrices([98, 98, 98, 98, 100], Apply(PriceAdjuster.Create(PriceAdjustment.All, splits, cash), bars));
         AssertPrices([100, 100, 100, 100, 100], Apply(PriceAdjuster.Create(PriceAdjustment.Splits, splits, cash), bars));
         Assert.True(PriceAdjuster.Create(PriceAdjustment.None, splits, cash).IsIdentity);
+        Assert.True(PriceAdjuster.Create(PriceAdjustment.All, splits, cash).NeedsWriteTimes);
+        Assert.False(PriceAdjuster.Create(PriceAdjustment.All, [], cash).NeedsWriteTimes);
         Assert.Equal(bars, Apply(PriceAdjuster.Create(PriceAdjustment.None, splits, cash), bars));
     }
 

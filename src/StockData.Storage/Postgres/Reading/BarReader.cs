@@ -97,17 +97,37 @@ public sealed class BarReader(NpgsqlDataSource dataSource)
         ORDER BY ts
         """;
 
-    public async IAsyncEnumerable<Bar> ReadAsync(BarQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>
+    /// The adjusters of several symbols' reads (<see cref="BarQuery.Adjust"/>), from one query: a multi-symbol request
+    /// loads them all before streaming instead of paying a round trip per symbol.
+    /// </summary>
+    public Task<Dictionary<string, PriceAdjuster>> LoadAdjustersAsync(IReadOnlyList<string> symbols, BarInterval interval, DateTimeOffset? asOf,
+        PriceAdjustment adjustment, CancellationToken cancellationToken) =>
+        AdjustmentEventReader.LoadAsync(dataSource, symbols, interval, asOf, adjustment, cancellationToken);
+
+    public IAsyncEnumerable<Bar> ReadAsync(BarQuery query, CancellationToken cancellationToken) => ReadAsync(query, null, cancellationToken);
+
+    /// <param name="adjuster">The symbol's adjuster from <see cref="LoadAdjustersAsync"/>; null loads it here when the query adjusts.</param>
+    public async IAsyncEnumerable<Bar> ReadAsync(BarQuery query, PriceAdjuster? adjuster, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var daily = query.Interval.IsDailyOrLonger;
         // The events first (a handful of rows), so the bars still stream one at a time.
-        var adjuster = query.Adjust == PriceAdjustment.None ? null : await AdjustmentEventReader.LoadAsync(dataSource, query, cancellationToken);
+        if (query.Adjust == PriceAdjustment.None)
+        {
+            adjuster = null;
+        }
+        else
+        {
+            adjuster ??= (await LoadAdjustersAsync([query.Symbol], query.Interval, query.AsOf, query.Adjust, cancellationToken))[query.Symbol];
+        }
+
         if (adjuster is { IsIdentity: true })
         {
             adjuster = null;
         }
 
-        var sql = (daily, query.AsOf is not null, adjuster is not null) switch
+        var written = adjuster is { NeedsWriteTimes: true };
+        var sql = (daily, query.AsOf is not null, written) switch
         {
             (true, false, false) => Daily,
             (true, true, false) => DailyAsOf,
@@ -149,7 +169,7 @@ public sealed class BarReader(NpgsqlDataSource dataSource)
                 reader.GetDouble(5),
                 await reader.IsDBNullAsync(6, cancellationToken) ? null : reader.GetDouble(6),
                 await reader.IsDBNullAsync(7, cancellationToken) ? null : reader.GetInt64(7));
-            yield return adjuster is null ? bar : adjuster.Apply(bar, reader.GetFieldValue<DateTimeOffset>(8));
+            yield return adjuster is null ? bar : adjuster.Apply(bar, written ? reader.GetFieldValue<DateTimeOffset>(8) : null);
         }
     }
 
