@@ -5,6 +5,7 @@ using StockData.Core;
 using StockData.Hosting;
 using StockData.Ingest.Sources;
 using StockData.Pipeline.Output;
+using StockData.Storage.Postgres;
 using StockData.Storage.Postgres.Reading;
 using StockData.Yahoo.Client;
 
@@ -96,6 +97,7 @@ internal static class BarsCommand
             return ExitCodes.Usage;
         }
 
+        await services.GetRequiredService<SchemaMigrator>().MigrateAsync(cancellationToken);
         var reader = services.GetRequiredService<BarReader>();
         if (!await reader.KnowsSymbolAsync(query.Symbol, cancellationToken))
         {

@@ -39,7 +39,6 @@ public sealed class BarsCommandProcessTests(PostgresFixture postgres, RedisFixtu
         foreach (var (result, message) in new[]
                  {
                      (badAdjust, "stockdata: --adjust: 'dividends' is not one of none, splits, all"),
-                     (unknown, "stockdata: --symbol: NOPE is not in the store"),
                      (future, "stockdata: --as-of: is in the future"),
                      (inverted, "stockdata: --from: must not be after --to"),
                  })
@@ -49,5 +48,11 @@ public sealed class BarsCommandProcessTests(PostgresFixture postgres, RedisFixtu
             var line = Assert.Single(result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
             Assert.StartsWith(message, line, StringComparison.Ordinal);
         }
+
+        // Found out in the store, after the verb's usual migration step (which logs its one line first).
+        Assert.True(unknown.ExitCode == 2, unknown.ToString());
+        Assert.Empty(unknown.StandardOutput);
+        Assert.Equal("stockdata: --symbol: NOPE is not in the store", unknown.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]);
+        Assert.Single(unknown.StandardError.Split('\n'), l => l.StartsWith("stockdata:", StringComparison.Ordinal));
     }
 }
