@@ -55,4 +55,26 @@ public sealed class BarsCommandProcessTests(PostgresFixture postgres, RedisFixtu
         Assert.Equal("stockdata: --symbol: NOPE is not in the store", unknown.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]);
         Assert.Single(unknown.StandardError.Split('\n'), l => l.StartsWith("stockdata:", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task Bars_OnATerminal_PrintsATable()
+    {
+        postgres.EnsureAvailable();
+        var harness = new DaemonHarness(postgres, redis, null);
+        await using var scope = await WriterScope.CreateAsync(postgres, schema: harness.Schema);
+        var story = await SplitStory.WriteAsync(scope.Writer, () => DaemonBarsAdjustTests.ClockAsync(harness), Ct);
+        // script(1) (util-linux, in every Debian) gives the verb a pseudo-terminal, wide enough that no cell wraps.
+        var command = $"stty cols 200; dotnet {RepoPaths.StockDataDll} bars --symbol {SplitStory.Symbol} --adjust splits";
+
+        var result = await ProcessRunner.RunAsync("script", ["-qec", command, "/dev/null"], harness.Environment("cli"),
+            TimeSpan.FromMinutes(2), standardInput: "", cancellationToken: Ct);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.DoesNotContain("symbol,interval,ts", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Matches(@"│ DATE +│ TIME \(UTC\) +│ +OPEN │", result.StandardOutput);
+        var rows = result.StandardOutput.Split('\n').Where(l => l.Contains("│ 2024-01-", StringComparison.Ordinal)).ToList();
+        Assert.Equal(story.Restated.Length, rows.Count);
+        // Wednesday's close in new shares (402 / 4), volume multiplied by 4.
+        Assert.Matches(@"│ 2024-01-03 │ 14:30:00 +│ +100\.25 │ +100\.75 │ +100 │ +100\.5 │ +100\.375 │ +4,004 │", rows[1]);
+    }
 }
