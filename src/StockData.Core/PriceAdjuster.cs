@@ -120,6 +120,8 @@ public sealed class PriceAdjuster
     /// </summary>
     private static double Multiplier(in CashAdjustment paid, PriceAdjuster shares)
     {
+        // Each value divided by the splits after its own date that it predates: a payment on a split's ex-date is
+        // then per new share (as Yahoo lists it) while the close before it is per old share, until restated.
         var amount = paid.Amount / shares.SplitRatio(paid.ExDate, paid.AmountWrittenAt);
         var close = paid.PreviousClose / shares.SplitRatio(paid.PreviousDate, paid.PreviousCloseWrittenAt);
         return close > 0 && double.IsFinite(close) && amount > 0 && amount < close ? 1 - (amount / close) : 1;

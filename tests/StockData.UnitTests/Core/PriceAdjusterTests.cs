@@ -182,6 +182,18 @@ public sealed class PriceAdjusterTests
     }
 
     [Fact]
+    public void DividendOnTheSplitsExDate_AmountInNewShares_PreviousCloseInOld()
+    {
+        // As Yahoo lists it: a payment on the split's own ex-date is per new share. 2:1 and a dividend of 1 on day 2;
+        // day 1 closed at 200 old shares = 100 new: multiplier 1 - 1/100.
+        var split = Split(2, 2, 1);
+        var before = split.EffectiveAt.AddDays(-1);
+        var adjuster = PriceAdjuster.Create(PriceAdjustment.All, [split], [new(Day1.AddDays(2), 1, 200, Day1.AddDays(1), before, before)]);
+
+        Assert.Equal(200 * 0.99 / 2, adjuster.Apply(Bars(200)[0], before).Close, 1e-12);
+    }
+
+    [Fact]
     public void BarsOutOfOrder_SameAnswerAsInOrder()
     {
         var bars = Bars(400, 404, 101, 102, 103);
