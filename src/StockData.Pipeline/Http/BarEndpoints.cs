@@ -12,7 +12,9 @@ namespace StockData.Pipeline.Http;
 /// <c>GET /bars/{symbol}</c> and <c>GET /bars?symbols=A,B,…</c>: stored bars as JSON, or CSV with <c>Accept: text/csv</c>.
 /// Query: <c>interval</c> (default 1d), <c>from</c>, <c>to</c> (ISO-8601 dates or times; daily intervals filter on the
 /// trade date, both ends inclusive; intraday on the timestamp, to exclusive), <c>as_of</c> (what the store held then),
-/// <c>refresh</c> (<c>true</c>: bring the symbols up to date first). Each bad parameter gets a 400 naming it.
+/// <c>adjust</c> (<c>none</c>, the default: the stored values; <c>splits</c>; <c>all</c>: splits and distributions, see
+/// <see cref="PriceAdjuster"/>), <c>refresh</c> (<c>true</c>: bring the symbols up to date first). Each bad parameter
+/// gets a 400 naming it.
 /// </summary>
 internal static class BarEndpoints
 {
@@ -78,6 +80,13 @@ internal static class BarEndpoints
             return asOfProblem;
         }
 
+        var adjustText = query["adjust"].ToString();
+        var adjust = PriceAdjustment.None;
+        if (adjustText.Length > 0 && !PriceAdjustments.TryParse(adjustText, out adjust))
+        {
+            return ParameterProblem.For("adjust", $"'{adjustText}' is not one of {string.Join(", ", PriceAdjustments.Tokens)}");
+        }
+
         var refreshText = query["refresh"].ToString();
         if (refreshText.Length > 0 && !bool.TryParse(refreshText, out _))
         {
@@ -96,7 +105,7 @@ internal static class BarEndpoints
         }
 
         var csv = request.Headers.Accept.ToString().Contains("text/csv", StringComparison.OrdinalIgnoreCase);
-        return new BarsStreamResult(symbols, interval, from, to, asOf, csv, single);
+        return new BarsStreamResult(symbols, interval, from, to, asOf, adjust, csv, single);
     }
 
     /// <summary>Refreshes every symbol (a few at a time); the first failure becomes the answer, else null.</summary>

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using StockData.Core;
+using StockData.Pipeline.Output;
 using StockData.Upstream.Caching;
 using StockData.Storage.Postgres.Reading;
 
@@ -16,7 +17,8 @@ namespace StockData.Pipeline.Http;
 /// </summary>
 /// <remarks>
 /// JSON, one symbol: <c>{"symbol","currency","instrument_type","exchange","timezone","interval","as_of","bars":[{"ts","date","open","high","low","close","adj_close","volume"}, …]}</c>;
-/// several: <c>{"interval","as_of","symbols":[{"symbol","currency","instrument_type","exchange","timezone","bars":[…]}, …]}</c>.
+/// several: <c>{"interval","as_of","symbols":[{"symbol","currency","instrument_type","exchange","timezone","bars":[…]}, …]}</c>;
+/// an adjusted answer has <c>"adjust"</c> after <c>"as_of"</c> (the default, unadjusted one has no such key).
 /// The metadata (null when the store does not know it) comes from <see cref="SymbolMetadataCache"/>: memory first,
 /// one query for the misses. The currency matters for reading the prices (<c>GBp</c> is pence). CSV: a header line
 /// <c>symbol,interval,ts,trade_date,open,high,low,close,adj_close,volume</c> and one line per bar (empty for null).
@@ -29,15 +31,18 @@ internal sealed class BarsStreamResult(
     DateTimeOffset? from,
     DateTimeOffset? to,
     DateTimeOffset? asOf,
+    PriceAdjustment adjust,
     bool csv,
     bool single) : IResult
 {
-    public const string CsvHeader = "symbol,interval,ts,trade_date,open,high,low,close,adj_close,volume";
+    public const string CsvHeader = BarCsv.Header;
 
     /// <summary>Bytes buffered before a flush to the client.</summary>
     private const int FlushBytes = 32 * 1024;
 
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
+
+    private Dictionary<string, PriceAdjuster>? _adjusters;
 
     public async Task ExecuteAsync(HttpContext httpContext)
     {
@@ -50,6 +55,9 @@ internal sealed class BarsStreamResult(
         try
         {
             var metadata = await services.GetRequiredService<SymbolMetadataCache>().GetManyAsync(symbols, cancellationToken);
+            // Every symbol's events in one query before the first byte: a failure is still a clean 503.
+            _adjusters = adjust == PriceAdjustment.None ? null
+                : await reader.LoadAdjustersAsync(symbols, interval, asOf, adjust, cancellationToken);
             response.StatusCode = StatusCodes.Status200OK;
             response.ContentType = csv ? "text/csv; charset=utf-8" : "application/json; charset=utf-8";
             if (csv)
@@ -100,6 +108,12 @@ internal sealed class BarsStreamResult(
             json.WriteNull("as_of");
         }
 
+        // Only on adjusted answers, so that the default one stays what it always was.
+        if (adjust != PriceAdjustment.None)
+        {
+            json.WriteString("adjust", adjust.Token());
+        }
+
         if (single)
         {
             json.WritePropertyName("bars");
@@ -136,7 +150,7 @@ internal sealed class BarsStreamResult(
     private async Task WriteJsonBarsAsync(BarReader reader, Utf8JsonWriter json, string symbol, CancellationToken cancellationToken)
     {
         json.WriteStartArray();
-        await foreach (var bar in reader.ReadAsync(new BarQuery(symbol, interval, from, to, asOf), cancellationToken))
+        await foreach (var bar in reader.ReadAsync(new BarQuery(symbol, interval, from, to, asOf, adjust), _adjusters?[symbol], cancellationToken))
         {
             json.WriteStartObject();
             json.WriteString("ts", bar.Timestamp.UtcDateTime);
@@ -179,7 +193,7 @@ internal sealed class BarsStreamResult(
         await writer.WriteLineAsync(CsvHeader.AsMemory(), cancellationToken);
         foreach (var symbol in symbols)
         {
-            await foreach (var bar in reader.ReadAsync(new BarQuery(symbol, interval, from, to, asOf), cancellationToken))
+            await foreach (var bar in reader.ReadAsync(new BarQuery(symbol, interval, from, to, asOf, adjust), _adjusters?[symbol], cancellationToken))
             {
                 await writer.WriteLineAsync(CsvLine(symbol, interval.Token, bar).AsMemory(), cancellationToken);
             }
@@ -188,7 +202,6 @@ internal sealed class BarsStreamResult(
         await writer.FlushAsync(cancellationToken);
     }
 
-    /// <summary>One CSV row: invariant culture, round-trip doubles, ISO-8601 UTC timestamps, empty for null.</summary>
-    public static string CsvLine(string symbol, string interval, Bar bar) => string.Create(CultureInfo.InvariantCulture,
-        $"{symbol},{interval},{bar.Timestamp.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ},{bar.TradeDate:yyyy-MM-dd},{bar.Open:R},{bar.High:R},{bar.Low:R},{bar.Close:R},{bar.AdjClose:R},{bar.Volume}");
+    /// <summary>One CSV row (<see cref="BarCsv.Line"/>).</summary>
+    public static string CsvLine(string symbol, string interval, Bar bar) => BarCsv.Line(symbol, interval, bar);
 }

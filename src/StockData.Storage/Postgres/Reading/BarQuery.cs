@@ -8,4 +8,6 @@ namespace StockData.Storage.Postgres.Reading;
 /// inclusive and <see cref="To"/> exclusive.
 /// </summary>
 /// <param name="AsOf">Answer with what the store held at this time (from bar_revisions); null for the current values.</param>
-public sealed record BarQuery(string Symbol, BarInterval Interval, DateTimeOffset? From, DateTimeOffset? To, DateTimeOffset? AsOf);
+/// <param name="Adjust">How prices are adjusted for the splits and distributions the store held (at <paramref name="AsOf"/>).</param>
+public sealed record BarQuery(string Symbol, BarInterval Interval, DateTimeOffset? From, DateTimeOffset? To, DateTimeOffset? AsOf,
+    PriceAdjustment Adjust = PriceAdjustment.None);

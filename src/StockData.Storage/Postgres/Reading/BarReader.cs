@@ -9,7 +9,9 @@ namespace StockData.Storage.Postgres.Reading;
 /// <summary>
 /// Streams stored bars in key order, one row at a time off the wire (no list is built, whatever the range), for the
 /// HTTP bars endpoint. With <see cref="BarQuery.AsOf"/> it answers what the store held then: for each key the revision
-/// whose validity [valid_from, revised_at) covers that time, else the current row if it was written by then.
+/// whose validity [valid_from, revised_at) covers that time, else the current row if it was written by then. With
+/// <see cref="BarQuery.Adjust"/> the symbol's events (as held then) are loaded first and each row is scaled by
+/// <see cref="PriceAdjuster"/> as it passes.
 /// </summary>
 /// <remarks>
 /// A bar's last revision ends exactly when its current values began (the writer stamps both with one transaction's
@@ -23,6 +25,9 @@ public sealed class BarReader(NpgsqlDataSource dataSource)
     private static readonly DateTimeOffset MaxTime = new(9999, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     private const string Columns = "ts, trade_date, open, high, low, close, adj_close, volume";
+
+    // Adjusted reads also need when each value was written: a split only divides values fetched before it took effect.
+    private const string WrittenColumns = "ts, trade_date, open, high, low, close, adj_close, volume, written_at";
 
     private const string Daily = $"""
         SELECT {Columns} FROM daily_bars
@@ -58,15 +63,80 @@ public sealed class BarReader(NpgsqlDataSource dataSource)
         ORDER BY ts
         """;
 
-    public async IAsyncEnumerable<Bar> ReadAsync(BarQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private const string DailyWritten = $"""
+        SELECT {Columns}, updated_at AS written_at FROM daily_bars
+        WHERE symbol = $1 AND interval = $2 AND trade_date BETWEEN $3 AND $4
+        ORDER BY trade_date
+        """;
+
+    private const string DailyWrittenAsOf = $"""
+        SELECT {WrittenColumns} FROM (
+            SELECT {Columns}, updated_at AS written_at FROM daily_bars
+            WHERE symbol = $1 AND interval = $2 AND trade_date BETWEEN $3 AND $4 AND updated_at <= $5
+            UNION ALL
+            SELECT {Columns}, valid_from FROM bar_revisions
+            WHERE symbol = $1 AND interval = $2 AND trade_date BETWEEN $3 AND $4 AND valid_from <= $5 AND revised_at > $5
+        ) held
+        ORDER BY trade_date
+        """;
+
+    private const string IntradayWritten = $"""
+        SELECT {Columns}, updated_at AS written_at FROM intraday_bars
+        WHERE symbol = $1 AND interval = $2 AND ts >= $3 AND ts < $4
+        ORDER BY ts
+        """;
+
+    private const string IntradayWrittenAsOf = $"""
+        SELECT {WrittenColumns} FROM (
+            SELECT {Columns}, updated_at AS written_at FROM intraday_bars
+            WHERE symbol = $1 AND interval = $2 AND ts >= $3 AND ts < $4 AND updated_at <= $5
+            UNION ALL
+            SELECT {Columns}, valid_from FROM bar_revisions
+            WHERE symbol = $1 AND interval = $2 AND ts >= $3 AND ts < $4 AND valid_from <= $5 AND revised_at > $5
+        ) held
+        ORDER BY ts
+        """;
+
+    /// <summary>
+    /// The adjusters of several symbols' reads (<see cref="BarQuery.Adjust"/>), from one query: a multi-symbol request
+    /// loads them all before streaming instead of paying a round trip per symbol.
+    /// </summary>
+    public Task<Dictionary<string, PriceAdjuster>> LoadAdjustersAsync(IReadOnlyList<string> symbols, BarInterval interval, DateTimeOffset? asOf,
+        PriceAdjustment adjustment, CancellationToken cancellationToken) =>
+        AdjustmentEventReader.LoadAsync(dataSource, symbols, interval, asOf, adjustment, cancellationToken);
+
+    public IAsyncEnumerable<Bar> ReadAsync(BarQuery query, CancellationToken cancellationToken) => ReadAsync(query, null, cancellationToken);
+
+    /// <param name="adjuster">The symbol's adjuster from <see cref="LoadAdjustersAsync"/>; null loads it here when the query adjusts.</param>
+    public async IAsyncEnumerable<Bar> ReadAsync(BarQuery query, PriceAdjuster? adjuster, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var daily = query.Interval.IsDailyOrLonger;
-        var sql = (daily, query.AsOf is not null) switch
+        // The events first (a handful of rows), so the bars still stream one at a time.
+        if (query.Adjust == PriceAdjustment.None)
         {
-            (true, false) => Daily,
-            (true, true) => DailyAsOf,
-            (false, false) => Intraday,
-            (false, true) => IntradayAsOf,
+            adjuster = null;
+        }
+        else
+        {
+            adjuster ??= (await LoadAdjustersAsync([query.Symbol], query.Interval, query.AsOf, query.Adjust, cancellationToken))[query.Symbol];
+        }
+
+        if (adjuster is { IsIdentity: true })
+        {
+            adjuster = null;
+        }
+
+        var written = adjuster is { NeedsWriteTimes: true };
+        var sql = (daily, query.AsOf is not null, written) switch
+        {
+            (true, false, false) => Daily,
+            (true, true, false) => DailyAsOf,
+            (false, false, false) => Intraday,
+            (false, true, false) => IntradayAsOf,
+            (true, false, true) => DailyWritten,
+            (true, true, true) => DailyWrittenAsOf,
+            (false, false, true) => IntradayWritten,
+            (false, true, true) => IntradayWrittenAsOf,
         };
         await using var command = dataSource.CreateCommand(sql);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = query.Symbol });
@@ -90,7 +160,7 @@ public sealed class BarReader(NpgsqlDataSource dataSource)
         await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            yield return new Bar(
+            var bar = new Bar(
                 reader.GetFieldValue<DateTimeOffset>(0),
                 reader.GetFieldValue<DateOnly>(1),
                 reader.GetDouble(2),
@@ -99,7 +169,16 @@ public sealed class BarReader(NpgsqlDataSource dataSource)
                 reader.GetDouble(5),
                 await reader.IsDBNullAsync(6, cancellationToken) ? null : reader.GetDouble(6),
                 await reader.IsDBNullAsync(7, cancellationToken) ? null : reader.GetInt64(7));
+            yield return adjuster is null ? bar : adjuster.Apply(bar, written ? reader.GetFieldValue<DateTimeOffset>(8) : null);
         }
+    }
+
+    /// <summary>Whether the store knows <paramref name="symbol"/> at all (the writer registers every symbol it stores).</summary>
+    public async Task<bool> KnowsSymbolAsync(string symbol, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("SELECT EXISTS (SELECT 1 FROM symbols WHERE symbol = $1)");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = symbol });
+        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
     private static NpgsqlParameter<DateTimeOffset> Time(DateTimeOffset value) =>

@@ -1,0 +1,145 @@
+using Npgsql;
+using NpgsqlTypes;
+using StockData.Core;
+
+namespace StockData.Storage.Postgres.Reading;
+
+/// <summary>
+/// Loads one symbol's splits and cash distributions for <see cref="PriceAdjuster"/>: a handful of rows, read before the
+/// bars stream. With an as-of time only the events the store had recorded by then count (recorded_at; every split
+/// still serves to bring a payment's amount and previous close to the same shares), and each
+/// payment's previous close is the close the store held then. Every value comes with when it was written, which is
+/// what tells the adjuster whether Yahoo had already restated it for a split.
+/// </summary>
+internal static class AdjustmentEventReader
+{
+    // The previous close: the last daily ("1d") bar before the ex-date, as Yahoo takes it; failing that the last bar
+    // of the interval read (a store that keeps only weekly or intraday bars). Each fallback runs only when the one
+    // before found nothing (the IS NULL gate is a one-time filter), so a payment costs one index probe. An intraday
+    // bar of an earlier local date starts before the ex-date's next UTC midnight in every time zone, which bounds the
+    // backward scan.
+    private const string PreviousCurrent = """
+        LEFT JOIN LATERAL (SELECT b.close, b.trade_date, b.updated_at AS written_at FROM daily_bars b
+            WHERE b.symbol = c.symbol AND b.interval = '1d' AND b.trade_date < c.ex_date ORDER BY b.trade_date DESC LIMIT 1) p1 ON true
+        LEFT JOIN LATERAL (SELECT b.close, b.trade_date, b.updated_at AS written_at FROM daily_bars b
+            WHERE p1.close IS NULL AND b.symbol = c.symbol AND b.interval = $2 AND b.trade_date < c.ex_date
+            ORDER BY b.trade_date DESC LIMIT 1) p2 ON true
+        LEFT JOIN LATERAL (SELECT b.close, b.trade_date, b.updated_at AS written_at FROM intraday_bars b
+            WHERE p1.close IS NULL AND p2.close IS NULL AND b.symbol = c.symbol AND b.interval = $2 AND b.trade_date < c.ex_date
+              AND b.ts < (c.ex_date + 1)::timestamp AT TIME ZONE 'UTC'
+            ORDER BY b.ts DESC LIMIT 1) p3 ON true
+        """;
+
+    // The same as the store held it at $3: per source the current row if written by then, else the revision that
+    // covered $3 (for one key never both), the later of the two.
+    private const string PreviousAsOf = """
+        LEFT JOIN LATERAL (SELECT h.close, h.trade_date, h.written_at FROM (
+            (SELECT b.close, b.trade_date, b.updated_at AS written_at FROM daily_bars b
+             WHERE b.symbol = c.symbol AND b.interval = '1d' AND b.trade_date < c.ex_date AND b.updated_at <= $3
+             ORDER BY b.trade_date DESC LIMIT 1)
+            UNION ALL
+            (SELECT r.close, r.trade_date, r.valid_from FROM bar_revisions r
+             WHERE r.symbol = c.symbol AND r.interval = '1d' AND r.trade_date < c.ex_date AND r.valid_from <= $3 AND r.revised_at > $3
+             ORDER BY r.trade_date DESC LIMIT 1)) h ORDER BY h.trade_date DESC LIMIT 1) p1 ON true
+        LEFT JOIN LATERAL (SELECT h.close, h.trade_date, h.written_at FROM (
+            (SELECT b.close, b.trade_date, b.updated_at AS written_at FROM daily_bars b
+             WHERE p1.close IS NULL AND b.symbol = c.symbol AND b.interval = $2 AND b.trade_date < c.ex_date AND b.updated_at <= $3
+             ORDER BY b.trade_date DESC LIMIT 1)
+            UNION ALL
+            (SELECT r.close, r.trade_date, r.valid_from FROM bar_revisions r
+             WHERE p1.close IS NULL AND r.symbol = c.symbol AND r.interval = $2 AND r.trade_date < c.ex_date AND r.valid_from <= $3
+               AND r.revised_at > $3
+             ORDER BY r.trade_date DESC LIMIT 1)) h ORDER BY h.trade_date DESC LIMIT 1) p2 ON true
+        LEFT JOIN LATERAL (SELECT h.close, h.trade_date, h.written_at FROM (
+            (SELECT b.ts, b.close, b.trade_date, b.updated_at AS written_at FROM intraday_bars b
+             WHERE p1.close IS NULL AND p2.close IS NULL AND b.symbol = c.symbol AND b.interval = $2 AND b.trade_date < c.ex_date
+               AND b.ts < (c.ex_date + 1)::timestamp AT TIME ZONE 'UTC' AND b.updated_at <= $3
+             ORDER BY b.ts DESC LIMIT 1)
+            UNION ALL
+            (SELECT r.ts, r.close, r.trade_date, r.valid_from FROM bar_revisions r
+             WHERE p1.close IS NULL AND p2.close IS NULL AND r.symbol = c.symbol AND r.interval = $2 AND r.trade_date < c.ex_date
+               AND r.valid_from <= $3 AND r.revised_at > $3
+             ORDER BY r.ts DESC LIMIT 1)) h ORDER BY h.ts DESC LIMIT 1) p3 ON true
+        """;
+
+    private const string Previous = """
+        COALESCE(p1.close, p2.close, p3.close), COALESCE(p1.trade_date, p2.trade_date, p3.trade_date),
+        COALESCE(p1.written_at, p2.written_at, p3.written_at)
+        """;
+
+    private const string Current = $"""
+        WITH c AS (
+            SELECT symbol, ex_date, sum(amount) AS amount, max(updated_at) AS written_at FROM (
+                SELECT symbol, ex_date, amount, updated_at FROM dividends WHERE symbol = ANY ($1)
+                UNION ALL
+                SELECT symbol, ex_date, amount, updated_at FROM capital_gains WHERE symbol = ANY ($1)) paid
+            GROUP BY symbol, ex_date)
+        SELECT c.symbol, false AS is_split, c.ex_date, c.amount, c.written_at, {Previous}, true AS known
+        FROM c
+        {PreviousCurrent}
+        UNION ALL
+        SELECT symbol, true, ex_date, numerator / denominator, ts, NULL, NULL, NULL, true FROM splits WHERE symbol = ANY ($1) AND denominator > 0
+        """;
+
+    private const string AsOf = $"""
+        WITH c AS (
+            SELECT symbol, ex_date, sum(amount) AS amount, max(updated_at) AS written_at FROM (
+                SELECT symbol, ex_date, amount, updated_at FROM dividends WHERE symbol = ANY ($1) AND recorded_at <= $3
+                UNION ALL
+                SELECT symbol, ex_date, amount, updated_at FROM capital_gains WHERE symbol = ANY ($1) AND recorded_at <= $3) paid
+            GROUP BY symbol, ex_date)
+        SELECT c.symbol, false AS is_split, c.ex_date, c.amount, c.written_at, {Previous}, true AS known
+        FROM c
+        {PreviousAsOf}
+        UNION ALL
+        -- Every split, also those recorded later: they still tell which shares a restated amount is in.
+        SELECT symbol, true, ex_date, numerator / denominator, ts, NULL, NULL, NULL, recorded_at <= $3 FROM splits
+        WHERE symbol = ANY ($1) AND denominator > 0
+        """;
+
+    /// <summary>One adjuster per symbol of <paramref name="symbols"/>, from one query (a request's symbols at once).</summary>
+    public static async Task<Dictionary<string, PriceAdjuster>> LoadAsync(NpgsqlDataSource dataSource, IReadOnlyList<string> symbols,
+        BarInterval interval, DateTimeOffset? asOf, PriceAdjustment adjustment, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(asOf is null ? Current : AsOf);
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. symbols], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = interval.Token });
+        if (asOf is { } time)
+        {
+            command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = time.ToUniversalTime(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        }
+
+        var events = symbols.ToDictionary(s => s, _ => (Splits: new List<SplitAdjustment>(), Shares: new List<SplitAdjustment>(), Cash: new List<CashAdjustment>()),
+            StringComparer.Ordinal);
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var (splits, shares, cash) = events[reader.GetString(0)];
+                var exDate = reader.GetFieldValue<DateOnly>(2);
+                var value = reader.GetDouble(3);
+                var written = reader.GetFieldValue<DateTimeOffset>(4);
+                if (reader.GetBoolean(1))
+                {
+                    var split = new SplitAdjustment(exDate, value, written);
+                    shares.Add(split);
+                    if (reader.GetBoolean(8))
+                    {
+                        splits.Add(split);
+                    }
+                }
+                else if (await reader.IsDBNullAsync(5, cancellationToken))
+                {
+                    cash.Add(new CashAdjustment(exDate, value, double.NaN, exDate, written, written));
+                }
+                else
+                {
+                    cash.Add(new CashAdjustment(exDate, value, reader.GetDouble(5), reader.GetFieldValue<DateOnly>(6), written,
+                        reader.GetFieldValue<DateTimeOffset>(7)));
+                }
+            }
+        }
+
+        return events.ToDictionary(e => e.Key, e => PriceAdjuster.Create(adjustment, e.Value.Splits, e.Value.Cash, e.Value.Shares), StringComparer.Ordinal);
+    }
+}

@@ -1,0 +1,84 @@
+using Microsoft.Extensions.DependencyInjection;
+using StockData.Core;
+using StockData.IntegrationTests.Infrastructure;
+using StockData.Storage.Postgres.Reading;
+using StockData.TestSupport;
+using static StockData.IntegrationTests.Infrastructure.TestBars;
+
+namespace StockData.IntegrationTests.Storage.Postgres.Reading;
+
+/// <summary>
+/// Adjusted reads where no daily bars exist (the previous close falls back to the interval read), current and as_of,
+/// and several symbols' adjusters from one query.
+/// </summary>
+public sealed class BarReaderAdjustTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static readonly DateOnly ExDate = new(2024, 1, 3);
+
+    private static async Task<DateTimeOffset> ClockAsync(WriterScope scope) =>
+        new(DateTime.SpecifyKind(await scope.ScalarAsync<DateTime>("SELECT clock_timestamp()"), DateTimeKind.Utc));
+
+    private static Task<List<Bar>> ReadAsync(BarReader reader, string symbol, string interval, PriceAdjustment adjust, DateTimeOffset? asOf = null) =>
+        reader.ReadAsync(new BarQuery(symbol, BarInterval.Parse(interval), null, null, asOf, adjust), Ct).ToListAsync(Ct).AsTask();
+
+    private static Bar Scaled(Bar bar, double price, double volume = 1) => bar with
+    {
+        Open = bar.Open * price, High = bar.High * price, Low = bar.Low * price, Close = bar.Close * price,
+        Volume = bar.Volume is { } v ? (long)Math.Round(v * volume) : null,
+    };
+
+    [Fact]
+    public async Task Intraday_DividendFromTheIntradayClose_SplitOnlyOnceRecorded()
+    {
+        postgres.EnsureAvailable();
+        await using var scope = await WriterScope.CreateAsync(postgres);
+        // Two bars on 2 January (UTC dates), four on the 3rd; closes 50.5, 51.5, …
+        var bars = Intraday(6, new DateTimeOffset(2024, 1, 2, 23, 0, 0, TimeSpan.Zero), minutes: 30);
+        await scope.Writer.WriteAsync(Batch(Fetch("INT", bars, interval: "30m",
+            events: new FetchEvents(null, [new Dividend(SessionOpen(ExDate), ExDate, 1)], [], []))), Ct);
+        var beforeSplit = await ClockAsync(scope);
+        await scope.Writer.WriteAsync(Batch(Fetch("INT", [], interval: "30m",
+            events: new FetchEvents(null, [], [new Split(beforeSplit, ExDate.AddDays(1), 2, 1)], []))), Ct);
+        var reader = scope.Services.GetRequiredService<BarReader>();
+        var multiplier = 1 - (1 / bars[1].Close);
+
+        var allBefore = await ReadAsync(reader, "INT", "30m", PriceAdjustment.All, beforeSplit);
+        var splitsBefore = await ReadAsync(reader, "INT", "30m", PriceAdjustment.Splits, beforeSplit);
+        var splitsNow = await ReadAsync(reader, "INT", "30m", PriceAdjustment.Splits);
+        var allNow = await ReadAsync(reader, "INT", "30m", PriceAdjustment.All);
+
+        Assert.Equal([Scaled(bars[0], multiplier), Scaled(bars[1], multiplier), .. bars[2..]], allBefore);
+        Assert.Equal(bars, splitsBefore);
+        // The bars were written before the split (ex-date the 4th, after them all) took effect: divided by 2 (adj_close
+        // is null here and stays so). The dividend's amount and previous close are both in old shares: same multiplier.
+        Assert.Equal(bars.Select(b => Scaled(b, 0.5, 2)), splitsNow);
+        Assert.Equal([Scaled(bars[0], multiplier * 0.5, 2), Scaled(bars[1], multiplier * 0.5, 2), .. bars[2..].Select(b => Scaled(b, 0.5, 2))], allNow);
+    }
+
+    [Fact]
+    public async Task Weekly_PreviousCloseFromTheWeeklyBars_WhenNoDailyOnes_AndOneQueryForManySymbols()
+    {
+        postgres.EnsureAvailable();
+        await using var scope = await WriterScope.CreateAsync(postgres);
+        var weeks = Enumerable.Range(0, 4).Select(i => Daily(1, Start.AddDays(7 * i), basePrice: 100 + i)[0]).ToArray();
+        var exDate = Start.AddDays(14);
+        await scope.Writer.WriteAsync(Batch(
+            Fetch("WKA", weeks, interval: "1wk", events: new FetchEvents(null, [new Dividend(SessionOpen(exDate), exDate, 2.02)], [], [])),
+            Fetch("WKB", weeks, interval: "1wk")), Ct);
+        var reader = scope.Services.GetRequiredService<BarReader>();
+
+        var adjusters = await reader.LoadAdjustersAsync(["WKA", "WKB", "NONE"], BarInterval.Parse("1wk"), null, PriceAdjustment.All, Ct);
+        var adjusted = await ReadAsync(reader, "WKA", "1wk", PriceAdjustment.All);
+
+        // Previous close: the week before the ex-date, close 101 + 1 = 102: multiplier 1 - 2.02 / 102.
+        var multiplier = 1 - (2.02 / weeks[1].Close);
+        Assert.Equal([Scaled(weeks[0], multiplier), Scaled(weeks[1], multiplier), .. weeks[2..]], adjusted);
+        Assert.False(adjusters["WKA"].IsIdentity);
+        Assert.True(adjusters["WKB"].IsIdentity);
+        Assert.True(adjusters["NONE"].IsIdentity);
+        Assert.Equal(adjusted, await reader.ReadAsync(new BarQuery("WKA", BarInterval.Parse("1wk"), null, null, null, PriceAdjustment.All),
+            adjusters["WKA"], Ct).ToListAsync(Ct));
+    }
+}
