@@ -13,7 +13,7 @@ namespace StockData.IntegrationTests.Http;
 /// <summary>
 /// <c>GET /symbols/{symbol}/events</c> of a running worker over events the product's writer stored in two fetches:
 /// every type in (ex-date, type) order, the type and date filters, <c>as_of</c> between the fetches (the later event
-/// absent, the corrected one absent rather than shown with its new amount), JSON and CSV alike, keyed pages, and the
+/// absent, the corrected one present with its current amount), JSON and CSV alike, keyed pages, and the
 /// bad input the issue lists, each named.
 /// </summary>
 [Collection(ProcessCollection.Name)]
@@ -57,10 +57,13 @@ public sealed class EventEndpointsTests(PostgresFixture postgres, RedisFixture r
         Assert.Equal(["2024-01-04", "2024-01-05", "2024-01-05"],
             Events(await JsonAsync(worker, "/symbols/FUND/events?from=2024-01-04&to=2024-01-05")).Select(e => e.Date));
 
-        // as_of between the fetches: what the first fetch stored, less the dividend corrected since (no old values are kept).
+        // as_of between the fetches: the events the store knew then (recorded_at), the later one absent; the dividend
+        // corrected since is there with its current amount (events keep no old values; a restatement after a split
+        // rewrites every older dividend, which must not hide them).
         var asOf = between.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.ffffffZ", CultureInfo.InvariantCulture);
         var held = await JsonAsync(worker, $"/symbols/FUND/events?as_of={asOf}");
-        Assert.Equal([("dividend", "2024-01-03", 0.25), ("split", "2024-01-04", 4.0), ("capital_gain", "2024-01-05", 1.5)], Events(held));
+        Assert.Equal([("dividend", "2024-01-03", 0.25), ("split", "2024-01-04", 4.0), ("capital_gain", "2024-01-05", 1.5), ("dividend", "2024-01-05", 0.35)],
+            Events(held));
         Assert.Equal(between.UtcDateTime, held.GetProperty("as_of").GetDateTime().ToUniversalTime());
 
         // CSV: the same rows; format=csv and Accept alike.

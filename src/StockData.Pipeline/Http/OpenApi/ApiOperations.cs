@@ -14,6 +14,9 @@ internal static class ApiOperations
     private static readonly QueryParameterDoc From = new("from", "Start, ISO-8601 date or time (UTC unless an offset is given); daily intervals and events compare dates, both ends inclusive.", Example: "2020-01-01");
     private static readonly QueryParameterDoc To = new("to", "End, ISO-8601 date or time; inclusive for dates, exclusive for intraday timestamps.", Example: "2024-12-31");
     private static readonly QueryParameterDoc AsOf = new("as_of", "Answer with what the store held at this time (ISO-8601).");
+    private static readonly QueryParameterDoc Adjust = new("adjust",
+        "none (default: the prices as stored), splits (OHLC scaled by the splits after each bar, volume inversely), or all (splits and dividends/capital gains, consistent with adj_close); events recorded after as_of are not applied.",
+        Example: "all");
     private static readonly QueryParameterDoc Format = new("format", "csv or json (default: JSON, or CSV with Accept: text/csv).", Example: "csv");
     private static readonly QueryParameterDoc Cursor = new("cursor", "Where the page starts: the next_cursor of the previous page (or the Link rel=next of a CSV page).");
 
@@ -37,11 +40,11 @@ internal static class ApiOperations
     {
         ["GET /bars/{symbol}"] = new("Stored bars of one symbol",
             "JSON (with the symbol's currency, instrument type, exchange and time zone) or CSV with Accept: text/csv, streamed in constant memory.",
-            [Interval, From, To, AsOf, new("refresh", "true: bring the symbol up to date first (cannot be combined with as_of).")],
+            [Interval, From, To, AsOf, Adjust, new("refresh", "true: bring the symbol up to date first (cannot be combined with as_of).")],
             BarProblems, BarsBody),
         ["GET /bars"] = new("Stored bars of several symbols",
             "The same as GET /bars/{symbol} for up to MaxSymbolsPerRequest symbols; CSV has one row per bar with its symbol.",
-            [new("symbols", "Comma-separated symbols (required).", Required: true, Example: "AAPL,MSFT"), Interval, From, To, AsOf,
+            [new("symbols", "Comma-separated symbols (required).", Required: true, Example: "AAPL,MSFT"), Interval, From, To, AsOf, Adjust,
              new("refresh", "true: bring the symbols up to date first (cannot be combined with as_of).")],
             BarProblems, BarsBody),
         ["POST /jobs"] = new("Submit a fetch job",

@@ -8,10 +8,11 @@ namespace StockData.Storage.Postgres.Catalog;
 /// order.
 /// </summary>
 /// <remarks>
-/// <para>With an as-of time, an event counts when its stored values were written at or before it (<c>updated_at</c>):
-/// the writer rewrites an event only when Yahoo sends different values for its ex-date, and an unchanged event keeps
-/// its first <c>updated_at</c>, so this is what the store held then. Unlike bars, events keep no revisions: an event
-/// whose values were corrected after the as-of time is left out of that read rather than shown with its old values.</para>
+/// <para>With an as-of time, an event counts when the store first learned of it at or before that time
+/// (<c>recorded_at</c>, set on insert and never moved by the writer's merge). Not <c>updated_at</c>: after a split
+/// Yahoo restates every earlier dividend in today's shares, and the re-fetch rewrites events known for years, which
+/// would hide them from a read as of last month. Events keep no revisions, so a read as of an earlier time shows the
+/// current values of the events known then.</para>
 /// <para>Each type's branch is a range scan of that table's primary key (symbol, ex_date); a type not asked for is
 /// cut by its constant filter before any scan.</para>
 /// </remarks>
@@ -25,17 +26,17 @@ public sealed class EventReader(NpgsqlDataSource dataSource)
     private static readonly DateOnly MaxDate = new(9999, 12, 31);
 
     private const string Sql = $"""
-        SELECT type, ex_date, ts, amount, numerator, denominator, updated_at FROM (
-            SELECT '{Dividend}' AS type, ex_date, ts, amount, NULL::float8 AS numerator, NULL::float8 AS denominator, updated_at
+        SELECT type, ex_date, ts, amount, numerator, denominator, recorded_at FROM (
+            SELECT '{Dividend}' AS type, ex_date, ts, amount, NULL::float8 AS numerator, NULL::float8 AS denominator, recorded_at
             FROM dividends WHERE $2 AND symbol = $1 AND ex_date BETWEEN $5 AND $6
             UNION ALL
-            SELECT '{Split}', ex_date, ts, NULL, numerator, denominator, updated_at
+            SELECT '{Split}', ex_date, ts, NULL, numerator, denominator, recorded_at
             FROM splits WHERE $3 AND symbol = $1 AND ex_date BETWEEN $5 AND $6
             UNION ALL
-            SELECT '{CapitalGain}', ex_date, ts, amount, NULL, NULL, updated_at
+            SELECT '{CapitalGain}', ex_date, ts, amount, NULL, NULL, recorded_at
             FROM capital_gains WHERE $4 AND symbol = $1 AND ex_date BETWEEN $5 AND $6
         ) e
-        WHERE ($7::timestamptz IS NULL OR e.updated_at <= $7)
+        WHERE ($7::timestamptz IS NULL OR e.recorded_at <= $7)
           AND ($8::date IS NULL OR (e.ex_date, e.type) > ($8, $9::text))
         ORDER BY e.ex_date, e.type
         LIMIT $10
