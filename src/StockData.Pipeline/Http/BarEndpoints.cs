@@ -23,9 +23,9 @@ internal static class BarEndpoints
 
     public static RouteGroupBuilder MapBars(this RouteGroupBuilder group)
     {
-        group.MapGet("/bars/{symbol}", (string symbol, HttpRequest request, BarRefresher refresher, IOptions<HttpApiOptions> options,
-            CancellationToken cancellationToken) => GetAsync([YahooSymbol.Normalize(symbol)], "symbol", true, request, refresher, options.Value, cancellationToken));
-        group.MapGet("/bars", (HttpRequest request, BarRefresher refresher, IOptions<HttpApiOptions> options, CancellationToken cancellationToken) =>
+        group.MapGet("/bars/{symbol}", (string symbol, HttpRequest request, BarRefresher refresher, IOptions<HttpApiOptions> options, TimeProvider clock,
+            CancellationToken cancellationToken) => GetAsync([YahooSymbol.Normalize(symbol)], "symbol", true, request, refresher, options.Value, clock, cancellationToken));
+        group.MapGet("/bars", (HttpRequest request, BarRefresher refresher, IOptions<HttpApiOptions> options, TimeProvider clock, CancellationToken cancellationToken) =>
         {
             var list = request.Query["symbols"].ToString();
             if (list.Length == 0)
@@ -36,13 +36,13 @@ internal static class BarEndpoints
             var symbols = list.Split(',', StringSplitOptions.TrimEntries).Select(YahooSymbol.Normalize).Distinct(StringComparer.Ordinal).ToList();
             return symbols.Count > options.Value.MaxSymbolsPerRequest
                 ? Task.FromResult(ParameterProblem.For("symbols", $"at most {options.Value.MaxSymbolsPerRequest} symbols per request"))
-                : GetAsync(symbols, "symbols", false, request, refresher, options.Value, cancellationToken);
+                : GetAsync(symbols, "symbols", false, request, refresher, options.Value, clock, cancellationToken);
         });
         return group;
     }
 
     private static async Task<IResult> GetAsync(IReadOnlyList<string> symbols, string symbolParameter, bool single, HttpRequest request,
-        BarRefresher refresher, HttpApiOptions options, CancellationToken cancellationToken)
+        BarRefresher refresher, HttpApiOptions options, TimeProvider clock, CancellationToken cancellationToken)
     {
         foreach (var symbol in symbols)
         {
@@ -78,6 +78,12 @@ internal static class BarEndpoints
         if (!TryTime(query["as_of"].ToString(), "as_of", out var asOf, out var asOfProblem))
         {
             return asOfProblem;
+        }
+
+        if (asOf is { } time && time > clock.GetUtcNow())
+        {
+            // Answered as if now, it would look like a promise about the future: say so instead.
+            return ParameterProblem.For("as_of", "as_of is in the future; the store cannot say what it will hold");
         }
 
         var adjustText = query["adjust"].ToString();

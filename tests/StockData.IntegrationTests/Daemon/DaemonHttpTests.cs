@@ -137,6 +137,8 @@ public sealed class DaemonHttpTests(PostgresFixture postgres, RedisFixture redis
         ("GET", "/bars/AAPL?to=2026-13-01", null, "to"),
         ("GET", "/bars/AAPL?from=2026-02-01&to=2026-01-01", null, "from"),
         ("GET", "/bars/AAPL?as_of=noon", null, "as_of"),
+        ("GET", "/bars/AAPL?as_of=2999-01-01", null, "as_of"),
+        ("GET", "/bars/AAPL?adjust=dividends", null, "adjust"),
         ("GET", "/bars/AAPL?refresh=maybe", null, "refresh"),
         ("GET", "/bars/AAPL?refresh=true&as_of=2026-01-01", null, "refresh"),
         ("GET", "/bars/A%20B", null, "symbol"),
