@@ -62,6 +62,8 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<JobStore>();
         services.AddSingleton<JobItemLeases>();
         services.AddSingleton<BarReader>();
+        services.AddSingleton<Postgres.Export.BarExportReader>();
+        services.AddSingleton<Postgres.Export.CatalogExportReader>();
         services.AddSingleton<Postgres.Quality.QualityScanner>();
         services.AddSingleton<Postgres.Quality.QualityReader>();
         services.AddSingleton<Postgres.Budget.RequestLedger>();
