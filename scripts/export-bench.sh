@@ -33,17 +33,28 @@ echo "store: $rows daily bars of $(q -c "SELECT count(*) FROM symbols") symbols"
 now() { date +%s.%N; }
 rate() { awk -v r="$1" -v a="$2" -v b="$3" 'BEGIN { printf "%.0f", r / (b - a) }'; }
 
-t0=$(now)
-q -c "COPY (SELECT symbol, interval, ts, trade_date, open, high, low, close, adj_close, volume FROM daily_bars
-             WHERE interval = '1d' ORDER BY symbol, trade_date) TO STDOUT" >"$work/copy.txt"
-t1=$(now)
-copy_rate=$(rate "$rows" "$t0" "$t1")
+copy_once() {
+  local t0 t1; t0=$(now)
+  q -c "COPY (SELECT symbol, interval, ts, trade_date, open, high, low, close, adj_close, volume FROM daily_bars
+               WHERE interval = '1d' ORDER BY symbol, trade_date) TO STDOUT" >"$work/copy.txt"
+  t1=$(now); rate "$rows" "$t0" "$t1"
+}
+export_once() {
+  local t0 t1; rm -rf "${work:?}/$1"; t0=$(now)
+  stockdata export --all --format "$1" --out "$work/$1" >"$work/$1.log" 2>&1 || { cat "$work/$1.log" >&2; exit 1; }
+  t1=$(now); rate "$rows" "$t0" "$t1"
+}
 
-for format in parquet csv; do
-  t0=$(now)
-  stockdata export --all --format "$format" --out "$work/$format" >"$work/$format.log" 2>&1 || { cat "$work/$format.log" >&2; exit 1; }
-  t1=$(now)
-  export_rate=$(rate "$rows" "$t0" "$t1")
-  echo "$format: $export_rate rows/s ($(du -sh "$work/$format" | cut -f1)), $(awk -v e="$export_rate" -v c="$copy_rate" 'BEGIN { printf "%.2f", e / c }')x of COPY"
+# Rounds of COPY, Parquet, CSV back to back: on a shared machine the load changes by the minute, so each round's
+# ratios compare runs seconds apart, and the median round is reported.
+rounds=${ROUNDS:-3}
+: >"$work/ratios"
+for round in $(seq "$rounds"); do
+  c=$(copy_once); p=$(export_once parquet); v=$(export_once csv)
+  pr=$(awk -v e="$p" -v c="$c" 'BEGIN { printf "%.2f", e / c }'); cr=$(awk -v e="$v" -v c="$c" 'BEGIN { printf "%.2f", e / c }')
+  echo "round $round: copy $c rows/s, parquet $p rows/s (${pr}x), csv $v rows/s (${cr}x)"
+  echo "$pr $cr" >>"$work/ratios"
 done
-echo "copy: $copy_rate rows/s ($(du -sh "$work/copy.txt" | cut -f1) of text)"
+echo "median of $rounds rounds: parquet $(cut -d' ' -f1 "$work/ratios" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')x," \
+     "csv $(cut -d' ' -f2 "$work/ratios" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')x of COPY;" \
+     "sizes: parquet $(du -sh "$work/parquet" | cut -f1), csv $(du -sh "$work/csv" | cut -f1), COPY text $(du -sh "$work/copy.txt" | cut -f1)"

@@ -44,7 +44,7 @@ internal static class ExportCommand
             try
             {
                 request = Parse(parse.GetValue(output)!, parse.GetValue(symbols), parse.GetValue(all), parse.GetValue(interval)!, parse.GetValue(from),
-                    parse.GetValue(to), parse.GetValue(asOf), parse.GetValue(format)!, parse.GetValue(partition)!, parse.GetValue(adjust)!, TimeProvider.System);
+                    parse.GetValue(to), parse.GetValue(asOf), parse.GetValue(format)!, parse.GetValue(partition)!, parse.GetValue(adjust)!, null);
             }
             catch (ExportRequestException ex)
             {
@@ -57,6 +57,12 @@ internal static class ExportCommand
                 var services = host.Services;
                 await services.GetRequiredService<SchemaMigrator>().MigrateAsync(token);
                 var timeProvider = services.GetRequiredService<TimeProvider>();
+                if (request.AsOf > timeProvider.GetUtcNow())
+                {
+                    await Console.Error.WriteLineAsync($"stockdata: --as-of: {parse.GetValue(asOf)} is in the future");
+                    return ExitCodes.Usage;
+                }
+
                 var exporter = new Exporter(services.GetRequiredService<BarExportReader>(), services.GetRequiredService<CatalogExportReader>(), timeProvider);
                 var started = timeProvider.GetTimestamp();
                 ExportSummary summary;
@@ -90,9 +96,12 @@ internal static class ExportCommand
         }
     });
 
-    /// <summary>Checks what needs no database; the symbols' existence and the directory's contents are checked by <see cref="Exporter"/>.</summary>
+    /// <summary>
+    /// Checks what needs no database (and, given a clock, that <c>--as-of</c> is not in the future); the symbols'
+    /// existence and the directory's contents are checked by <see cref="Exporter"/>.
+    /// </summary>
     internal static ExportRequest Parse(string output, string? symbolsFile, bool all, string interval, string? from, string? to, string? asOf,
-        string format, string partition, string adjust, TimeProvider time)
+        string format, string partition, string adjust, TimeProvider? time)
     {
         if (all == (symbolsFile is not null))
         {
@@ -113,7 +122,7 @@ internal static class ExportCommand
             throw new ExportRequestException("--from", $"{from} is after --to {to}");
         }
 
-        if (asOfTime > time.GetUtcNow())
+        if (time is not null && asOfTime > time.GetUtcNow())
         {
             throw new ExportRequestException("--as-of", $"{asOf} is in the future");
         }

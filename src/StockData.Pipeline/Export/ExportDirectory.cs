@@ -67,7 +67,14 @@ internal sealed class ExportDirectory
         return new ExportDirectory(root, previous);
     }
 
-    public string FullPath(string relative) => Path.Combine(Root, relative.Replace('/', Path.DirectorySeparatorChar));
+    /// <summary>A manifest path under the directory; throws for one that would leave it (a hand-edited manifest).</summary>
+    public string FullPath(string relative)
+    {
+        var full = Path.GetFullPath(Path.Combine(Root, relative.Replace('/', Path.DirectorySeparatorChar)));
+        return full.StartsWith(Root + Path.DirectorySeparatorChar, StringComparison.Ordinal)
+            ? full
+            : throw new ExportRequestException("--out", $"{ExportManifest.FileName} names a file outside the directory: {relative}");
+    }
 
     /// <summary>Removes temporary files a killed run left behind.</summary>
     public void RemovePartials()

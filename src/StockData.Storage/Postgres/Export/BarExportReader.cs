@@ -1,4 +1,3 @@
-using System.Data;
 using System.Runtime.CompilerServices;
 using Npgsql;
 using NpgsqlTypes;
@@ -65,7 +64,9 @@ public sealed class BarExportReader(NpgsqlDataSource dataSource)
             command.Parameters.Add(Time(asOf));
         }
 
-        await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancellationToken);
+        // Not SequentialAccess: a bar row is small, and with the row buffered the getters below never wait on the
+        // wire, so they can be the synchronous ones (no awaited IsDBNullAsync per nullable column and row).
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         string? symbol = null;
         while (await reader.ReadAsync(cancellationToken))
         {
@@ -79,8 +80,8 @@ public sealed class BarExportReader(NpgsqlDataSource dataSource)
                 reader.GetDouble(4),
                 reader.GetDouble(5),
                 reader.GetDouble(6),
-                await reader.IsDBNullAsync(7, cancellationToken) ? null : reader.GetDouble(7),
-                await reader.IsDBNullAsync(8, cancellationToken) ? null : reader.GetInt64(8)));
+                reader.IsDBNull(7) ? null : reader.GetDouble(7),
+                reader.IsDBNull(8) ? null : reader.GetInt64(8)));
         }
     }
 
