@@ -59,6 +59,7 @@ public sealed class ExportMemoryTests(PostgresFixture postgres) : IClassFixture<
         var growth = largeRun.Peak - smallRun.Peak;
         var detail = string.Create(CultureInfo.InvariantCulture,
             $"peak {smallRun.Peak >> 20} MB for {small} rows ({smallRun.Bytes >> 20} MB file), {largeRun.Peak >> 20} MB for {large} rows ({largeRun.Bytes >> 20} MB file)");
+        TestContext.Current.TestOutputHelper?.WriteLine($"{format}: {detail}");
         Assert.True(smallRun.Peak > 0 && largeRun.Peak > 0, detail);
         // Ten times the rows: a buffering export holds at least the ten values of each extra row (80 bytes); a
         // streaming one grows by GC and pool slack only.
