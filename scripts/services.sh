@@ -128,7 +128,8 @@ sd_services_up() {
   local need_pg=1 need_redis=1
   [ -n "${ConnectionStrings__Postgres:-}" ] && need_pg=0
   [ -n "${ConnectionStrings__Redis:-}" ] && need_redis=0
-  if [ $need_pg = 1 ] || [ $need_redis = 1 ] || [ "${SD_NEED_PROMETHEUS:-0}" = 1 ]; then sd_ensure_packages; fi
+  if [ $need_pg = 1 ] || [ $need_redis = 1 ] || [ "${SD_NEED_PROMETHEUS:-0}" = 1 ] \
+     || ! /usr/bin/python3 -c 'import pandas' >/dev/null 2>&1; then sd_ensure_packages; fi
   trap 'rc=$?; sd_services_down; exit $rc' EXIT
   trap 'exit 130' INT
   trap 'exit 143' TERM

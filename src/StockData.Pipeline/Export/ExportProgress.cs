@@ -14,6 +14,7 @@ internal sealed class ExportProgress(TimeProvider time, bool enabled)
     private long _rows;
     private long _lastDraw;
     private long _started;
+    private readonly Lock _gate = new();
 
     public static ExportProgress ForConsole(TimeProvider time) => new(time, !Console.IsErrorRedirected);
 
@@ -26,13 +27,13 @@ internal sealed class ExportProgress(TimeProvider time, bool enabled)
 
     public void Rows(long rows)
     {
-        _rows += rows;
+        Interlocked.Add(ref _rows, rows);
         Draw(force: false);
     }
 
     public void FileDone()
     {
-        _done++;
+        Interlocked.Increment(ref _done);
         Draw(force: false);
     }
 
@@ -47,7 +48,20 @@ internal sealed class ExportProgress(TimeProvider time, bool enabled)
 
     private void Draw(bool force)
     {
-        if (!enabled || (!force && time.GetElapsedTime(_lastDraw) < Every))
+        if (!enabled)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            DrawLocked(force);
+        }
+    }
+
+    private void DrawLocked(bool force)
+    {
+        if (!force && time.GetElapsedTime(_lastDraw) < Every)
         {
             return;
         }

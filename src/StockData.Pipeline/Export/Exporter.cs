@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using StockData.Storage.Postgres.Export;
 
@@ -17,7 +18,13 @@ internal sealed class Exporter(BarExportReader bars, CatalogExportReader catalog
     /// <summary>The manifest is rewritten at most this often while files are written (and once at the end).</summary>
     private static readonly TimeSpan ManifestEvery = TimeSpan.FromSeconds(2);
 
-    private ExportTables.Bars? _bars;
+    /// <summary>
+    /// Files written at the same time, each on its own connection: one file's rows go through the database, the wire,
+    /// the decoder and the encoder in turn, and with two in flight one's round trips and waits overlap the other's work.
+    /// </summary>
+    private const int FilesAtOnce = 2;
+
+    private readonly ConcurrentBag<ExportTables.Bars> _bars = [];
 
     public async Task<ExportSummary> RunAsync(ExportRequest request, ExportProgress progress, CancellationToken cancellationToken)
     {
@@ -33,25 +40,31 @@ internal sealed class Exporter(BarExportReader bars, CatalogExportReader catalog
         var parameters = request.ToParameters();
         var lastSave = time.GetTimestamp();
         int written = 0, unchanged = 0;
-        foreach (var file in plan)
+        var options = new ParallelOptions { MaxDegreeOfParallelism = FilesAtOnce, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(plan, options, async (file, token) =>
         {
-            if (previous.TryGetValue(file.Path, out var entry) && entry.Source == file.Source && await directory.MatchesAsync(entry, cancellationToken))
+            var kept = previous.TryGetValue(file.Path, out var entry) && entry.Source == file.Source && await directory.MatchesAsync(entry, token);
+            var result = kept ? entry! : await WriteAsync(directory, request, scope, file, progress, token);
+            lock (done)
             {
-                done.Add(entry);
-                unchanged++;
-                progress.FileDone();
-                continue;
-            }
+                done.Add(result);
+                if (kept)
+                {
+                    unchanged++;
+                }
+                else
+                {
+                    written++;
+                }
 
-            done.Add(await WriteAsync(directory, request, scope, file, progress, cancellationToken));
-            written++;
-            progress.FileDone();
-            if (time.GetElapsedTime(lastSave) >= ManifestEvery)
-            {
-                directory.SaveManifest(Manifest(parameters, done, previous.Values, complete: false));
-                lastSave = time.GetTimestamp();
+                progress.FileDone();
+                if (!kept && time.GetElapsedTime(lastSave) >= ManifestEvery)
+                {
+                    directory.SaveManifest(Manifest(parameters, done, previous.Values, complete: false));
+                    lastSave = time.GetTimestamp();
+                }
             }
-        }
+        });
 
         // Files of an earlier run of the same request that this one no longer plans (their source has no rows now).
         var planned = plan.Select(f => f.Path).ToHashSet(StringComparer.Ordinal);
@@ -134,10 +147,23 @@ internal sealed class Exporter(BarExportReader bars, CatalogExportReader catalog
     private async Task<long> WriteBarsAsync(ExportRequest request, ExportScope scope, PlannedFile file, Stream stream, ExportProgress progress,
         CancellationToken cancellationToken)
     {
-        // One set of buffers for every file of the export: they are 6 MB of large-object-heap arrays, and allocating
-        // them per file made a 500-file export spend most of its time zeroing and collecting them.
-        var table = _bars ??= new ExportTables.Bars();
-        table.Table.Count = 0;
+        // One set of buffers per file in flight, reused by the next file: they are 6 MB of large-object-heap arrays,
+        // and allocating them per file made a 500-file export spend most of its time zeroing and collecting them.
+        var table = _bars.TryTake(out var free) ? free : new ExportTables.Bars();
+        try
+        {
+            table.Table.Count = 0;
+            return await WriteBarsAsync(table, request, scope, file, stream, progress, cancellationToken);
+        }
+        finally
+        {
+            _bars.Add(table);
+        }
+    }
+
+    private async Task<long> WriteBarsAsync(ExportTables.Bars table, ExportRequest request, ExportScope scope, PlannedFile file, Stream stream,
+        ExportProgress progress, CancellationToken cancellationToken)
+    {
         long rows = 0;
         await using var writer = await ExportFileWriter.CreateAsync(request.Format, table.Table, stream, cancellationToken);
         var source = bars.ReadAsync(scope, file.Symbols, file.Year, cancellationToken);
