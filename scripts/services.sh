@@ -26,13 +26,15 @@ sd_apt_install() {
 
 sd_sudo() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
-# Installs what is missing: PostgreSQL 15 server and client, Redis 7 (and Prometheus when SD_NEED_PROMETHEUS=1).
+# Installs what is missing: PostgreSQL 15 server and client, Redis 7, pandas (the export tests read the CSV export
+# with it, as an independent reader) and Prometheus when SD_NEED_PROMETHEUS=1.
 sd_ensure_packages() {
   local need=()
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql-15)
   command -v pg_isready   >/dev/null 2>&1 || need+=(postgresql-client-15)
   command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
   command -v redis-cli    >/dev/null 2>&1 || need+=(redis-tools)
+  /usr/bin/python3 -c 'import pandas' >/dev/null 2>&1 || need+=(python3-pandas)
   if [ "${SD_NEED_PROMETHEUS:-0}" = 1 ]; then command -v prometheus >/dev/null 2>&1 || need+=(prometheus); fi
   if [ ${#need[@]} -gt 0 ]; then
     sd_log "apt-get install ${need[*]}"
@@ -126,7 +128,8 @@ sd_services_up() {
   local need_pg=1 need_redis=1
   [ -n "${ConnectionStrings__Postgres:-}" ] && need_pg=0
   [ -n "${ConnectionStrings__Redis:-}" ] && need_redis=0
-  if [ $need_pg = 1 ] || [ $need_redis = 1 ] || [ "${SD_NEED_PROMETHEUS:-0}" = 1 ]; then sd_ensure_packages; fi
+  if [ $need_pg = 1 ] || [ $need_redis = 1 ] || [ "${SD_NEED_PROMETHEUS:-0}" = 1 ] \
+     || ! /usr/bin/python3 -c 'import pandas' >/dev/null 2>&1; then sd_ensure_packages; fi
   trap 'rc=$?; sd_services_down; exit $rc' EXIT
   trap 'exit 130' INT
   trap 'exit 143' TERM

@@ -92,6 +92,12 @@ public static partial class PipelineLog
     [LoggerMessage(3114, LogLevel.Information, "Job {JobId} submitted: {Items} item(s), priority {Priority}")]
     public static partial void JobSubmitted(ILogger logger, long jobId, int items, string priority);
 
+    [LoggerMessage(3140, LogLevel.Information, "Job {JobId} cancelled: {Dropped} item(s) not started dropped; the ones in flight finish")]
+    public static partial void JobCancelled(ILogger logger, long jobId, int dropped);
+
+    [LoggerMessage(3700, LogLevel.Information, "Export finished: {Written} file(s) written, {Unchanged} unchanged, {Rows} rows in {Seconds:F1} s")]
+    public static partial void ExportFinished(ILogger logger, int written, int unchanged, long rows, double seconds);
+
     [LoggerMessage(3115, LogLevel.Warning, "{Symbol} {Interval}: refresh for the bars endpoint failed: {Category}: {Detail}")]
     public static partial void RefreshFailed(ILogger logger, string symbol, string interval, string category, string detail);
 

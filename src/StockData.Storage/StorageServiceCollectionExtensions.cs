@@ -67,6 +67,8 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<Postgres.Catalog.CoverageReader>();
         services.AddSingleton<Postgres.Catalog.SymbolDetailReader>();
         services.AddSingleton<Postgres.Catalog.EventReader>();
+        services.AddSingleton<Postgres.Export.BarExportReader>();
+        services.AddSingleton<Postgres.Export.CatalogExportReader>();
         services.AddSingleton<Postgres.Quality.QualityScanner>();
         services.AddSingleton<Postgres.Quality.QualityReader>();
         services.AddSingleton<Postgres.Budget.RequestLedger>();

@@ -20,8 +20,6 @@ namespace StockData.Pipeline.Cli;
 /// </summary>
 internal static class JobsCommand
 {
-    private static readonly string[] JobStatuses = ["pending", "running", "done", "failed", "cancelled"];
-
     public static Command Create()
     {
         var command = new Command("jobs", "Submit and follow fetch jobs (worked through by stockdata run).");
@@ -120,9 +118,9 @@ internal static class JobsCommand
     private static Command CreateList()
     {
         var status = new Option<string?>("--status") { Description = "Only jobs of this status." };
-        status.AcceptOnlyFromAmong(JobStatuses);
+        status.AcceptOnlyFromAmong(JobJson.Statuses);
         var limit = new Option<int>("--limit") { Description = "How many jobs, newest first.", DefaultValueFactory = _ => 20 };
-        limit.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 10_000) { r.AddError("--limit must be 1-10000."); } });
+        limit.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > JobJson.MaxListLimit) { r.AddError($"--limit must be 1-{JobJson.MaxListLimit}."); } });
         var command = new Command("list", "List recent jobs with their progress.") { status, limit };
         command.SetAction((parse, ct) => StockDataVerb.RunAsync(async (host, token) =>
         {
@@ -166,7 +164,7 @@ internal static class JobsCommand
     private static Command CreateCancel()
     {
         var id = new Argument<long>("id") { Description = "The job id." };
-        var command = new Command("cancel", "Cancel a pending or running job: its remaining items will not run.") { id };
+        var command = new Command("cancel", "Cancel a pending or running job: items not started are dropped, the ones in flight finish.") { id };
         command.SetAction((parse, ct) => StockDataVerb.RunAsync(async (host, token) =>
         {
             var services = host.Services;
@@ -184,7 +182,9 @@ internal static class JobsCommand
                     await Console.Error.WriteLineAsync($"stockdata: job {jobId} has already finished ({finished?.Status})");
                     return ExitCodes.Failed;
                 default:
-                    Console.WriteLine(JobJson.ToIndentedString((await jobs.GetAsync(jobId, token))!));
+                    var cancelled = (await jobs.GetAsync(jobId, token))!;
+                    PipelineLog.JobCancelled(services.GetRequiredService<ILogger<JobStore>>(), jobId, cancelled.Count("cancelled"));
+                    Console.WriteLine(JobJson.ToIndentedString(cancelled));
                     return ExitCodes.Ok;
             }
         }, ct, StandardErrorLogging.Configure));

@@ -15,6 +15,7 @@ internal static class StockDataCli
         root.Subcommands.Add(SymbolsCommand.Create());
         root.Subcommands.Add(JobsCommand.Create());
         root.Subcommands.Add(BarsCommand.Create());
+        root.Subcommands.Add(ExportCommand.Create());
         root.Subcommands.Add(QualityCommand.Create());
         root.Subcommands.Add(BudgetCommand.Create());
         root.Subcommands.Add(YahooCommand.Create());

@@ -11,7 +11,9 @@ namespace StockData.Pipeline.Http;
 
 /// <summary>
 /// <c>POST /jobs</c> (body <c>{"symbols":[…],"interval":"1d","from":…,"to":…,"priority":"high"|"normal"}</c>; 201 with
-/// the job) and <c>GET /jobs/{id}</c>: the same JSON as <c>stockdata jobs show</c>.
+/// the job), <c>GET /jobs/{id}</c> (the same JSON as <c>stockdata jobs show</c>), <c>GET /jobs?status=&amp;limit=</c>
+/// (<c>{"jobs":[…]}</c>, newest first) and <c>DELETE /jobs/{id}</c> (cancel; 200 with the cancelled job, 409 when it
+/// had finished already), the HTTP side of <c>stockdata jobs list|cancel</c>.
 /// </summary>
 internal static class JobEndpoints
 {
@@ -22,6 +24,8 @@ internal static class JobEndpoints
     {
         group.MapPost("/jobs", SubmitAsync);
         group.MapGet("/jobs/{id}", GetAsync);
+        group.MapGet("/jobs", ListAsync);
+        group.MapDelete("/jobs/{id}", CancelAsync);
         return group;
     }
 
@@ -106,6 +110,51 @@ internal static class JobEndpoints
         return job is null
             ? Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such job", detail: $"There is no job {jobId}.")
             : new JobResult(job, StatusCodes.Status200OK);
+    }
+
+    private static async Task<IResult> ListAsync(HttpContext context, JobStore jobs, CancellationToken cancellationToken)
+    {
+        var query = context.Request.Query;
+        var status = query["status"].ToString();
+        if (status.Length > 0 && !JobJson.Statuses.Contains(status, StringComparer.Ordinal))
+        {
+            return ParameterProblem.For("status", $"'{status}' is not one of {string.Join(", ", JobJson.Statuses)}");
+        }
+
+        var limit = 20;
+        var limitText = query["limit"].ToString();
+        if (limitText.Length > 0 && (!int.TryParse(limitText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture,
+                out limit) || limit < 1 || limit > JobJson.MaxListLimit))
+        {
+            return ParameterProblem.For("limit", $"'{limitText}' is not a whole number from 1 to {JobJson.MaxListLimit}");
+        }
+
+        var listed = await jobs.ListAsync(status.Length > 0 ? status : null, limit, cancellationToken);
+        var document = new JobListDocument(listed.Select(JobJson.Document).ToList());
+        return Results.Json(document, JobJsonContext.Default.JobListDocument);
+    }
+
+    private static async Task<IResult> CancelAsync(string id, JobStore jobs, TimeProvider time, ILogger<JobStore> logger,
+        CancellationToken cancellationToken)
+    {
+        if (!long.TryParse(id, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var jobId))
+        {
+            return ParameterProblem.For("id", $"'{id}' is not a job id (a positive integer)");
+        }
+
+        var outcome = await jobs.CancelAsync(jobId, time.GetUtcNow(), cancellationToken);
+        var job = await jobs.GetAsync(jobId, cancellationToken);
+        switch (outcome)
+        {
+            case CancelOutcome.NotFound:
+                return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such job", detail: $"There is no job {jobId}.");
+            case CancelOutcome.AlreadyFinished:
+                return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Job already finished",
+                    detail: $"Job {jobId} has already finished ({job?.Status}): there is nothing left to cancel.");
+            default:
+                PipelineLog.JobCancelled(logger, jobId, job?.Count("cancelled") ?? 0);
+                return new JobResult(job!, StatusCodes.Status200OK);
+        }
     }
 
     /// <summary>A string property, or null when absent or null; throws naming it when it is anything else.</summary>

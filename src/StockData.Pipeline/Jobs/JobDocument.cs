@@ -21,3 +21,6 @@ internal sealed record JobDocument(
 
 /// <summary>Items that will not run again (<c>finished</c>) of all the job's items (<c>total</c>).</summary>
 internal sealed record JobProgress(int Finished, int Total);
+
+/// <summary><c>GET /jobs</c>: the newest jobs first, each as <see cref="JobDocument"/>.</summary>
+internal sealed record JobListDocument(IReadOnlyList<JobDocument> Jobs);

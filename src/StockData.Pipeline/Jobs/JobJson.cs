@@ -23,6 +23,12 @@ internal static class JobJson
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
     }
 
+    /// <summary>The names of job statuses, as <c>jobs list --status</c> and <c>GET /jobs?status=</c> take them.</summary>
+    public static readonly string[] Statuses = ["pending", "running", "done", "failed", "cancelled"];
+
+    /// <summary>How many jobs a list shows at most (the default is 20).</summary>
+    public const int MaxListLimit = 10_000;
+
     /// <summary>The job as the document both write (<see cref="Http.JobResult"/> serializes it compact).</summary>
     public static JobDocument Document(JobView job)
     {

@@ -10,4 +10,5 @@ namespace StockData.Pipeline.Jobs;
 /// <remarks>Each area owns the context of its own documents, so no shared context has to know every area.</remarks>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(JobDocument))]
+[JsonSerializable(typeof(JobListDocument))]
 internal sealed partial class JobJsonContext : JsonSerializerContext;

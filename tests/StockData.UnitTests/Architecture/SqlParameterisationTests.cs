@@ -40,6 +40,10 @@ public sealed partial class SqlParameterisationTests
         [("PipelineBenchmark.cs", "Ratio.Max:0.000")] = "a progress or report line (mentions raw COPY), not SQL",
         [("PipelineBenchmark.cs", "RatioTarget")] = "a progress or report line (mentions raw COPY), not SQL",
         [("PipelineBenchmark.cs", "PeakRssMb,14:0.0")] = "a progress or report line (mentions raw COPY), not SQL",
+        [("BarExportReader.cs", "Table(scope.Interval)")] = "chosen between the literals daily_bars / intraday_bars by the interval family",
+        [("BarExportReader.cs", "table")] = "Table(scope.Interval): one of two literal table names",
+        [("BarExportReader.cs", "order")] = "chosen between two literal ORDER BY lists by the interval family",
+        [("CatalogExportReader.cs", "asOf")] = "a literal filter on a parameter ($4) or empty, by whether as_of was given",
         [("WriterBenchmarkResult.cs", "Rounds")] = "the report's heading (mentions raw COPY), not SQL",
     };
 

@@ -11,6 +11,12 @@ namespace StockData.Storage.Postgres.Jobs;
 public sealed class JobItemLeases(NpgsqlDataSource dataSource)
 {
     /// <summary>
+    /// An item handed back (its replica stopped or died) whose job was cancelled meanwhile is dropped, not made pending:
+    /// a cancelled job's unfinished items must never be fetched again.
+    /// </summary>
+    private const string CancelledJob = "EXISTS (SELECT 1 FROM fetch_jobs j WHERE j.id = fetch_job_items.job_id AND j.status = 'cancelled')";
+
+    /// <summary>
     /// Claims up to <paramref name="limit"/> pending items with a priority in [<paramref name="minPriority"/>,
     /// <paramref name="maxPriority"/>], highest priority first, then oldest; their jobs become running.
     /// </summary>
@@ -65,9 +71,9 @@ public sealed class JobItemLeases(NpgsqlDataSource dataSource)
     /// </summary>
     public async Task<int> ReclaimExpiredAsync(DateTimeOffset now, int maxAttempts, CancellationToken cancellationToken)
     {
-        const string sql = """
+        const string sql = $"""
             UPDATE fetch_job_items SET
-                status = CASE WHEN attempts >= $2 THEN 'failed' ELSE 'pending' END,
+                status = CASE WHEN attempts >= $2 THEN 'failed' WHEN {CancelledJob} THEN 'cancelled' ELSE 'pending' END,
                 error_category = CASE WHEN attempts >= $2 THEN 'abandoned' ELSE error_category END,
                 error_detail = CASE WHEN attempts >= $2 THEN 'its worker stopped renewing the lease ' || attempts || ' times'
                                     ELSE error_detail END,
@@ -159,8 +165,8 @@ public sealed class JobItemLeases(NpgsqlDataSource dataSource)
     /// <summary>Puts every item <paramref name="owner"/> runs back to pending (a graceful stop: the attempt does not count).</summary>
     public async Task<int> ReleaseAllAsync(string owner, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("""
-            UPDATE fetch_job_items SET status = 'pending', lease_owner = NULL, lease_until = NULL,
+        await using var command = dataSource.CreateCommand($"""
+            UPDATE fetch_job_items SET status = CASE WHEN {CancelledJob} THEN 'cancelled' ELSE 'pending' END, lease_owner = NULL, lease_until = NULL,
                 attempts = greatest(attempts - 1, 0), updated_at = $2
             WHERE lease_owner = $1 AND status = 'running'
             """);

@@ -122,12 +122,44 @@ public sealed class JobStore(NpgsqlDataSource dataSource)
             jobs.Add(ReadJob(reader, counts, new Dictionary<string, int>()));
         }
 
-        return jobs;
+        await reader.DisposeAsync();
+        return await WithFailuresAsync(jobs, cancellationToken);
+    }
+
+    /// <summary>The listed jobs with their failures by category (one query for all of them).</summary>
+    private async Task<IReadOnlyList<JobView>> WithFailuresAsync(List<JobView> jobs, CancellationToken cancellationToken)
+    {
+        if (jobs.Count == 0)
+        {
+            return jobs;
+        }
+
+        await using var command = dataSource.CreateCommand("""
+            SELECT job_id, coalesce(error_category, 'unknown'), count(*)::int FROM fetch_job_items
+            WHERE job_id = ANY($1) AND status = 'failed' GROUP BY 1, 2
+            """);
+        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = jobs.Select(j => j.Id).ToArray() });
+        var failures = new Dictionary<long, Dictionary<string, int>>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var id = reader.GetInt64(0);
+            if (!failures.TryGetValue(id, out var byCategory))
+            {
+                failures[id] = byCategory = new Dictionary<string, int>(StringComparer.Ordinal);
+            }
+
+            byCategory[reader.GetString(1)] = reader.GetInt32(2);
+        }
+
+        return jobs.Select(j => failures.TryGetValue(j.Id, out var f) ? j with { FailuresByCategory = f } : j).ToList();
     }
 
     /// <summary>
-    /// Cancels a pending or running job: its pending items will not run, and running ones are marked cancelled so their
-    /// worker's result no longer changes them (their fetch still commits its rows).
+    /// Cancels a pending or running job: its pending items are dropped (cancelled, never fetched); the ones in flight
+    /// finish and record their own outcome (done or failed), since their fetch commits its rows anyway and a count of
+    /// "cancelled" would hide data that did land. The job shows <c>cancelled</c> from now on: finishing its last item
+    /// does not change that (<see cref="JobItemLeases"/> only finishes pending or running jobs).
     /// </summary>
     public async Task<CancelOutcome> CancelAsync(long id, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -149,8 +181,8 @@ public sealed class JobStore(NpgsqlDataSource dataSource)
         }
 
         await using (var items = new NpgsqlCommand("""
-                         UPDATE fetch_job_items SET status = 'cancelled', lease_owner = NULL, lease_until = NULL, updated_at = $2
-                         WHERE job_id = $1 AND status IN ('pending', 'running')
+                         UPDATE fetch_job_items SET status = 'cancelled', updated_at = $2
+                         WHERE job_id = $1 AND status = 'pending'
                          """, connection, transaction))
         {
             items.Parameters.Add(new NpgsqlParameter<long> { TypedValue = id });

@@ -100,24 +100,33 @@ public sealed class JobItemLeasesTests(PostgresFixture postgres) : IClassFixture
     }
 
     [Fact]
-    public async Task FinishAsync_NotTheOwnerOrCancelled_ChangesNothing()
+    public async Task FinishAsync_NotTheOwner_ChangesNothing_CancelledJob_InFlightFinish_HandedBackDropped()
     {
         postgres.EnsureAvailable();
         await using var scope = await WriterScope.CreateAsync(postgres);
         var jobs = scope.Services.GetRequiredService<JobStore>();
         var leases = scope.Services.GetRequiredService<JobItemLeases>();
-        var job = await SubmitAsync(jobs, JobPriority.Normal, "A1", "A2");
-        var items = await leases.ClaimAsync("r1", JobPriority.Low, JobPriority.High, 10, T0, T0 + Lease, Ct);
+        var job = await SubmitAsync(jobs, JobPriority.Normal, "A1", "A2", "A3", "A4");
+        var items = await leases.ClaimAsync("r1", JobPriority.Low, JobPriority.High, 2, T0, T0 + Lease, Ct);
+        var dead = await leases.ClaimAsync("dies", JobPriority.Low, JobPriority.High, 1, T0, T0 + Lease, Ct);
 
         Assert.Null(await leases.FinishAsync("someone-else", items[0].Id, true, null, null, T0, Ct));
         Assert.Equal(CancelOutcome.Cancelled, await jobs.CancelAsync(job, T0, Ct));
-        Assert.Null(await leases.FinishAsync("r1", items[1].Id, true, null, null, T0, Ct));
+        var atCancel = (await jobs.GetAsync(job, Ct))!;
+        Assert.Equal(("cancelled", 1, 3), (atCancel.Status, atCancel.Count("cancelled"), atCancel.Count("running")));
+
+        // An item in flight finishes with its own outcome; the job stays cancelled.
+        Assert.Equal(job, await leases.FinishAsync("r1", items[1].Id, true, null, null, T0, Ct));
+        // Items handed back (a graceful stop, a dead replica's expired lease) are dropped, never pending again.
+        Assert.Equal(1, await leases.ReleaseAllAsync("r1", T0, Ct));
+        Assert.Equal(1, await leases.ReclaimExpiredAsync(T0 + Lease, 5, Ct));
+        Assert.Single(dead);
 
         var view = (await jobs.GetAsync(job, Ct))!;
-        Assert.Equal(("cancelled", 2), (view.Status, view.Count("cancelled")));
+        Assert.Equal(("cancelled", 3, 1, 4), (view.Status, view.Count("cancelled"), view.Count("done"), view.Finished));
         Assert.Equal(CancelOutcome.AlreadyFinished, await jobs.CancelAsync(job, T0, Ct));
         Assert.Equal(CancelOutcome.NotFound, await jobs.CancelAsync(job + 1000, T0, Ct));
-        Assert.Empty(await leases.ClaimAsync("r1", JobPriority.Low, JobPriority.High, 10, T0, T0 + Lease, Ct));
+        Assert.Empty(await leases.ClaimAsync("r1", JobPriority.Low, JobPriority.High, 10, T0 + Lease, T0 + Lease + Lease, Ct));
     }
 
     [Fact]

@@ -1,0 +1,115 @@
+using System.Runtime.CompilerServices;
+using Npgsql;
+using NpgsqlTypes;
+using StockData.Core;
+
+namespace StockData.Storage.Postgres.Export;
+
+/// <summary>
+/// Reads bars for <c>stockdata export</c>: one statement per exported file (a symbol, or every symbol of one trade
+/// year), streamed row by row off the wire in file order, so memory does not grow with the range. The <c>as_of</c>
+/// variant is <see cref="Reading.BarReader"/>'s: the current row if written by then, else the revision covering then.
+/// </summary>
+public sealed class BarExportReader(NpgsqlDataSource dataSource)
+{
+    private static readonly DateOnly MinDate = new(1, 1, 1);
+    private static readonly DateOnly MaxDate = new(9999, 12, 31);
+    private static readonly DateTimeOffset MinTime = new(1800, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset MaxTime = new(9999, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private const string Columns = "symbol, ts, trade_date, open, high, low, close, adj_close, volume";
+
+    // $1 symbols, $2 interval, $3/$4 trade dates (inclusive), $5/$6 timestamps ([from, to)), $7 as_of.
+    private const string Filter = "symbol = ANY($1) AND interval = $2 AND trade_date BETWEEN $3 AND $4 AND ts >= $5 AND ts < $6";
+
+    /// <summary>Rows and last write per symbol and trade year of the scope (the current rows; see <see cref="SourceStamp"/>).</summary>
+    public async Task<IReadOnlyList<SourceStamp>> ReadStampsAsync(ExportScope scope, CancellationToken cancellationToken)
+    {
+        var sql = $"""
+            SELECT symbol, extract(year FROM trade_date)::int, count(*), max(updated_at) FROM {Table(scope.Interval)}
+            WHERE {Filter} GROUP BY 1, 2 ORDER BY 1, 2
+            """;
+        await using var command = dataSource.CreateCommand(sql);
+        AddFilter(command, scope, scope.Symbols, null);
+        var stamps = new List<SourceStamp>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            stamps.Add(new SourceStamp(reader.GetString(0), reader.GetInt32(1), reader.GetInt64(2), reader.GetFieldValue<DateTimeOffset>(3)));
+        }
+
+        return stamps;
+    }
+
+    /// <summary>The bars of <paramref name="symbols"/> (of the scope), optionally of one trade year, by symbol then time.</summary>
+    public async IAsyncEnumerable<SymbolBar> ReadAsync(ExportScope scope, IReadOnlyList<string> symbols, int? year,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var table = Table(scope.Interval);
+        var order = scope.Interval.IsDailyOrLonger ? "symbol, trade_date" : "symbol, ts";
+        var sql = scope.AsOf is null
+            ? $"SELECT {Columns} FROM {table} WHERE {Filter} ORDER BY {order}"
+            : $"""
+               SELECT {Columns} FROM (
+                   SELECT {Columns} FROM {table} WHERE {Filter} AND updated_at <= $7
+                   UNION ALL
+                   SELECT {Columns} FROM bar_revisions WHERE {Filter} AND valid_from <= $7 AND revised_at > $7
+               ) held
+               ORDER BY {order}
+               """;
+        await using var command = dataSource.CreateCommand(sql);
+        AddFilter(command, scope, symbols, year);
+        if (scope.AsOf is { } asOf)
+        {
+            command.Parameters.Add(Time(asOf));
+        }
+
+        // Not SequentialAccess: a bar row is small, and with the row buffered the getters below never wait on the
+        // wire, so they can be the synchronous ones (no awaited IsDBNullAsync per nullable column and row).
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        string? symbol = null;
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            // One string per symbol, not per row: rows of a symbol are consecutive.
+            var name = reader.GetString(0);
+            symbol = symbol == name ? symbol : name;
+            yield return new SymbolBar(symbol, new Bar(
+                reader.GetFieldValue<DateTimeOffset>(1),
+                reader.GetFieldValue<DateOnly>(2),
+                reader.GetDouble(3),
+                reader.GetDouble(4),
+                reader.GetDouble(5),
+                reader.GetDouble(6),
+                reader.IsDBNull(7) ? null : reader.GetDouble(7),
+                reader.IsDBNull(8) ? null : reader.GetInt64(8)));
+        }
+    }
+
+    private static string Table(BarInterval interval) => interval.IsDailyOrLonger ? "daily_bars" : "intraday_bars";
+
+    private static void AddFilter(NpgsqlCommand command, ExportScope scope, IReadOnlyList<string> symbols, int? year)
+    {
+        var daily = scope.Interval.IsDailyOrLonger;
+        var fromDate = daily && scope.From is { } f ? DateOnly.FromDateTime(f.UtcDateTime) : MinDate;
+        var toDate = daily && scope.To is { } t ? DateOnly.FromDateTime(t.UtcDateTime) : MaxDate;
+        if (year is { } y)
+        {
+            fromDate = Max(fromDate, new DateOnly(y, 1, 1));
+            toDate = Min(toDate, new DateOnly(y, 12, 31));
+        }
+
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = symbols as string[] ?? symbols.ToArray() });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = scope.Interval.Token });
+        command.Parameters.Add(new NpgsqlParameter<DateOnly> { TypedValue = fromDate });
+        command.Parameters.Add(new NpgsqlParameter<DateOnly> { TypedValue = toDate });
+        command.Parameters.Add(Time(!daily && scope.From is { } from ? from : MinTime));
+        command.Parameters.Add(Time(!daily && scope.To is { } to ? to : MaxTime));
+    }
+
+    private static DateOnly Max(DateOnly a, DateOnly b) => a > b ? a : b;
+
+    private static DateOnly Min(DateOnly a, DateOnly b) => a < b ? a : b;
+
+    private static NpgsqlParameter<DateTimeOffset> Time(DateTimeOffset value) =>
+        new() { TypedValue = value.ToUniversalTime(), NpgsqlDbType = NpgsqlDbType.TimestampTz };
+}
