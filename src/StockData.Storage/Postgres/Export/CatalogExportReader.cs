@@ -20,11 +20,11 @@ public sealed record ExportSymbol(string Symbol, string? Currency, string? Instr
 public sealed class CatalogExportReader(NpgsqlDataSource dataSource)
 {
     private const string Events = """
-        SELECT symbol, 'dividend' AS type, ex_date, ts, amount, NULL::float8 AS numerator, NULL::float8 AS denominator, updated_at FROM dividends
+        SELECT symbol, 'dividend' AS type, ex_date, ts, amount, NULL::float8 AS numerator, NULL::float8 AS denominator, updated_at, recorded_at FROM dividends
         UNION ALL
-        SELECT symbol, 'split', ex_date, ts, NULL, numerator, denominator, updated_at FROM splits
+        SELECT symbol, 'split', ex_date, ts, NULL, numerator, denominator, updated_at, recorded_at FROM splits
         UNION ALL
-        SELECT symbol, 'capital_gain', ex_date, ts, amount, NULL, NULL, updated_at FROM capital_gains
+        SELECT symbol, 'capital_gain', ex_date, ts, amount, NULL, NULL, updated_at, recorded_at FROM capital_gains
         """;
 
     /// <summary>Every symbol the store knows, in order.</summary>
@@ -68,12 +68,13 @@ public sealed class CatalogExportReader(NpgsqlDataSource dataSource)
         StampAsync("SELECT count(*), max(updated_at) FROM symbols WHERE symbol = ANY($1)", scope, false, cancellationToken);
 
     /// <summary>
-    /// The events of the scope's symbols with an ex-date in its range, by symbol, ex-date and type. With as_of, those
-    /// stored by then (events keep no revisions: one changed later is left out rather than shown with today's values).
+    /// The events of the scope's symbols with an ex-date in its range, by symbol, ex-date and type. With as_of, those the
+    /// store had learned of by then (<c>recorded_at</c>, which a restatement after a split does not move), with their
+    /// current values (events keep no revisions), as <c>GET /symbols/{symbol}/events</c> answers.
     /// </summary>
     public async IAsyncEnumerable<ExportEvent> ReadEventsAsync(ExportScope scope, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var asOf = scope.AsOf is null ? "" : " AND updated_at <= $4";
+        var asOf = scope.AsOf is null ? "" : " AND recorded_at <= $4";
         await using var command = dataSource.CreateCommand(
             $"SELECT symbol, type, ex_date, ts, amount, numerator, denominator FROM ({Events}) e WHERE {EventFilter}{asOf} ORDER BY symbol, ex_date, type");
         AddFilter(command, scope, true);
