@@ -31,7 +31,7 @@ internal sealed class YahooDoctor(YahooSessionProbe probe, IOptions<YahooOptions
         }
 
         return new DoctorReport(options.Value.BaseUrl, options.Value.Session.ToString().ToLowerInvariant(),
-            egresses.Select(e => $"{Name(e)} ({e.Route})").ToList(), steps, chartOk);
+            egresses.Select(e => e.Configured ? $"{e.Id} ({e.Route})" : Name(e)).ToList(), steps, chartOk);
     }
 
     /// <summary>An egress's name in the report: its id, or <c>direct</c> for the one implicit egress.</summary>
