@@ -1,9 +1,8 @@
 using System.Threading.RateLimiting;
 using StockData.Diagnostics;
-using StockData.Upstream.Egress;
 using StockData.Yahoo.Session;
 
-namespace StockData.Upstream.Session;
+namespace StockData.Upstream.Egress;
 
 /// <summary>
 /// Makes each session request (cookie page, consent, getcrumb) take a token from the egress's bucket (the egress the flow sends through), the one chart
