@@ -140,6 +140,18 @@ sd_tinyproxy_stop() {
   rm -f "$dir/tinyproxy.sd.pid"
 }
 
+# sd_tinyproxy_start_free DIR BIND: as sd_tinyproxy_start on a free port (printed), trying another port when the
+# chosen one cannot be bound (a port another process just released can still refuse a new listener).
+sd_tinyproxy_start_free() {
+  local dir=$1 bind=$2 port attempt
+  for attempt in 1 2 3 4 5; do
+    port=$(sd_free_port $((48800 + RANDOM % 4000)))
+    if sd_tinyproxy_start "$dir" "$bind" "$port" 2>/dev/null; then echo "$port"; return 0; fi
+    sd_tinyproxy_stop "$dir"
+  done
+  sd_log "tinyproxy (bind $bind) did not start: see $dir/tinyproxy.out"; return 1
+}
+
 # sd_tinyproxy_up N: N tinyproxies, the k-th binding 127.0.0.(k+1), on free ports; exports SD_TINYPROXY_URLS (their
 # URLs, space-separated) and stops them on exit (with sd_services_down). Installs tinyproxy when missing.
 sd_tinyproxy_up() {
@@ -147,9 +159,9 @@ sd_tinyproxy_up() {
   SD_NEED_TINYPROXY=1 sd_ensure_packages
   trap 'rc=$?; sd_services_down; exit $rc' EXIT
   for k in $(seq 1 "$n"); do
-    dir=$(mktemp -d /tmp/stockdata-tinyproxy.XXXXXX); port=$(sd_free_port "${SD_TINYPROXY_PORT:-48800}")
+    dir=$(mktemp -d /tmp/stockdata-tinyproxy.XXXXXX)
     SD_TINYPROXY_DIRS="${SD_TINYPROXY_DIRS:-} $dir"
-    sd_tinyproxy_start "$dir" "127.0.0.$((k + 1))" "$port" || return 1
+    port=$(sd_tinyproxy_start_free "$dir" "127.0.0.$((k + 1))") || return 1
     urls+=("http://127.0.0.1:$port")
   done
   export SD_TINYPROXY_URLS="${urls[*]}"
@@ -213,8 +225,9 @@ if [ "${BASH_SOURCE[0]}" = "$0" ]; then
                       sd_prometheus_start "$1" "$2" "$port"; echo "http://127.0.0.1:$port" ;;
     prometheus-stop) sd_prometheus_stop "$1" ;;
     free-port) sd_free_port "${1:-20000}" ;;
-    tinyproxy-start) SD_NEED_TINYPROXY=1 sd_ensure_packages; port=${3:-$(sd_free_port 48800)}
-                     sd_tinyproxy_start "$1" "$2" "$port"; echo "http://127.0.0.1:$port" ;;
+    tinyproxy-start) SD_NEED_TINYPROXY=1 sd_ensure_packages
+                     if [ -n "${3:-}" ]; then port=$3; sd_tinyproxy_start "$1" "$2" "$port"; else port=$(sd_tinyproxy_start_free "$1" "$2"); fi
+                     echo "http://127.0.0.1:$port" ;;
     tinyproxy-stop) sd_tinyproxy_stop "$1" ;;
     *) echo "usage: $0 pg-start DIR [PORT] | pg-start-durable DIR [PORT] | pg-stop DIR [fast|immediate] | redis-start DIR [PORT] | redis-stop DIR" \
             "| prometheus-start DIR CONFIG [PORT] | prometheus-stop DIR | tinyproxy-start DIR BIND [PORT] | tinyproxy-stop DIR | free-port [FROM]" >&2; exit 2 ;;

@@ -29,7 +29,7 @@ public sealed class EgressLane(EgressLimiter limiter, AuthCooldown authCooldown,
 
     public RedisYahooSessionSource Session => session;
 
-    /// <summary>Callers of this process that chose this egress and have not had their slot yet (the router's tie-break).</summary>
+    /// <summary>Callers of this process that chose this egress and have not had their slot yet (the router's spread).</summary>
     public int Pending => Volatile.Read(ref _pending);
 
     /// <summary>Counts a caller from its choice of this egress until its slot is granted or refused (dispose the result).</summary>

@@ -169,7 +169,7 @@ public sealed class ChartFetchService
                     }
                     finally
                     {
-                        // Reserved (or refused): the router's next choices see this in the bucket itself now.
+                        // Slot reached (or refused): this caller no longer counts toward the router's spread.
                         args.Context.Properties.GetValue(Choice, null)?.Dispose();
                     }
 
