@@ -7,7 +7,8 @@
 #               an EXIT trap stops what it started. When ConnectionStrings__Postgres / __Redis are already set, it
 #               starts nothing for that server and uses the given one.
 # Executed:  scripts/services.sh pg-start DIR [PORT] | pg-start-durable DIR [PORT] | pg-stop DIR | redis-start DIR [PORT]
-#            | redis-stop DIR | prometheus-start DIR CONFIG [PORT] | prometheus-stop DIR | free-port [FROM]
+#            | redis-stop DIR | prometheus-start DIR CONFIG [PORT] | prometheus-stop DIR
+#            | tinyproxy-start DIR BIND [PORT] | tinyproxy-stop DIR | free-port [FROM]
 #            Private instances for tests that stop or restart a server; each prints its connection string.
 #
 # The test servers trade durability for speed (fsync=off, synchronous_commit=off, full_page_writes=off): nothing on
@@ -27,7 +28,7 @@ sd_apt_install() {
 sd_sudo() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 # Installs what is missing: PostgreSQL 15 server and client, Redis 7, pandas (the export tests read the CSV export
-# with it, as an independent reader) and Prometheus when SD_NEED_PROMETHEUS=1.
+# with it, as an independent reader), Prometheus when SD_NEED_PROMETHEUS=1 and tinyproxy when SD_NEED_TINYPROXY=1.
 sd_ensure_packages() {
   local need=()
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql-15)
@@ -36,6 +37,7 @@ sd_ensure_packages() {
   command -v redis-cli    >/dev/null 2>&1 || need+=(redis-tools)
   /usr/bin/python3 -c 'import pandas' >/dev/null 2>&1 || need+=(python3-pandas)
   if [ "${SD_NEED_PROMETHEUS:-0}" = 1 ]; then command -v prometheus >/dev/null 2>&1 || need+=(prometheus); fi
+  if [ "${SD_NEED_TINYPROXY:-0}" = 1 ]; then command -v tinyproxy >/dev/null 2>&1 || need+=(tinyproxy); fi
   if [ ${#need[@]} -gt 0 ]; then
     sd_log "apt-get install ${need[*]}"
     if [ "$(id -u)" = 0 ]; then sd_apt_install "${need[@]}"; else sudo bash -c "$(declare -f sd_apt_install); sd_apt_install ${need[*]}"; fi
@@ -118,7 +120,57 @@ sd_prometheus_stop() {
   sd_wait 10 bash -c "! kill -0 $(cat "$dir/prometheus.pid") 2>/dev/null" || kill -9 "$(cat "$dir/prometheus.pid")" 2>/dev/null || true
 }
 
+# sd_tinyproxy_start DIR BIND PORT: a forward proxy (Debian's tinyproxy) on 127.0.0.1:PORT whose outgoing connections
+# come from BIND (e.g. 127.0.0.2): one egress of an egress pool, a separate client address to whoever it calls.
+# Accepts only 127.0.0.1; logs to DIR/tinyproxy.log.
+sd_tinyproxy_start() {
+  local dir=$1 bind=$2 port=$3
+  mkdir -p "$dir"; echo "$port" >"$dir/port"; echo "$bind" >"$dir/bind"
+  printf '%s\n' "Port $port" "Listen 127.0.0.1" "Bind $bind" "Timeout 60" "MaxClients 512" "Allow 127.0.0.1" \
+    "LogFile \"$dir/tinyproxy.log\"" "LogLevel Info" "PidFile \"$dir/tinyproxy.pid\"" "DisableViaHeader Yes" >"$dir/tinyproxy.conf"
+  # -d: foreground, so the pid recorded here is tinyproxy's own (it runs as root too).
+  nohup tinyproxy -d -c "$dir/tinyproxy.conf" >"$dir/tinyproxy.out" 2>&1 &
+  echo $! >"$dir/tinyproxy.sd.pid"
+  sd_wait 10 bash -c "(exec 3<>/dev/tcp/127.0.0.1/$port)" || { cat "$dir/tinyproxy.out" "$dir/tinyproxy.log" >&2 2>/dev/null; return 1; }
+}
+sd_tinyproxy_stop() {
+  local dir=$1
+  [ -f "$dir/tinyproxy.sd.pid" ] || return 0
+  kill "$(cat "$dir/tinyproxy.sd.pid")" 2>/dev/null || true
+  sd_wait 10 bash -c "! kill -0 $(cat "$dir/tinyproxy.sd.pid") 2>/dev/null" || kill -9 "$(cat "$dir/tinyproxy.sd.pid")" 2>/dev/null || true
+  rm -f "$dir/tinyproxy.sd.pid"
+}
+
+# sd_tinyproxy_start_free DIR BIND: as sd_tinyproxy_start on a free port (printed), trying another port when the
+# chosen one cannot be bound (a port another process just released can still refuse a new listener).
+sd_tinyproxy_start_free() {
+  local dir=$1 bind=$2 port attempt
+  for attempt in 1 2 3 4 5; do
+    port=$(sd_free_port $((48800 + RANDOM % 4000)))
+    if sd_tinyproxy_start "$dir" "$bind" "$port" 2>/dev/null; then echo "$port"; return 0; fi
+    sd_tinyproxy_stop "$dir"
+  done
+  sd_log "tinyproxy (bind $bind) did not start: see $dir/tinyproxy.out"; return 1
+}
+
+# sd_tinyproxy_up N: N tinyproxies, the k-th binding 127.0.0.(k+1), on free ports; exports SD_TINYPROXY_URLS (their
+# URLs, space-separated) and stops them on exit (with sd_services_down). Installs tinyproxy when missing.
+sd_tinyproxy_up() {
+  local n=${1:-3} k port dir urls=()
+  SD_NEED_TINYPROXY=1 sd_ensure_packages
+  trap 'rc=$?; sd_services_down; exit $rc' EXIT
+  for k in $(seq 1 "$n"); do
+    dir=$(mktemp -d /tmp/stockdata-tinyproxy.XXXXXX)
+    SD_TINYPROXY_DIRS="${SD_TINYPROXY_DIRS:-} $dir"
+    port=$(sd_tinyproxy_start_free "$dir" "127.0.0.$((k + 1))") || return 1
+    urls+=("http://127.0.0.1:$port")
+  done
+  export SD_TINYPROXY_URLS="${urls[*]}"
+  sd_log "tinyproxy up: ${urls[*]} (binding 127.0.0.2-127.0.0.$((n + 1)))"
+}
+
 sd_services_down() {
+  local d; for d in ${SD_TINYPROXY_DIRS:-}; do sd_tinyproxy_stop "$d"; rm -rf "$d"; done; SD_TINYPROXY_DIRS=
   if [ -n "${SD_REDIS_DIR:-}" ]; then sd_redis_stop "$SD_REDIS_DIR"; rm -rf "$SD_REDIS_DIR"; SD_REDIS_DIR=; fi
   if [ -n "${SD_PG_DIR:-}" ]; then sd_pg_stop "$SD_PG_DIR"; rm -rf "$SD_PG_DIR"; SD_PG_DIR=; fi
 }
@@ -175,7 +227,11 @@ if [ "${BASH_SOURCE[0]}" = "$0" ]; then
                       sd_prometheus_start "$1" "$2" "$port"; echo "http://127.0.0.1:$port" ;;
     prometheus-stop) sd_prometheus_stop "$1" ;;
     free-port) sd_free_port "${1:-20000}" ;;
+    tinyproxy-start) SD_NEED_TINYPROXY=1 sd_ensure_packages
+                     if [ -n "${3:-}" ]; then port=$3; sd_tinyproxy_start "$1" "$2" "$port"; else port=$(sd_tinyproxy_start_free "$1" "$2"); fi
+                     echo "http://127.0.0.1:$port" ;;
+    tinyproxy-stop) sd_tinyproxy_stop "$1" ;;
     *) echo "usage: $0 pg-start DIR [PORT] | pg-start-durable DIR [PORT] | pg-stop DIR [fast|immediate] | redis-start DIR [PORT] | redis-stop DIR" \
-            "| prometheus-start DIR CONFIG [PORT] | prometheus-stop DIR | free-port [FROM]" >&2; exit 2 ;;
+            "| prometheus-start DIR CONFIG [PORT] | prometheus-stop DIR | tinyproxy-start DIR BIND [PORT] | tinyproxy-stop DIR | free-port [FROM]" >&2; exit 2 ;;
   esac
 fi

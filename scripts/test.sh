@@ -11,6 +11,8 @@ started=$SECONDS
 . scripts/services.sh
 # The observability tests run promtool and a real Prometheus (Debian package `prometheus`): install it when missing.
 export SD_NEED_PROMETHEUS=1
+# The egress pool tests run real forward proxies (Debian package `tinyproxy`, started through services.sh): install it when missing.
+export SD_NEED_TINYPROXY=1
 sd_services_up
 
 # Under set -e a failed build would end the script before the summary the CI judge reads: report it as one failure.

@@ -113,14 +113,14 @@ public static partial class PipelineLog
     [LoggerMessage(3119, LogLevel.Critical, "The daemon failed: {Message}")]
     public static partial void DaemonFailed(ILogger logger, string message, Exception exception);
 
-    [LoggerMessage(3300, LogLevel.Warning, "Upstream circuit opened for {BreakDuration} after {Outcome}: every replica pauses for the break (shared cooldown)")]
-    public static partial void CircuitOpened(ILogger logger, TimeSpan breakDuration, string outcome);
+    [LoggerMessage(3300, LogLevel.Warning, "Upstream circuit of egress {Egress} opened for {BreakDuration} after {Outcome}: every replica pauses that egress for the break (shared cooldown)")]
+    public static partial void CircuitOpened(ILogger logger, string egress, TimeSpan breakDuration, string outcome);
 
-    [LoggerMessage(3301, LogLevel.Information, "Upstream circuit half-open: one probe request goes through")]
-    public static partial void CircuitHalfOpened(ILogger logger);
+    [LoggerMessage(3301, LogLevel.Information, "Upstream circuit of egress {Egress} half-open: one probe request goes through")]
+    public static partial void CircuitHalfOpened(ILogger logger, string egress);
 
-    [LoggerMessage(3302, LogLevel.Information, "Upstream circuit closed: the upstream answers again")]
-    public static partial void CircuitClosed(ILogger logger);
+    [LoggerMessage(3302, LogLevel.Information, "Upstream circuit of egress {Egress} closed: the upstream answers again")]
+    public static partial void CircuitClosed(ILogger logger, string egress);
 
     [LoggerMessage(3400, LogLevel.Information, "Quality scan: {GapsFound} new gaps, {Repaired} repaired, {Confirmed} confirmed missing, {Reopened} to fetch again; {Items} low-priority fetch items in {Jobs} jobs")]
     public static partial void QualityScanned(ILogger logger, int gapsFound, int repaired, int confirmed, int reopened, int items, int jobs);

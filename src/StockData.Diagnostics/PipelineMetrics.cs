@@ -118,6 +118,11 @@ public static class PipelineMetrics
     public static readonly Gauge CircuitState = Metrics.CreateGauge(
         "stockdata_circuit_state", "Upstream circuit breaker: 0 closed, 1 half-open, 2 open.");
 
+    public static readonly Gauge EgressCircuitState = Metrics.CreateGauge(
+        "stockdata_egress_circuit_state",
+        "Circuit breaker of each egress of the pool: 0 closed, 1 half-open, 2 open (stockdata_circuit_state is the best of them: open only when every egress is).",
+        "egress");
+
     /// <summary>The values of <see cref="CircuitState"/> (Polly's own enum numbers them differently).</summary>
     public const double CircuitClosed = 0;
 

@@ -3,12 +3,13 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StockData.Storage;
+using StockData.Upstream.Egress;
 using StockData.Upstream.Redis;
 using StockData.Upstream.Fetching;
 using StockData.Upstream.Session;
+using StockData.Yahoo;
 using StockData.Yahoo.Session;
 
 namespace StockData.Upstream;
@@ -50,17 +51,12 @@ public static class UpstreamServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<RateLimitOptions>, RateLimitOptionsAttributeValidator>();
         services.AddSingleton<IValidateOptions<RateLimitOptions>, RateLimitOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton(sp =>
-        {
-            var redis = sp.GetRequiredService<RedisConnectionProvider>();
-            return new RedisRateLimitBackend(
-                redis.IsConfigured ? async ct => await redis.GetAsync(ct) : null,
-                sp.GetRequiredService<IOptions<RateLimitOptions>>().Value,
-                sp.GetRequiredService<TimeProvider>(),
-                sp.GetRequiredService<ILoggerFactory>().CreateLogger<RedisTokenBucketRateLimiter>());
-        });
-        services.AddSingleton(sp => new RedisCooldownStore(sp.GetRequiredService<RedisRateLimitBackend>()));
-        services.AddSingleton(sp => new RedisTokenBucketRateLimiter(sp.GetRequiredService<RedisCooldownStore>()));
+        // One limiter per egress of StockData:Yahoo:Egress (one direct egress when unset); the first is the one the
+        // single-limiter consumers below see (the service's default egress).
+        services.TryAddSingleton<EgressLimiters>();
+        services.AddSingleton(sp => sp.GetRequiredService<EgressLimiters>().All[0].Backend);
+        services.AddSingleton(sp => sp.GetRequiredService<EgressLimiters>().All[0].Cooldown);
+        services.AddSingleton(sp => sp.GetRequiredService<EgressLimiters>().All[0].Limiter);
         services.AddSingleton<RateLimiter>(sp => sp.GetRequiredService<RedisTokenBucketRateLimiter>());
         return services;
     }
@@ -78,11 +74,14 @@ public static class UpstreamServiceCollectionExtensions
             var fetch = sp.GetRequiredService<IOptions<FetchOptions>>().Value;
             return new AuthCooldownSettings(fetch.AuthFailureThreshold, fetch.AuthCooldown);
         });
-        services.TryAddSingleton<AuthCooldown>();
-        services.TryAddSingleton<InProcessYahooSessionSource>();
-        services.TryAddSingleton<RedisYahooSessionSource>();
-        services.TryAddSingleton<IYahooSessionSource>(sp => sp.GetRequiredService<RedisYahooSessionSource>());
+        services.TryAddSingleton<EgressPool>();
+        services.TryAddSingleton(sp => sp.GetRequiredService<EgressPool>().Lanes[0].AuthCooldown);
+        services.TryAddSingleton(sp => sp.GetRequiredService<EgressPool>().Lanes[0].LocalSession);
+        services.TryAddSingleton(sp => sp.GetRequiredService<EgressPool>().Lanes[0].Session);
+        // The chart client asks the session of the egress its attempt goes through.
+        services.TryAddSingleton<IYahooSessionSource, EgressSessionSource>();
         services.TryAddSingleton<IYahooSessionRequestGate, SessionRequestGate>();
+        services.AddSingleton<IValidateOptions<YahooOptions>, EgressConfigurationValidator>();
         return services;
     }
 }

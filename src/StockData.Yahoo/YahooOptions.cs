@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using StockData.Yahoo.Egress;
 using StockData.Yahoo.Session;
 
 namespace StockData.Yahoo;
@@ -98,4 +99,12 @@ public sealed class YahooOptions
     /// <value>Default 1 minute.</value>
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
     public TimeSpan MinRefreshInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// The egress pool: each item an <c>Id</c> and an optional HTTP forward <c>Proxy</c>. Each egress has its own token
+    /// bucket (at <c>StockData:RateLimit</c>'s rate: Yahoo limits per client address), session, cooldown and circuit
+    /// breaker; a request goes to the egress whose next slot is earliest. Empty: one direct egress, keyed as before.
+    /// </summary>
+    /// <value>Default empty (one direct egress).</value>
+    public List<YahooEgressOptions> Egress { get; set; } = [];
 }

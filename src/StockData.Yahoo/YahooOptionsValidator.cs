@@ -1,9 +1,10 @@
 using Microsoft.Extensions.Options;
+using StockData.Yahoo.Egress;
 
 namespace StockData.Yahoo;
 
 /// <summary>Rules the attributes cannot say: well-formed hosts, header-safe strings, timeouts that fit together.</summary>
-public sealed class YahooOptionsValidator : IValidateOptions<YahooOptions>
+public sealed partial class YahooOptionsValidator : IValidateOptions<YahooOptions>
 {
     private const string HowToSet = "set it with the environment variable StockData__Yahoo__{0} or StockData.Yahoo.{0} in appsettings.json";
 
@@ -35,6 +36,11 @@ public sealed class YahooOptionsValidator : IValidateOptions<YahooOptions>
         if (!Enum.IsDefined(options.Session))
         {
             builder.AddError($"StockData:Yahoo:Session must be auto, required or off: {string.Format(null, HowToSet, nameof(YahooOptions.Session))}");
+        }
+
+        foreach (var error in CheckEgresses(options.Egress))
+        {
+            builder.AddError(error);
         }
 
         CheckHeader(builder, options.UserAgent, nameof(YahooOptions.UserAgent));
@@ -88,6 +94,43 @@ public sealed class YahooOptionsValidator : IValidateOptions<YahooOptions>
 
         return null;
     }
+
+    /// <summary>The egress pool's rules: ids unique and usable inside a Redis hash tag, proxies absolute http URLs.</summary>
+    public static IEnumerable<string> CheckEgresses(IReadOnlyList<YahooEgressOptions> egresses)
+    {
+        const string How = "set them as StockData__Yahoo__Egress__N__Id / __Proxy or StockData.Yahoo.Egress[N] in appsettings.json";
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < egresses.Count; i++)
+        {
+            var egress = egresses[i];
+            if (egress is null)
+            {
+                yield return $"StockData:Yahoo:Egress:{i} is empty: each egress needs an Id; {How}";
+                continue;
+            }
+
+            if (string.IsNullOrEmpty(egress.Id) || !EgressIdPattern().IsMatch(egress.Id))
+            {
+                yield return $"StockData:Yahoo:Egress:{i}:Id '{egress.Id}' must be 1-64 characters of A-Z, a-z, 0-9, _ . : - " +
+                             $"(it goes into Redis keys and metric labels); {How}";
+            }
+            else if (!seen.Add(egress.Id))
+            {
+                yield return $"StockData:Yahoo:Egress:{i}:Id '{egress.Id}' is used twice: each egress has its own bucket and session, keyed by its id; {How}";
+            }
+
+            if (!string.IsNullOrWhiteSpace(egress.Proxy) &&
+                (!Uri.TryCreate(egress.Proxy, UriKind.Absolute, out var proxy) || proxy.Scheme != Uri.UriSchemeHttp ||
+                 proxy.AbsolutePath != "/" || !string.IsNullOrEmpty(proxy.Query) || !string.IsNullOrEmpty(proxy.Fragment)))
+            {
+                yield return $"StockData:Yahoo:Egress:{i}:Proxy '{egress.Proxy}' must be an absolute http URL of a forward proxy " +
+                             $"(e.g. http://10.0.0.5:8888), or empty for a direct egress; {How}";
+            }
+        }
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[A-Za-z0-9_.:-]{1,64}$")]
+    private static partial System.Text.RegularExpressions.Regex EgressIdPattern();
 
     private static void CheckHeader(ValidateOptionsResultBuilder builder, string? value, string setting)
     {

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using StockData.Yahoo.Client;
+using StockData.Yahoo.Egress;
 using StockData.Yahoo.Session;
 
 namespace StockData.Yahoo;
@@ -48,7 +49,7 @@ public static class YahooServiceCollectionExtensions
                 http.DefaultRequestHeaders.TryAddWithoutValidation("Accept", "text/html,application/xhtml+xml,text/plain,*/*;q=0.8");
                 http.DefaultRequestHeaders.TryAddWithoutValidation("Accept-Language", options.AcceptLanguage);
             })
-            .ConfigurePrimaryHttpMessageHandler(sp => YahooSessionFetcher.CreateHandler(sp.GetRequiredService<IOptions<YahooOptions>>().Value))
+            .ConfigurePrimaryHttpMessageHandler(sp => EgressHandler(sp, YahooSessionFetcher.CreateHandler))
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
 
         services.AddHttpClient<IYahooChartClient, YahooChartClient>(HttpClientName, (sp, http) =>
@@ -60,11 +61,18 @@ public static class YahooServiceCollectionExtensions
                 http.DefaultRequestHeaders.TryAddWithoutValidation("Accept", "application/json,text/plain,*/*");
                 http.DefaultRequestHeaders.TryAddWithoutValidation("Accept-Language", options.AcceptLanguage);
             })
-            .ConfigurePrimaryHttpMessageHandler(sp => CreateHandler(sp.GetRequiredService<IOptions<YahooOptions>>().Value))
+            .ConfigurePrimaryHttpMessageHandler(sp => EgressHandler(sp, CreateHandler))
             // SocketsHttpHandler recycles its own connections (PooledConnectionLifetime), so the factory never needs to
             // rotate the handler; rotating would only split the connection pool.
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
         return services;
+    }
+
+    /// <summary>One pooled handler per egress (with its proxy), picked per request by <see cref="EgressScope"/>.</summary>
+    private static EgressHttpHandler EgressHandler(IServiceProvider sp, Func<YahooOptions, SocketsHttpHandler> create)
+    {
+        var options = sp.GetRequiredService<IOptions<YahooOptions>>().Value;
+        return new EgressHttpHandler(YahooEgress.From(options), () => create(options));
     }
 
     internal static SocketsHttpHandler CreateHandler(YahooOptions options) => new()

@@ -1,7 +1,7 @@
 namespace StockData.TestSupport;
 
 /// <summary>
-/// Private PostgreSQL / Redis instances started through scripts/services.sh, for tests that stop or restart a
+/// Private PostgreSQL / Redis / tinyproxy instances started through scripts/services.sh, for tests that stop or restart a
 /// server: own folder and port, never the servers other tests share. Dispose stops and removes them.
 /// </summary>
 public sealed class PrivateServer : IAsyncDisposable
@@ -26,6 +26,12 @@ public sealed class PrivateServer : IAsyncDisposable
 
     public static Task<PrivateServer> StartRedisAsync() => StartAsync("redis");
 
+    /// <summary>
+    /// A forward proxy (Debian's tinyproxy, installed when missing) on a free 127.0.0.1 port, its outgoing connections
+    /// bound to <paramref name="bind"/> (e.g. 127.0.0.2); <see cref="ConnectionString"/> is its URL.
+    /// </summary>
+    public static Task<PrivateServer> StartTinyproxyAsync(string bind) => StartAsync("tinyproxy", extra: bind);
+
     /// <summary>Stops the server (immediate mode for PostgreSQL: a crash-like stop).</summary>
     public Task StopAsync(bool immediate = false) =>
         Script(_kind + "-stop", Directory, _kind == "pg" ? (immediate ? "immediate" : "fast") : null);
@@ -47,10 +53,10 @@ public sealed class PrivateServer : IAsyncDisposable
         }
     }
 
-    private static async Task<PrivateServer> StartAsync(string kind, string? verb = null)
+    private static async Task<PrivateServer> StartAsync(string kind, string? verb = null, string? extra = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), $"stockdata-private-{kind}-{Guid.NewGuid():N}");
-        var result = await Script(verb ?? kind + "-start", directory, null);
+        var result = await Script(verb ?? kind + "-start", directory, extra);
         var connectionString = result.StandardOutput.Trim().Split('\n')[^1];
         return new PrivateServer(kind, directory, connectionString);
     }

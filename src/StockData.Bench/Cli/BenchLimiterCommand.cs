@@ -57,19 +57,36 @@ internal static class BenchLimiterCommand
             Description = "Seconds the replicas send before the measured window opens (cold-start transients excluded); 0 measures from the first request. Default 10.",
         };
         warmup.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 0 or > 600) { r.AddError("--warmup must be 0-600."); } });
-        var json = new Option<bool>("--json") { Description = "Print {\"utilization\",\"responses_429\",\"acquire_p50_ms\",\"acquire_p99_ms\"}." };
+        var json = new Option<bool>("--json")
+        {
+            Description = "Print {\"utilization\",\"responses_429\",\"acquire_p50_ms\",\"acquire_p99_ms\"} (and \"per_egress_utilization\" with --egresses).",
+        };
+        var egresses = new Option<int>("--egresses")
+        {
+            DefaultValueFactory = _ => 0,
+            Description = "Run an egress pool of N tinyproxy instances (each binding 127.0.0.K) against the simulator's --rate-per-client --rate " +
+                          "(no global limit): utilization against N x rate, and per egress. 0 (default): one direct egress, the simulator's global limit.",
+        };
+        egresses.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 0 or > 16) { r.AddError("--egresses must be 0-16."); } });
         var simulator = new Option<string?>("--simulator") { Description = "Path of StockData.YahooSim.dll (default: found from this binary's folder)." };
         var command = new Command("limiter", "Shared rate limiter benchmark: utilization, 429s and overhead with N replica processes.")
         {
-            replicas, rate, burst, seconds, concurrency, headroom, warmup, json, simulator,
+            replicas, rate, burst, seconds, concurrency, headroom, warmup, json, simulator, egresses,
         };
         // The verb builds no host: this is its composition root, where the clock is chosen.
         command.SetAction((parse, ct) => RunAsync(TimeProvider.System, new Settings(parse.GetValue(replicas), parse.GetValue(rate), parse.GetValue(burst),
-            parse.GetValue(seconds), parse.GetValue(concurrency), parse.GetValue(headroom), parse.GetValue(warmup), parse.GetValue(json), parse.GetValue(simulator)), ct));
+            parse.GetValue(seconds), parse.GetValue(concurrency), parse.GetValue(headroom), parse.GetValue(warmup), parse.GetValue(json), parse.GetValue(simulator))
+        {
+            Egresses = parse.GetValue(egresses),
+        }, ct));
         return command;
     }
 
-    private sealed record Settings(int Replicas, double Rate, int? Burst, int Seconds, int Concurrency, double Headroom, int Warmup, bool Json, string? Simulator);
+    private sealed record Settings(int Replicas, double Rate, int? Burst, int Seconds, int Concurrency, double Headroom, int Warmup, bool Json, string? Simulator)
+    {
+        /// <summary>Egresses of the pool (0: none, the single direct egress).</summary>
+        public int Egresses { get; init; }
+    }
 
     private static async Task<int> RunAsync(TimeProvider time, Settings settings, CancellationToken cancellationToken)
     {
@@ -93,8 +110,20 @@ internal static class BenchLimiterCommand
 
         var burst = settings.Burst ?? configuration.GetValue($"{RateLimitOptions.SectionName}:Burst", new RateLimitOptions().Burst);
         var rate = settings.Rate.ToString(CultureInfo.InvariantCulture);
+        await using var pool = await BenchEgressPool.StartAsync(settings.Egresses, time, cancellationToken);
+        if (pool is null)
+        {
+            return ExitCodes.Usage;
+        }
+
+        // With a pool the simulator limits each client address (each egress) at the rate, as Yahoo limits each IP, and
+        // has no global limit: the egresses' slots fall at the same instants now and then, which a global bucket of the
+        // per-client burst would count as a burst no single client sent.
+        string[] limits = settings.Egresses > 0
+            ? ["--rate", "0", "--rate-per-client", rate, "--burst-per-client", burst.ToString(CultureInfo.InvariantCulture)]
+            : ["--rate", rate, "--burst", burst.ToString(CultureInfo.InvariantCulture)];
         await using var sim = await ChildOf("dotnet", [simulatorDll, "--urls", "http://127.0.0.1:0", "--now", SimulatorNow, "--null-rows", "0",
-            "--rate", rate, "--burst", burst.ToString(CultureInfo.InvariantCulture)], null).StartAsync("YahooSim listening on ", cancellationToken);
+            .. limits], null).StartAsync("YahooSim listening on ", cancellationToken);
         var baseUrl = sim.ReadyLine!["YahooSim listening on ".Length..].Trim().TrimEnd('/');
 
         var environment = new Dictionary<string, string?>
@@ -106,6 +135,7 @@ internal static class BenchLimiterCommand
             ["StockData__RateLimit__KeyPrefix"] = $"bench:{Guid.NewGuid():N}:",
             ["Logging__LogLevel__Default"] = "Warning",
         };
+        pool.Configure(environment);
         // Every replica process must be up (host built, Redis connected) before the common start: on a 2-core machine ten
         // .NET processes starting at once take several seconds between them.
         var startAt = (time.GetUtcNow() + StartDelay + (PerReplicaStartDelay * settings.Replicas)).ToUnixTimeMilliseconds();
@@ -146,7 +176,12 @@ internal static class BenchLimiterCommand
             }
 
             using var stats = JsonDocument.Parse(statsText);
-            var result = Measure(stats.RootElement, settings.Rate, burst, settings.Seconds, settings.Warmup, overheads) with { Repaced = repaced };
+            var result = Measure(stats.RootElement, settings.Rate * Math.Max(1, settings.Egresses), burst * Math.Max(1, settings.Egresses),
+                settings.Seconds, settings.Warmup, overheads) with
+            {
+                Repaced = repaced,
+                PerEgress = pool.Utilization(stats.RootElement, settings.Rate, burst, settings.Seconds, settings.Warmup),
+            };
             Print(settings, burst, result);
             return ExitCodes.Ok;
         }
@@ -164,6 +199,9 @@ internal static class BenchLimiterCommand
     {
         /// <summary>Slots the replicas gave up as too late (whole run, warm-up included).</summary>
         public long Repaced { get; init; }
+
+        /// <summary>With <c>--egresses</c>: each egress's 200s in the window ÷ its own allowance, by egress id.</summary>
+        public IReadOnlyDictionary<string, double>? PerEgress { get; init; }
     }
 
     private static Result Measure(JsonElement stats, double rate, int burst, int seconds, int warmup, List<double> overheads)
@@ -196,20 +234,36 @@ internal static class BenchLimiterCommand
 
         if (settings.Json)
         {
-            Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
+            var document = new Dictionary<string, object>
             {
                 ["utilization"] = Math.Round(r.Utilization, 4),
                 ["responses_429"] = r.Responses429,
                 ["acquire_p50_ms"] = Math.Round(r.P50, 3),
                 ["acquire_p99_ms"] = Math.Round(r.P99, 3),
-            }));
+            };
+            if (r.PerEgress is { } perEgress)
+            {
+                document["per_egress_utilization"] = perEgress.ToDictionary(p => p.Key, p => Math.Round(p.Value, 4));
+            }
+
+            Console.WriteLine(JsonSerializer.Serialize(document));
             return;
         }
 
         var inv = CultureInfo.InvariantCulture;
         Console.WriteLine(string.Create(inv, $"replicas {settings.Replicas}, upstream limit {settings.Rate}/s burst {burst}, bucket {settings.Rate * (1 - settings.Headroom):0.##}/s burst {burst} (headroom {settings.Headroom:0.###}), {settings.Seconds} s measured after {settings.Warmup} s of warm-up, {settings.Concurrency} in flight per replica"));
-        Console.WriteLine(string.Create(inv, $"200 responses in the window: {r.Ok200} of {settings.Rate * settings.Seconds + burst:0} possible (rate x seconds + burst)"));
+        var n = Math.Max(1, settings.Egresses);
+        if (settings.Egresses > 0)
+        {
+            Console.WriteLine(string.Create(inv, $"egress pool: {settings.Egresses} tinyproxy egresses, the simulator limiting each client address at {settings.Rate}/s burst {burst} (no global limit); each egress's bucket as above"));
+        }
+
+        Console.WriteLine(string.Create(inv, $"200 responses in the window: {r.Ok200} of {n * (settings.Rate * settings.Seconds + burst):0} possible ({(n > 1 ? n + " x " : "")}(rate x seconds + burst))"));
         Console.WriteLine(string.Create(inv, $"utilization:    {r.Utilization:0.000}"));
+        foreach (var (egress, utilization) in r.PerEgress ?? new Dictionary<string, double>())
+        {
+            Console.WriteLine(string.Create(inv, $"  egress {egress}: {utilization:0.000} of its own allowance"));
+        }
         var first429s = r.First429s.Count > 0 ? "; the first at window +" + string.Join(", +", r.First429s.Select(t => t.ToString(inv))) + " s" : "";
         Console.WriteLine(string.Create(inv, $"429s served:    {r.Responses429} (requests in the window: {r.TotalRequests}){first429s}"));
         Console.WriteLine(string.Create(inv, $"acquire overhead: p50 {r.P50:0.000} ms, p99 {r.P99:0.000} ms over {r.Samples} granted acquisitions (slot wait excluded)"));

@@ -88,8 +88,11 @@ internal static class BenchLimiterWorkerCommand
         // does this one, with an ask for zero permits, which reserves nothing. Connecting lazily at the common start
         // made the first acquisition of ten cold processes on two cores take up to 0.7 s, measuring process start-up,
         // not the fleet's first requests.
-        using (services.GetRequiredService<StockData.Upstream.Redis.RedisTokenBucketRateLimiter>().AttemptAcquire(0))
+        foreach (var egress in services.GetRequiredService<StockData.Upstream.Egress.EgressLimiters>().All)
         {
+            using (egress.Limiter.AttemptAcquire(0))
+            {
+            }
         }
 
         var start = DateTimeOffset.FromUnixTimeMilliseconds(startAt);
@@ -137,7 +140,7 @@ internal static class BenchLimiterWorkerCommand
             {
                 granted,
                 refused,
-                repaced = services.GetRequiredService<StockData.Upstream.Redis.RedisTokenBucketRateLimiter>().RepacedCount,
+                repaced = services.GetRequiredService<StockData.Upstream.Egress.EgressLimiters>().All.Sum(l => l.Limiter.RepacedCount),
                 statuses = statuses.ToDictionary(p => p.Key.ToString(CultureInfo.InvariantCulture), p => p.Value),
                 overhead_ms = overheads,
             };

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using StockData.Core;
 using StockData.Yahoo;
 using StockData.Yahoo.Client;
+using StockData.Yahoo.Egress;
 using StockData.Yahoo.Parsing;
 using StockData.Yahoo.Session;
 
@@ -15,25 +16,30 @@ namespace StockData.Pipeline.Doctor;
 /// </summary>
 internal sealed class YahooDoctor(YahooSessionProbe probe, IOptions<YahooOptions> options, TimeProvider time)
 {
-    /// <summary>The egresses the service sends from. Today only the machine's own address; an egress pool adds rows here.</summary>
-    public static readonly IReadOnlyList<string> Egresses = ["direct"];
-
     private static readonly YahooChartRequest ChartProbe = YahooChartRequest.ForRange("AAPL", BarInterval.Parse("1d"), "5d");
 
     public async Task<DoctorReport> RunAsync(CancellationToken cancellationToken)
     {
         var steps = new List<DoctorStep>();
-        var chartOk = false;
-        foreach (var egress in Egresses)
+        var chartOk = true;
+        var egresses = YahooEgress.From(options.Value);
+        foreach (var egress in egresses)
         {
-            chartOk |= await RunEgressAsync(egress, steps, cancellationToken);
+            // Every request of these steps leaves through this egress (its proxy, when it has one).
+            using var scope = EgressScope.Enter(egress.Id);
+            chartOk &= await RunEgressAsync(egress, steps, cancellationToken);
         }
 
-        return new DoctorReport(options.Value.BaseUrl, options.Value.Session.ToString().ToLowerInvariant(), Egresses, steps, chartOk);
+        return new DoctorReport(options.Value.BaseUrl, options.Value.Session.ToString().ToLowerInvariant(),
+            egresses.Select(e => e.Configured ? $"{e.Id} ({e.Route})" : Name(e)).ToList(), steps, chartOk);
     }
 
-    private async Task<bool> RunEgressAsync(string egress, List<DoctorStep> steps, CancellationToken cancellationToken)
+    /// <summary>An egress's name in the report: its id, or <c>direct</c> for the one implicit egress.</summary>
+    private static string Name(YahooEgress egress) => egress.Configured ? egress.Id : "direct";
+
+    private async Task<bool> RunEgressAsync(YahooEgress route, List<DoctorStep> steps, CancellationToken cancellationToken)
     {
+        var egress = Name(route);
         var yahoo = options.Value;
         var urls = probe.Urls;
         var chartBase = new Uri(yahoo.BaseUrl);
@@ -41,8 +47,14 @@ internal sealed class YahooDoctor(YahooSessionProbe probe, IOptions<YahooOptions
         var endpoints = (sessionOn ? new[] { chartBase, urls.CookiePage, urls.FinancePage, urls.Crumb } : [chartBase])
             .Select(u => new Uri(u.GetLeftPart(UriPartial.Authority))).Distinct().ToList();
 
-        // The network first: a host that does not resolve or connect makes its HTTP steps pointless.
+        // The network first: a host that does not resolve or connect makes its HTTP steps pointless. Through a proxy, the
+        // proxy resolves and connects to Yahoo's hosts: this machine checks its way to the proxy instead.
         var unreachable = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        if (route.Proxy is { } proxy)
+        {
+            return await ViaProxyAsync(egress, proxy, endpoints, chartBase, urls, sessionOn, unreachable, steps, cancellationToken);
+        }
+
         foreach (var host in endpoints.Select(e => e.Host).Distinct(StringComparer.OrdinalIgnoreCase))
         {
             var dns = await DoctorConnectivity.ResolveAsync(egress, host, time, yahoo.ConnectTimeout, cancellationToken);
@@ -67,6 +79,40 @@ internal sealed class YahooDoctor(YahooSessionProbe probe, IOptions<YahooOptions
             {
                 unreachable.Add(endpoint.Host);
             }
+        }
+
+        YahooSession? session = null;
+        if (sessionOn)
+        {
+            session = await SessionAsync(egress, urls, unreachable, steps, cancellationToken);
+        }
+        else
+        {
+            steps.Add(new DoctorStep(egress, "session", "-", DoctorStatus.Skipped, null, "session mode off: chart requests go without cookie and crumb"));
+        }
+
+        return await ChartAsync(egress, chartBase, session, unreachable, steps, cancellationToken);
+    }
+
+    private async Task<bool> ViaProxyAsync(string egress, Uri proxy, List<Uri> endpoints, Uri chartBase, YahooSessionUrls urls, bool sessionOn,
+        HashSet<string> unreachable, List<DoctorStep> steps, CancellationToken cancellationToken)
+    {
+        var timeout = options.Value.ConnectTimeout;
+        var dns = await DoctorConnectivity.ResolveAsync(egress, proxy.Host, time, timeout, cancellationToken);
+        steps.Add(dns);
+        var connect = dns.Status == DoctorStatus.Failed
+            ? new DoctorStep(egress, "connect", $"{proxy.Host}:{proxy.Port}", DoctorStatus.Skipped, null, $"the proxy {proxy.Host} does not resolve")
+            : await DoctorConnectivity.ConnectAsync(egress, new Uri(proxy.GetLeftPart(UriPartial.Authority)), time, timeout, cancellationToken);
+        steps.Add(connect with { Detail = "proxy: " + connect.Detail });
+        if (connect.Status != DoctorStatus.Ok)
+        {
+            // Nothing gets through a proxy this machine cannot reach: every Yahoo host is out of reach for this egress.
+            foreach (var endpoint in endpoints)
+            {
+                unreachable.Add(endpoint.Host);
+            }
+
+            steps[^1] = steps[^1] with { Advice = "the egress's proxy does not answer: start it, or fix StockData:Yahoo:Egress:N:Proxy" };
         }
 
         YahooSession? session = null;

@@ -8,10 +8,11 @@ using Polly.RateLimiting;
 using Polly.Retry;
 using Polly.Timeout;
 using StockData.Upstream.Caching;
+using StockData.Upstream.Egress;
 using StockData.Diagnostics;
-using StockData.Upstream.Redis;
 using StockData.Upstream.Session;
 using StockData.Yahoo.Client;
+using StockData.Yahoo.Egress;
 using StockData.Yahoo.Session;
 
 namespace StockData.Upstream.Fetching;
@@ -44,30 +45,34 @@ namespace StockData.Upstream.Fetching;
 public sealed class ChartFetchService
 {
     private readonly IYahooChartClient _client;
-    private readonly RedisCooldownStore _cooldown;
     private readonly ChartResponseCache _cache;
     private readonly ILogger _logger;
-    private readonly CircuitBreakerStateProvider _breakerState = new();
     private readonly TaskCompletionSource _warmedUp = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _started;
     private readonly ResiliencePipeline<YahooResponse> _pipeline;
     private readonly SendSlot _slot;
-    private readonly AuthCooldown _authCooldown;
+    private readonly IReadOnlyList<EgressLane> _lanes;
+    private readonly LanePipeline[] _lanePipelines;
+    private readonly bool _connectionErrorsBreak;
+    private readonly TimeProvider _timeProvider;
 
     /// <summary>When the attempt's slot fell due, from the limiter strategy to the attempt (which hands it to <see cref="SendSlot"/>).</summary>
     private static readonly ResiliencePropertyKey<long> GrantedAt = new("stockdata.slot-granted-at");
 
+    /// <summary>The egress the router chose for the attempt, from the routing step to the limiter strategy (which ends its pending count).</summary>
+    private static readonly ResiliencePropertyKey<EgressLane.PendingChoice?> Choice = new("stockdata.egress-choice");
+
     /// <summary>Set once a call has spent its one retry on a session failure.</summary>
     private static readonly ResiliencePropertyKey<bool> AuthRetried = new("stockdata.auth-retried");
 
-    public ChartFetchService(IYahooChartClient client, RateLimiter limiter, RedisCooldownStore cooldown, ChartResponseCache cache,
-        IOptions<FetchOptions> options, SendSlot slot, ResilienceMetrics resilienceMetrics, AuthCooldown authCooldown, TimeProvider timeProvider,
+    public ChartFetchService(IYahooChartClient client, EgressPool egresses, ChartResponseCache cache,
+        IOptions<FetchOptions> options, SendSlot slot, ResilienceMetrics resilienceMetrics, TimeProvider timeProvider,
         ILogger<ChartFetchService> logger)
     {
         _client = client;
-        _authCooldown = authCooldown;
+        _lanes = egresses.Lanes;
+        _timeProvider = timeProvider;
         _slot = slot;
-        _cooldown = cooldown;
         _cache = cache;
         _logger = logger;
         var o = options.Value;
@@ -75,7 +80,6 @@ public sealed class ChartFetchService
         // The cooldown and fallback gauges are read at scrape time from this host's store, limiter and gate.
         resilienceMetrics.EnsureRegistered();
 
-        PipelineMetrics.CircuitState.Set(PipelineMetrics.CircuitClosed);
         _pipeline = new ResiliencePipelineBuilder<YahooResponse> { TimeProvider = timeProvider }
             .AddTimeout(new TimeoutStrategyOptions { Timeout = o.TotalTimeout })
             .AddRetry(new RetryStrategyOptions<YahooResponse>
@@ -104,32 +108,50 @@ public sealed class ChartFetchService
                     return default;
                 },
             })
+            .Build();
+        // A pool routes around a sick egress, so a refused or reset connection (a dead proxy) counts for that egress's
+        // breaker; a single egress keeps its rule (connection errors are retried, not counted: see IsUpstreamFailure).
+        _connectionErrorsBreak = _lanes.Count > 1;
+        _lanePipelines = _lanes.Select(lane => BuildLanePipeline(lane, breaker, timeProvider)).ToArray();
+        UpdateCircuitGauge();
+    }
+
+    private LanePipeline BuildLanePipeline(EgressLane lane, FetchCircuitBreakerOptions breaker, TimeProvider timeProvider)
+    {
+        var limiter = lane.Limiter;
+        var state = new CircuitBreakerStateProvider();
+        PipelineMetrics.EgressCircuitState.WithLabels(lane.Scope).Set(PipelineMetrics.CircuitClosed);
+        var pipeline = new ResiliencePipelineBuilder<YahooResponse> { TimeProvider = timeProvider }
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions<YahooResponse>
             {
                 FailureRatio = breaker.FailureRatio,
                 MinimumThroughput = breaker.MinimumThroughput,
                 SamplingDuration = breaker.SamplingDuration,
                 BreakDuration = breaker.BreakDuration,
-                ShouldHandle = args => ValueTask.FromResult(IsUpstreamFailure(args.Outcome)),
-                StateProvider = _breakerState,
+                ShouldHandle = args => ValueTask.FromResult(IsUpstreamFailure(args.Outcome) ||
+                                                            (_connectionErrorsBreak && args.Outcome.Exception is HttpRequestException)),
+                StateProvider = state,
                 OnOpened = async args =>
                 {
-                    PipelineMetrics.CircuitState.Set(PipelineMetrics.CircuitOpen);
-                    PipelineLog.CircuitOpened(_logger, args.BreakDuration, Describe(args.Outcome));
-                    // Every replica sits the break out: the same upstream is sick for all of them. Not the caller's
+                    PipelineMetrics.EgressCircuitState.WithLabels(lane.Scope).Set(PipelineMetrics.CircuitOpen);
+                    UpdateCircuitGauge();
+                    PipelineLog.CircuitOpened(_logger, lane.Scope, args.BreakDuration, Describe(args.Outcome));
+                    // Every replica sits the break out: the same egress is sick for all of them. Not the caller's
                     // token: a cancelled request must not leave the fleet unpaused.
-                    await _cooldown.ExtendAsync(args.BreakDuration, CancellationToken.None);
+                    await lane.Cooldown.ExtendAsync(args.BreakDuration, CancellationToken.None);
                 },
                 OnHalfOpened = _ =>
                 {
-                    PipelineMetrics.CircuitState.Set(PipelineMetrics.CircuitHalfOpen);
-                    PipelineLog.CircuitHalfOpened(_logger);
+                    PipelineMetrics.EgressCircuitState.WithLabels(lane.Scope).Set(PipelineMetrics.CircuitHalfOpen);
+                    UpdateCircuitGauge();
+                    PipelineLog.CircuitHalfOpened(_logger, lane.Scope);
                     return default;
                 },
                 OnClosed = _ =>
                 {
-                    PipelineMetrics.CircuitState.Set(PipelineMetrics.CircuitClosed);
-                    PipelineLog.CircuitClosed(_logger);
+                    PipelineMetrics.EgressCircuitState.WithLabels(lane.Scope).Set(PipelineMetrics.CircuitClosed);
+                    UpdateCircuitGauge();
+                    PipelineLog.CircuitClosed(_logger, lane.Scope);
                     return default;
                 },
             })
@@ -140,7 +162,17 @@ public sealed class ChartFetchService
                     // The host's clock, the one the limiter sleeps on and SleepMeter meters: waited and slept compare.
                     var started = timeProvider.GetTimestamp();
                     var meter = SleepMeter.Start();
-                    var lease = await limiter.AcquireAsync(1, args.Context.CancellationToken);
+                    RateLimitLease lease;
+                    try
+                    {
+                        lease = await limiter.AcquireAsync(1, args.Context.CancellationToken);
+                    }
+                    finally
+                    {
+                        // Slot reached (or refused): this caller no longer counts toward the router's spread.
+                        args.Context.Properties.GetValue(Choice, null)?.Dispose();
+                    }
+
                     var waited = timeProvider.GetElapsedTime(started);
                     PipelineMetrics.RateLimiterWait.Observe(waited.TotalSeconds);
                     PipelineMetrics.RateLimiterTokens.WithLabels(lease.IsAcquired ? "granted" : "refused").Inc();
@@ -155,13 +187,20 @@ public sealed class ChartFetchService
                 },
             })
             .Build();
+        return new LanePipeline(lane, pipeline, state);
     }
 
     /// <summary>Raised for every rate-limiter acquisition (time taken, time of it slept waiting for the slot, granted or not).</summary>
     public event Action<TokenAcquisition>? TokenAcquired;
 
-    /// <summary>The breaker's state now (closed, open, half-open).</summary>
-    public CircuitState CircuitState => _breakerState.CircuitState;
+    /// <summary>
+    /// The breakers' state now: the best of the egresses' (closed while any egress's is closed, open only when all are),
+    /// since a request fails only when no egress can take it.
+    /// </summary>
+    public CircuitState CircuitState => _lanePipelines.Select(p => p.State.CircuitState).MinBy(Rank);
+
+    /// <summary>Each egress's breaker state, by egress id.</summary>
+    public IReadOnlyDictionary<string, CircuitState> EgressCircuitStates => _lanePipelines.ToDictionary(p => p.Lane.Id, p => p.State.CircuitState);
 
     /// <summary>
     /// Fetches one chart response: from the cache when it holds a fresh one (or, the upstream failing, a stale one),
@@ -195,7 +234,8 @@ public sealed class ChartFetchService
         try
         {
             // After repeated auth failures the fleet holds back: more refused requests would only prolong Yahoo's refusal.
-            await _authCooldown.WaitAsync(cancellationToken);
+            // With a pool, only while every egress is held back (the router skips the ones that are).
+            await WaitForAuthAsync(cancellationToken);
             return await ExecuteAsync(request, attempts, cancellationToken);
         }
         finally
@@ -215,7 +255,7 @@ public sealed class ChartFetchService
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         try
         {
-            return await _pipeline.ExecuteAsync(ctx => AttemptAsync(ctx, request, attempts, attempt++), context);
+            return await _pipeline.ExecuteAsync(ctx => RouteAsync(ctx, request, attempts, attempt++), context);
         }
         finally
         {
@@ -223,8 +263,68 @@ public sealed class ChartFetchService
         }
     }
 
-    private async ValueTask<YahooResponse> AttemptAsync(ResilienceContext context, YahooChartRequest request, IFetchAttemptObserver? attempts,
+    /// <summary>One attempt: through the egress whose next slot is earliest (<see cref="EgressRouter"/>), inside its scope.</summary>
+    private async ValueTask<YahooResponse> RouteAsync(ResilienceContext context, YahooChartRequest request, IFetchAttemptObserver? attempts,
         int attempt)
+    {
+        using var choice = await EgressRouter.ChooseAsync(_lanes, IsAvailable, context.CancellationToken);
+        var lane = Array.Find(_lanePipelines, p => ReferenceEquals(p.Lane, choice.Lane))!;
+        // The egress's handler (its proxy), session and limiter are picked below by this scope.
+        using var scope = EgressScope.Enter(lane.Lane.Id);
+        context.Properties.Set(Choice, choice);
+        try
+        {
+            return await lane.Pipeline.ExecuteAsync(ctx => AttemptAsync(ctx, lane.Lane, request, attempts, attempt), context);
+        }
+        finally
+        {
+            context.Properties.Set(Choice, null);
+        }
+    }
+
+    private bool IsAvailable(EgressLane lane)
+    {
+        var state = Array.Find(_lanePipelines, p => ReferenceEquals(p.Lane, lane))!.State.CircuitState;
+        return state is not (CircuitState.Open or CircuitState.Isolated) && lane.AuthCooldown.KnownRemaining == TimeSpan.Zero;
+    }
+
+    private async Task WaitForAuthAsync(CancellationToken cancellationToken)
+    {
+        if (_lanes.Count == 1)
+        {
+            await _lanes[0].AuthCooldown.WaitAsync(cancellationToken);
+            return;
+        }
+
+        while (true)
+        {
+            var pauses = await Task.WhenAll(_lanes.Select(l => l.AuthCooldown.GetRemainingAsync(cancellationToken).AsTask()));
+            if (pauses.Any(p => p is null))
+            {
+                return;
+            }
+
+            await Task.Delay(pauses.Min()!.Value, _timeProvider, cancellationToken);
+        }
+    }
+
+    private void UpdateCircuitGauge() =>
+        PipelineMetrics.CircuitState.Set(_lanePipelines is null ? PipelineMetrics.CircuitClosed : CircuitState switch
+        {
+            CircuitState.Open or CircuitState.Isolated => PipelineMetrics.CircuitOpen,
+            CircuitState.HalfOpen => PipelineMetrics.CircuitHalfOpen,
+            _ => PipelineMetrics.CircuitClosed,
+        });
+
+    private static int Rank(CircuitState state) => state switch
+    {
+        CircuitState.Closed => 0,
+        CircuitState.HalfOpen => 1,
+        _ => 2,
+    };
+
+    private async ValueTask<YahooResponse> AttemptAsync(ResilienceContext context, EgressLane lane, YahooChartRequest request,
+        IFetchAttemptObserver? attempts, int attempt)
     {
         var token = context.CancellationToken;
         // The handler chain's last check (LateSendGuard) needs the slot's grant time; it flows down with the attempt.
@@ -248,7 +348,7 @@ public sealed class ChartFetchService
         }
 
         attempts?.AttemptCompleted((int)response.StatusCode);
-        var egress = _authCooldown.Egress;
+        var egress = lane.Scope;
         PipelineMetrics.EgressRequests.WithLabels(egress, "chart").Inc();
         var authFailed = response.SessionFailure != YahooSessionFailure.None || (int)response.StatusCode is 401 or 403;
         if (authFailed)
@@ -257,7 +357,7 @@ public sealed class ChartFetchService
             // The first refusal of a call is retried with a fresh session; the second is final and counts for the fleet.
             if (context.Properties.GetValue(AuthRetried, false) || response.SessionFailure == YahooSessionFailure.None)
             {
-                await _authCooldown.ReportFailureAsync(Reason(response), CancellationToken.None);
+                await lane.AuthCooldown.ReportFailureAsync(Reason(response), CancellationToken.None);
             }
         }
 
@@ -265,12 +365,12 @@ public sealed class ChartFetchService
         {
             PipelineMetrics.EgressThrottled.WithLabels(egress, "chart").Inc();
             // Before the retry sees it: the retry's next attempt then waits at the limiter with every other replica.
-            await _cooldown.ReportThrottledAsync(response.RetryAfter, CancellationToken.None);
+            await lane.Cooldown.ReportThrottledAsync(response.RetryAfter, CancellationToken.None);
         }
         else if (response.IsSuccessStatusCode && !authFailed)
         {
-            await _cooldown.ReportSuccessAsync(token);
-            await _authCooldown.ReportSuccessAsync(token);
+            await lane.Cooldown.ReportSuccessAsync(token);
+            await lane.AuthCooldown.ReportSuccessAsync(token);
         }
 
         return response;
@@ -338,4 +438,7 @@ public sealed class ChartFetchService
         };
         PipelineMetrics.UpstreamResponses.WithLabels(statusClass, category).Inc();
     }
+
+    /// <summary>One egress's part of the pipeline: its breaker and its limiter.</summary>
+    private sealed record LanePipeline(EgressLane Lane, ResiliencePipeline<YahooResponse> Pipeline, CircuitBreakerStateProvider State);
 }

@@ -1,4 +1,5 @@
 using Polly.RateLimiting;
+using StockData.Upstream.Egress;
 using StockData.Upstream.Redis;
 
 namespace StockData.Upstream.Fetching;
@@ -15,10 +16,12 @@ namespace StockData.Upstream.Fetching;
 /// with ten replica processes starting at once on two cores). This handler sits innermost, just before the
 /// connection, so the unchecked part of the way is as short as the process can make it.
 /// </remarks>
-public sealed class LateSendGuard(SendSlot slot, RedisTokenBucketRateLimiter limiter, TimeProvider timeProvider) : DelegatingHandler
+public sealed class LateSendGuard(SendSlot slot, EgressLimiters egresses, TimeProvider timeProvider) : DelegatingHandler
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
+        // The limiter of the egress this attempt goes through (the one that granted its slot).
+        var limiter = egresses.Current.Limiter;
         var grantedAt = slot.GrantedAt;
         for (var given = 0;
              grantedAt != 0 && given < RedisTokenBucketRateLimiter.MaxRepaces && limiter.MissedSlot(timeProvider.GetElapsedTime(grantedAt));

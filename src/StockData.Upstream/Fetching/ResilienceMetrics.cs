@@ -1,8 +1,6 @@
-using System.Threading.RateLimiting;
 using Prometheus;
 using StockData.Diagnostics;
-using StockData.Upstream.Redis;
-using StockData.Upstream.Session;
+using StockData.Upstream.Egress;
 
 namespace StockData.Upstream.Fetching;
 
@@ -17,8 +15,7 @@ namespace StockData.Upstream.Fetching;
 /// (<see cref="EnsureRegistered"/>) and does nothing once the instance is disposed with its host: a process that
 /// builds several hosts (tests, verbs) leaves only inert callbacks behind, never a stale store that is read.
 /// </remarks>
-public sealed class ResilienceMetrics(RedisCooldownStore cooldown, RateLimiter limiter, AuthCooldown authCooldown,
-    RedisYahooSessionSource sessions, TimeProvider time) : IDisposable
+public sealed class ResilienceMetrics(EgressPool egresses, TimeProvider time) : IDisposable
 {
     private static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(1);
     private int _registered;
@@ -41,37 +38,34 @@ public sealed class ResilienceMetrics(RedisCooldownStore cooldown, RateLimiter l
             return;
         }
 
-        if (limiter is RedisTokenBucketRateLimiter shared)
-        {
-            PipelineMetrics.RateLimiterRepaced.IncTo(shared.RepacedCount);
-        }
-
+        PipelineMetrics.RateLimiterRepaced.IncTo(egresses.Lanes.Sum(l => l.Limiter.RepacedCount));
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(ReadTimeout);
-        TimeSpan? remaining;
+        // Each egress of the pool: the cooldown gauge says whether any of them is paused (their series are per egress).
+        var anyPause = false;
+        foreach (var lane in egresses.Lanes)
+        {
+            anyPause |= await ReadAsync(() => lane.Cooldown.GetRemainingAsync(timeout.Token), cancellationToken) is not null;
+            anyPause |= await ReadAsync(() => lane.AuthCooldown.GetRemainingAsync(timeout.Token), cancellationToken) is not null;
+            var sessions = lane.Session;
+            PipelineMetrics.SessionAge.WithLabels(sessions.Egress)
+                .Set(sessions.LastUsedObtainedAt is { } obtained ? Math.Max(0, (time.GetUtcNow() - obtained).TotalSeconds) : 0);
+        }
+
+        PipelineMetrics.CooldownActive.Set(anyPause ? 1 : 0);
+        PipelineMetrics.RateLimiterFallback.Set(egresses.Lanes.Any(l => l.Cooldown.IsFallbackActive) ? 1 : 0);
+    }
+
+    private static async Task<TimeSpan?> ReadAsync(Func<ValueTask<TimeSpan?>> read, CancellationToken cancellationToken)
+    {
         try
         {
-            remaining = await cooldown.GetRemainingAsync(timeout.Token);
+            return await read();
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            remaining = null;
+            return null;
         }
-
-        TimeSpan? authPause;
-        try
-        {
-            authPause = await authCooldown.GetRemainingAsync(timeout.Token);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            authPause = null;
-        }
-
-        PipelineMetrics.CooldownActive.Set(remaining is not null || authPause is not null ? 1 : 0);
-        PipelineMetrics.SessionAge.WithLabels(sessions.Egress)
-            .Set(sessions.LastUsedObtainedAt is { } obtained ? Math.Max(0, (time.GetUtcNow() - obtained).TotalSeconds) : 0);
-        PipelineMetrics.RateLimiterFallback.Set(cooldown.IsFallbackActive ? 1 : 0);
     }
 
     public void Dispose() => _disposed = true;

@@ -99,4 +99,12 @@ public sealed class RateLimitOptions
     /// <value>Default 15 minutes.</value>
     [Range(typeof(TimeSpan), "00:00:00.010", "1.00:00:00")]
     public TimeSpan MaxCooldown { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>A copy of these options scoped to <paramref name="egressId"/> (the limiter of one egress of the pool).</summary>
+    public RateLimitOptions ForEgress(string? egressId)
+    {
+        var copy = (RateLimitOptions)MemberwiseClone();
+        copy.EgressId = egressId;
+        return copy;
+    }
 }

@@ -62,6 +62,9 @@ public sealed class AuthCooldown
         return remaining > TimeSpan.Zero ? remaining : null;
     }
 
+    /// <summary>The pause this process knows of (its own start, the last one read): no round trip. Zero when none.</summary>
+    public TimeSpan KnownRemaining => LocalRemaining() is var left && left > TimeSpan.Zero ? left : TimeSpan.Zero;
+
     /// <summary>Waits out a pause in force (re-reading it, since another replica may extend it).</summary>
     public async Task WaitAsync(CancellationToken cancellationToken)
     {

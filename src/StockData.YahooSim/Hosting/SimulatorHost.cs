@@ -110,7 +110,8 @@ internal static class SimulatorHost
             {
                 var aborted = context.RequestAborted.IsCancellationRequested;
                 stats.RequestEnded(context.Response.StatusCode, aborted);
-                stats.Arrival(arrived, aborted ? SimStats.AbortedStatus : context.Response.StatusCode);
+                stats.Arrival(arrived, aborted ? SimStats.AbortedStatus : context.Response.StatusCode,
+                    context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
             }
         });
 

@@ -24,7 +24,7 @@ internal sealed class SimStats(TimeProvider time)
     private readonly ConcurrentDictionary<string, long> _perSymbol = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _paths = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<FaultKind, long> _faults = new();
-    private readonly ConcurrentQueue<(double AtMilliseconds, int Status)> _arrivals = new();
+    private readonly ConcurrentQueue<(double AtMilliseconds, int Status, string Client)> _arrivals = new();
     private readonly long _started = time.GetTimestamp();
     private long _total;
     private long _aborted;
@@ -68,10 +68,13 @@ internal sealed class SimStats(TimeProvider time)
     /// <summary>Milliseconds since the simulator started, on the monotonic clock the arrival log uses.</summary>
     public double ElapsedMilliseconds() => time.GetElapsedTime(_started).TotalMilliseconds;
 
-    /// <summary>Logs a chart request's arrival time (from <see cref="ElapsedMilliseconds"/>) with its final status.</summary>
-    public void Arrival(double atMilliseconds, int status)
+    /// <summary>
+    /// Logs a chart request's arrival time (from <see cref="ElapsedMilliseconds"/>) with its final status and the client
+    /// address it came from (the connection's remote address, the one <c>--rate-per-client</c> limits).
+    /// </summary>
+    public void Arrival(double atMilliseconds, int status, string client = "unknown")
     {
-        _arrivals.Enqueue((atMilliseconds, status));
+        _arrivals.Enqueue((atMilliseconds, status, client));
         while (_arrivals.Count > MaxArrivals && _arrivals.TryDequeue(out _))
         {
         }
@@ -152,7 +155,7 @@ internal sealed class SimStats(TimeProvider time)
     /// <c>peak_concurrent</c>, <c>per_symbol</c>, <c>paths</c>, <c>paths_not_recorded</c>, <c>dropped_dates</c>, <c>dropped_dividends</c>,
     /// the session's <c>cookie_requests</c>, <c>getcrumb_requests</c>, <c>getcrumb_throttled</c>, <c>consent_posts</c>,
     /// <c>unauthorized_responses</c>, <c>sessions_issued</c>, chart requests per client address <c>per_client</c> and their
-    /// 429s <c>per_client_429</c>, <c>now_ms</c> and <c>arrivals</c> (<c>[ms since start, status]</c> per chart request in arrival order, the last
+    /// 429s <c>per_client_429</c>, <c>now_ms</c> and <c>arrivals</c> (<c>[ms since start, status, client address]</c> per chart request in arrival order, the last
     /// <see cref="MaxArrivals"/>; aborted requests have status 499).
     /// </summary>
     public void WriteJson(Utf8JsonWriter writer)
@@ -205,11 +208,12 @@ internal sealed class SimStats(TimeProvider time)
         WriteCounts(writer, "per_client_429", _perClient429);
         writer.WriteNumber("now_ms", Math.Round(ElapsedMilliseconds(), 3));
         writer.WriteStartArray("arrivals");
-        foreach (var (at, status) in _arrivals.ToArray().OrderBy(a => a.AtMilliseconds))
+        foreach (var (at, status, client) in _arrivals.ToArray().OrderBy(a => a.AtMilliseconds))
         {
             writer.WriteStartArray();
             writer.WriteNumberValue(Math.Round(at, 3));
             writer.WriteNumberValue(status);
+            writer.WriteStringValue(client);
             writer.WriteEndArray();
         }
 

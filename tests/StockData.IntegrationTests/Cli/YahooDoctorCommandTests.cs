@@ -37,6 +37,44 @@ public sealed class YahooDoctorCommandTests
     }
 
     [Fact]
+    public async Task Doctor_EgressPool_EachEgressThroughItsProxy_ADeadProxyFailsTheRunNamingIt()
+    {
+        await using var proxy = await PrivateServer.StartTinyproxyAsync("127.0.0.2");
+        await using var sim = await SimulatorProcess.StartAsync("--auth", "session");
+        var env = new Dictionary<string, string?>
+        {
+            ["StockData__Yahoo__Egress__0__Id"] = "up",
+            ["StockData__Yahoo__Egress__0__Proxy"] = proxy.ConnectionString,
+            ["StockData__Yahoo__Egress__1__Id"] = "down",
+            // Nothing listens there.
+            ["StockData__Yahoo__Egress__1__Proxy"] = $"http://127.0.0.1:{LoopbackPorts.Free()}",
+        };
+
+        var result = await ProcessRunner.RunStockDataAsync(["yahoo", "doctor", "--json", "--base-url", Base(sim.BaseUrl)], env);
+
+        Assert.True(result.ExitCode != 0, result.ToString());
+        using var json = JsonDocument.Parse(result.StandardOutput);
+        Assert.False(json.RootElement.GetProperty("ok").GetBoolean());
+        var egresses = json.RootElement.GetProperty("egresses").EnumerateArray().Select(e => e.GetString()!).ToList();
+        Assert.Equal(2, egresses.Count);
+        Assert.StartsWith("up (via http://127.0.0.1:", egresses[0], StringComparison.Ordinal);
+        Assert.StartsWith("down (via http://127.0.0.1:", egresses[1], StringComparison.Ordinal);
+        var steps = Steps(json);
+        var up = steps.Where(s => s.Egress == "up").ToList();
+        foreach (var name in new[] { "dns", "connect", "cookie-page", "getcrumb", "chart" })
+        {
+            Assert.True(up.Any(s => s.Step == name && s.Status == "ok"), $"up: {name} is not ok:\n{result}");
+        }
+
+        var down = steps.Where(s => s.Egress == "down").ToList();
+        Assert.Contains(down, s => s.Step == "connect" && s.Status == "failed" && s.Detail.StartsWith("proxy: ", StringComparison.Ordinal));
+        Assert.Contains(down, s => s.Step == "chart" && s.Status == "skipped");
+        // The working egress's requests left through its proxy: the simulator saw them from the proxy's address only.
+        var stats = await sim.StatsAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(["127.0.0.2"], stats.GetProperty("per_client").EnumerateObject().Select(p => p.Name));
+    }
+
+    [Fact]
     public async Task Doctor_Text_TableAndVerdict()
     {
         await using var sim = await SimulatorProcess.StartAsync("--auth", "session");

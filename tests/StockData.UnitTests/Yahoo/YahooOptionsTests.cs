@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using StockData.Yahoo;
 using StockData.Yahoo.Client;
+using StockData.Yahoo.Egress;
 using StockData.Yahoo.Session;
 
 namespace StockData.UnitTests.Yahoo;
@@ -93,6 +94,100 @@ public sealed class YahooOptionsTests
         Assert.NotNull(services.GetRequiredService<YahooRequestPlanner>());
     }
 
+    [Fact]
+    public void AddYahooClient_EgressPool_OneHandlerPerEgress_ProxiedOnesUseTheirProxy()
+    {
+        using var services = Services(new Dictionary<string, string?>
+        {
+            ["StockData:Yahoo:Egress:0:Id"] = "home",
+            ["StockData:Yahoo:Egress:1:Id"] = "dc-1",
+            ["StockData:Yahoo:Egress:1:Proxy"] = "http://10.0.0.5:8888",
+        });
+        var handler = services.GetRequiredService<IHttpMessageHandlerFactory>().CreateHandler(YahooServiceCollectionExtensions.HttpClientName);
+        while (handler is DelegatingHandler delegating)
+        {
+            handler = delegating.InnerHandler!;
+        }
+
+        var pool = Assert.IsType<EgressHttpHandler>(handler);
+        var direct = pool.HandlerFor("home");
+        var proxied = pool.HandlerFor("dc-1");
+
+        Assert.NotSame(direct, proxied);
+        Assert.Null(direct.Proxy);
+        Assert.True(proxied.UseProxy);
+        var target = new Uri("http://127.0.0.1:5000/v8/finance/chart/AAPL");
+        // Loopback targets too: offline the simulator is on 127.0.0.1 and the proxy is what gives the egress its address.
+        Assert.False(proxied.Proxy!.IsBypassed(target));
+        Assert.Equal(new Uri("http://10.0.0.5:8888"), proxied.Proxy.GetProxy(target));
+        Assert.Same(direct, pool.HandlerFor());
+    }
+
+    [Fact]
+    public void Validate_EgressPool_BadIdsDuplicatesAndProxies_EachNamed()
+    {
+        var errors = YahooOptionsValidator.CheckEgresses(
+        [
+            new YahooEgressOptions { Id = "a" },
+            new YahooEgressOptions { Id = "a", Proxy = "http://10.0.0.5:8888" },
+            new YahooEgressOptions { Id = "{b}" },
+            new YahooEgressOptions { Id = "c", Proxy = "socks5://10.0.0.6:1080" },
+            new YahooEgressOptions { Id = "d", Proxy = "10.0.0.7:8888" },
+            new YahooEgressOptions { Id = "e", Proxy = "http://10.0.0.8:8888/path" },
+            new YahooEgressOptions { Id = "" },
+        ]).ToList();
+
+        Assert.Equal(6, errors.Count);
+        Assert.Contains(errors, e => e.StartsWith("StockData:Yahoo:Egress:1:Id 'a' is used twice", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("StockData:Yahoo:Egress:2:Id '{b}' must be 1-64 characters", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("StockData:Yahoo:Egress:3:Proxy 'socks5://10.0.0.6:1080' must be an absolute http URL", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("StockData:Yahoo:Egress:4:Proxy", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("StockData:Yahoo:Egress:5:Proxy", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("StockData:Yahoo:Egress:6:Id ''", StringComparison.Ordinal));
+        Assert.All(errors, e => Assert.Contains("StockData__Yahoo__Egress__N__Id", e, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Validate_EgressPool_ValidList_PassesAndResolvesInOrder()
+    {
+        var options = Resolve(new Dictionary<string, string?>
+        {
+            ["StockData:Yahoo:Egress:0:Id"] = "home",
+            ["StockData:Yahoo:Egress:1:Id"] = "dc-1.eu:a",
+            ["StockData:Yahoo:Egress:1:Proxy"] = "http://127.0.0.1:8888",
+        });
+
+        var egresses = YahooEgress.From(options);
+
+        Assert.Equal(["home", "dc-1.eu:a"], egresses.Select(e => e.Id));
+        Assert.Null(egresses[0].Proxy);
+        Assert.Equal(new Uri("http://127.0.0.1:8888"), egresses[1].Proxy);
+        Assert.All(egresses, e => Assert.True(e.Configured));
+        Assert.Equal(["direct", "via http://127.0.0.1:8888"], egresses.Select(e => e.Route));
+    }
+
+    [Fact]
+    public void Egress_Unset_IsOneDirectEgressKeyedAsBefore()
+    {
+        var egress = Assert.Single(YahooEgress.From(new YahooOptions()));
+
+        Assert.Equal(YahooEgress.DefaultId, egress.Id);
+        Assert.Null(egress.Proxy);
+        Assert.False(egress.Configured);
+    }
+
+    [Fact]
+    public void Validate_EgressPool_DuplicateId_FailsAtStartUp()
+    {
+        var failure = Assert.Throws<OptionsValidationException>(() => Resolve(new Dictionary<string, string?>
+        {
+            ["StockData:Yahoo:Egress:0:Id"] = "x",
+            ["StockData:Yahoo:Egress:1:Id"] = "x",
+        }));
+
+        Assert.Contains("StockData:Yahoo:Egress:1:Id 'x' is used twice", failure.Message, StringComparison.Ordinal);
+    }
+
     private static SocketsHttpHandler Primary(HttpMessageHandler handler)
     {
         while (handler is DelegatingHandler delegating)
@@ -100,7 +195,7 @@ public sealed class YahooOptionsTests
             handler = delegating.InnerHandler!;
         }
 
-        return Assert.IsType<SocketsHttpHandler>(handler);
+        return Assert.IsType<EgressHttpHandler>(handler).HandlerFor();
     }
 
     private static YahooOptions Resolve(Dictionary<string, string?> settings)

@@ -6,6 +6,7 @@ using StockData.IntegrationTests.Infrastructure;
 using StockData.IntegrationTests.Upstream.Fetching;
 using StockData.IntegrationTests.Yahoo;
 using StockData.TestSupport;
+using StockData.Upstream.Egress;
 using StockData.Upstream.Redis;
 using StockData.Upstream.Session;
 using StockData.Yahoo.Client;
@@ -130,7 +131,7 @@ public sealed class FleetSessionTests(RedisFixture redis) : IClassFixture<RedisF
         using var b = new FetchHost(sim.BaseUrl, redis, Egress(scope, "00:00:00"));
         var sourceA = a.Services.GetRequiredService<IYahooSessionSource>();
         var sourceB = b.Services.GetRequiredService<IYahooSessionSource>();
-        Assert.IsType<RedisYahooSessionSource>(sourceA);
+        Assert.IsType<RedisYahooSessionSource>(Assert.IsType<EgressSessionSource>(sourceA).Current);
 
         var first = await sourceA.GetAsync(Ct);
         var seenByB = await sourceB.GetAsync(Ct);
