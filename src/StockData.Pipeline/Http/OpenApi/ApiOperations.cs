@@ -1,3 +1,5 @@
+using StockData.Pipeline.Jobs;
+
 namespace StockData.Pipeline.Http.OpenApi;
 
 /// <summary>
@@ -53,6 +55,15 @@ internal static class ApiOperations
             Body: "{\"symbols\":[…] (required, at most 100,000), \"interval\", \"from\", \"to\" (ISO-8601), \"priority\": \"high\" or \"normal\"}"),
         ["GET /jobs/{id}"] = new("A fetch job", "The job and its items' counts, the same JSON as `stockdata jobs show`.",
             [], [BadParameter, new(404, "there is no such job")], new(200, "The job.", Json)),
+        ["GET /jobs"] = new("Recent fetch jobs",
+            "The newest jobs first, each the same JSON as GET /jobs/{id}.",
+            [new("status", "Only jobs with this status: pending, running, done, failed or cancelled."),
+             new("limit", $"Jobs to list, 1 to {JobJson.MaxListLimit} (default 20).")],
+            [BadParameter], new(200, "{jobs:[…]}.", Json)),
+        ["DELETE /jobs/{id}"] = new("Cancel a fetch job",
+            "Items not started are dropped and never fetched; the ones in flight finish with their own outcome; the job shows cancelled.",
+            [], [BadParameter, new(404, "there is no such job"), new(409, "the job had finished already (done, failed or cancelled)")],
+            new(200, "The cancelled job.", Json)),
         ["GET /symbols"] = new("The universe's coverage",
             "One row per symbol and interval: stored range, rows, last fetch, next due, status; keyset-paged in (symbol, interval) order.",
             [Interval, new("status", "Only symbols with this status: active, not_found or failing."),
