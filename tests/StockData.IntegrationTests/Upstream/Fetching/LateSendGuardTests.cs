@@ -29,7 +29,7 @@ public sealed class LateSendGuardTests(RedisFixture redis) : IClassFixture<Redis
         var leasesBefore = limiter.GetStatistics()!.TotalSuccessfulLeases;
         var served = await ServedAsync(sim);
 
-        // Granted a second ago: far past the tolerance (99 ms at 1,000/s with burst 100), as after a long stall.
+        // Granted a second ago: far past the tolerance (49.5 ms at 1,000/s with burst 100), as after a long stall.
         slot.Granted(time.GetTimestamp() - time.TimestampFrequency);
         using var response = await http.GetAsync(sim.Chart("AAPL", "range=5d&interval=1d"), Ct);
 
@@ -71,13 +71,13 @@ public sealed class LateSendGuardTests(RedisFixture redis) : IClassFixture<Redis
         redis.EnsureAvailable();
         await using var sim = await SimulatorProcess.StartAsync("--now", "2026-11-27T21:00:00Z", "--null-rows", "0");
         using var host = new FetchHost(sim.BaseUrl, redis);
-        var (limiter, slot, _, _) = Parts(host);
+        var (_, slot, _, _) = Parts(host);
 
         using var response = await host.Fetch.FetchAsync(YahooChartRequest.ForRange("KO", BarInterval.Daily, "5d"), Ct);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(0, limiter.RepacedCount);
-        // The grant was handed down the attempt's own flow, never up into the caller's.
+        // The grant was handed down the attempt's own flow, never up into the caller's. (Whether the attempt itself
+        // was late enough to give its slot up depends on the host's load, so it is not asserted here.)
         Assert.Equal(0, slot.GrantedAt);
     }
 

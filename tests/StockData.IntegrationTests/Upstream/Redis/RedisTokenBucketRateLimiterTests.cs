@@ -70,11 +70,11 @@ public sealed class RedisTokenBucketRateLimiterTests(RedisFixture redis) : IClas
     {
         redis.EnsureAvailable();
         // Every timer fires 70 ms late, as on a host that deschedules the caller: the limiter's own check lets that
-        // through (tolerance 100 ms at 10/s, burst 1). Its last sleep ends a little before the slot (it re-reads the
+        // through (tolerance 100 ms at 5/s, burst 1: half the 200 ms interval). Its last sleep ends a little before the slot (it re-reads the
         // shared cooldown meanwhile), so the lease comes back at least 70 ms - that lead after its slot.
         var lateBy = TimeSpan.FromMilliseconds(70);
         var clock = new LateTimers(lateBy);
-        using var limiter = RateLimiters.Create(redis.Multiplexer, RateLimiters.Options(redis, rate: 10, burst: 1), clock);
+        using var limiter = RateLimiters.Create(redis.Multiplexer, RateLimiters.Options(redis, rate: 5, burst: 1), clock);
         using (var first = await limiter.AcquireAsync(1, Ct))
         {
             Assert.True(first.IsAcquired);

@@ -91,9 +91,9 @@ public sealed class InProcessRateLimiterTests
     [Fact]
     public async Task WokenLaterThanTheTolerance_GivesUpTheSlot_AndTakesANewOne()
     {
-        // 500 ms apart, burst 2: the tolerance is one interval (the upstream's one spare token).
+        // 500 ms apart, burst 2: the tolerance is half an interval (half the upstream's one spare token).
         using var limiter = Create(new RateLimitOptions { PermitsPerSecond = 2, Burst = 2 });
-        Assert.Equal(TimeSpan.FromMilliseconds(500), RedisTokenBucketRateLimiter.LateTolerance(new RateLimitOptions { PermitsPerSecond = 2, Burst = 2 }));
+        Assert.Equal(TimeSpan.FromMilliseconds(250), RedisTokenBucketRateLimiter.LateTolerance(new RateLimitOptions { PermitsPerSecond = 2, Burst = 2 }));
         Assert.True(limiter.AttemptAcquire(1).IsAcquired); // the one permit ready (instant burst 1)
         var waiting = limiter.AcquireAsync(1, Ct); // slot at 500 ms
 
@@ -114,7 +114,7 @@ public sealed class InProcessRateLimiterTests
         Assert.True(limiter.AttemptAcquire(1).IsAcquired); // the one permit ready (instant burst 1)
         var waiting = limiter.AcquireAsync(1, Ct); // slot at 500 ms
 
-        _time.Advance(TimeSpan.FromMilliseconds(900)); // 400 ms late: the upstream's spare token covers it
+        _time.Advance(TimeSpan.FromMilliseconds(700)); // 200 ms late: within half the upstream's spare token
         using var lease = await waiting;
 
         Assert.True(lease.IsAcquired);
@@ -122,13 +122,14 @@ public sealed class InProcessRateLimiterTests
     }
 
     [Fact]
-    public void LateTolerance_OneIntervalPerSpareToken_NeverBelowTheFloor()
+    public void LateTolerance_HalfAnIntervalPerSpareToken_NeverBelowTheFloor()
     {
-        Assert.Equal(TimeSpan.FromSeconds(1), RedisTokenBucketRateLimiter.LateTolerance(new RateLimitOptions())); // 1/s, burst 2
-        Assert.Equal(TimeSpan.FromSeconds(4), RedisTokenBucketRateLimiter.LateTolerance(new RateLimitOptions { Burst = 5 }));
+        // Half the upstream's margin: the other half is for the way after the last check (connection, kernel, proxy).
+        Assert.Equal(TimeSpan.FromSeconds(0.5), RedisTokenBucketRateLimiter.LateTolerance(new RateLimitOptions())); // 1/s, burst 2
+        Assert.Equal(TimeSpan.FromSeconds(2), RedisTokenBucketRateLimiter.LateTolerance(new RateLimitOptions { Burst = 5 }));
         // Only the tokens the bucket never hands out at once are the upstream's spare ones.
-        Assert.Equal(TimeSpan.FromSeconds(2), RedisTokenBucketRateLimiter.LateTolerance(new RateLimitOptions { Burst = 5, InstantBurst = 3 }));
-        Assert.Equal(TimeSpan.FromSeconds(1), RedisTokenBucketRateLimiter.LateTolerance(new RateLimitOptions { Burst = 1 }));
+        Assert.Equal(TimeSpan.FromSeconds(1), RedisTokenBucketRateLimiter.LateTolerance(new RateLimitOptions { Burst = 5, InstantBurst = 3 }));
+        Assert.Equal(TimeSpan.FromSeconds(0.5), RedisTokenBucketRateLimiter.LateTolerance(new RateLimitOptions { Burst = 1 }));
         Assert.Equal(RedisTokenBucketRateLimiter.MinLateTolerance,
             RedisTokenBucketRateLimiter.LateTolerance(new RateLimitOptions { PermitsPerSecond = 1000, Burst = 2 }));
     }
