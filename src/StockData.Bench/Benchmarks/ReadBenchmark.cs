@@ -53,6 +53,9 @@ internal sealed class ReadBenchmark(
         {
             var symbolFile = Path.Combine(work.FullName, "symbols.txt");
             await File.WriteAllLinesAsync(symbolFile, symbols, cancellationToken);
+            var oneSymbolFile = Path.Combine(work.FullName, "one-symbol.txt");
+            await File.WriteAllLinesAsync(oneSymbolFile, symbols[..1], cancellationToken);
+            var oneSymbolRows = rows / symbols.Length;
             await using var worker = await ReadWorker.StartAsync(settings.StockDataDll, Environment(), cancellationToken);
             log($"worker listening on {worker.BaseUrl}");
             var query = $"/bars?interval=1d&symbols={string.Join(',', symbols)}";
@@ -73,9 +76,14 @@ internal sealed class ReadBenchmark(
                     ExportAsync(settings.StockDataDll, Environment(), symbolFile, "parquet", work.FullName, rows, cancellationToken)));
                 samples.ExportCsv.Add(rows / await TimeAsync(() =>
                     ExportAsync(settings.StockDataDll, Environment(), symbolFile, "csv", work.FullName, rows, cancellationToken)));
+                // What an export costs whatever its size (process start, host, migration check, plan, manifest): one
+                // symbol's Parquet export, so the figures above can be read as fixed cost plus rows.
+                samples.ExportFixedSeconds.Add(await TimeAsync(() =>
+                    ExportAsync(settings.StockDataDll, Environment(), oneSymbolFile, "parquet", work.FullName, oneSymbolRows, cancellationToken)));
                 log(string.Create(CultureInfo.InvariantCulture,
                     $"round {round}/{settings.Rounds}: copy {samples.Copy[^1]:N0}, csv {samples.Csv[^1]:N0}, json {samples.Json[^1]:N0}, " +
-                    $"csv adjust=all {samples.CsvAdjusted[^1]:N0}, export parquet {samples.Parquet[^1]:N0}, export csv {samples.ExportCsv[^1]:N0} rows/s"));
+                    $"csv adjust=all {samples.CsvAdjusted[^1]:N0}, export parquet {samples.Parquet[^1]:N0}, export csv {samples.ExportCsv[^1]:N0} rows/s; " +
+                    $"one-symbol export {samples.ExportFixedSeconds[^1]:0.00} s"));
             }
 
             var stopped = await worker.StopAsync(cancellationToken);
@@ -253,4 +261,7 @@ internal sealed class ReadBenchmarkSamples
     public List<double> Parquet { get; } = [];
 
     public List<double> ExportCsv { get; } = [];
+
+    /// <summary>Seconds of a one-symbol Parquet export: an export's cost that does not grow with its rows.</summary>
+    public List<double> ExportFixedSeconds { get; } = [];
 }

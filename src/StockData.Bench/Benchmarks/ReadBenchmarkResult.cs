@@ -26,6 +26,8 @@ internal sealed record ReadBenchmarkResult(long Rows, int Symbols, int Years, Re
 
     public Spread ExportCsv => Spread.Of(Samples.ExportCsv);
 
+    public Spread ExportFixed => Spread.Of(Samples.ExportFixedSeconds);
+
     public Spread CsvRatio => Ratio(Samples.Csv, Samples.Copy);
 
     public Spread JsonRatio => Ratio(Samples.Json, Samples.Copy);
@@ -48,6 +50,7 @@ internal sealed record ReadBenchmarkResult(long Rows, int Symbols, int Years, Re
         ["csv_adjusted_rows_per_s"] = Math.Round(CsvAdjusted.Median),
         ["parquet_rows_per_s"] = Math.Round(Parquet.Median),
         ["export_csv_rows_per_s"] = Math.Round(ExportCsv.Median),
+        ["export_one_symbol_s"] = Math.Round(ExportFixed.Median, 3),
         ["csv_to_copy"] = Math.Round(CsvRatio.Median, 3),
         ["json_to_copy"] = Math.Round(JsonRatio.Median, 3),
         ["parquet_to_copy"] = Math.Round(ParquetRatio.Median, 3),
@@ -61,6 +64,7 @@ internal sealed record ReadBenchmarkResult(long Rows, int Symbols, int Years, Re
             ["csv_adjusted_rows_per_s"] = CsvAdjusted.ToJson(0),
             ["parquet_rows_per_s"] = Parquet.ToJson(0),
             ["export_csv_rows_per_s"] = ExportCsv.ToJson(0),
+            ["export_one_symbol_s"] = ExportFixed.ToJson(3),
             ["csv_to_copy"] = CsvRatio.ToJson(3),
             ["json_to_copy"] = JsonRatio.ToJson(3),
             ["parquet_to_copy"] = ParquetRatio.ToJson(3),
@@ -85,7 +89,9 @@ internal sealed record ReadBenchmarkResult(long Rows, int Symbols, int Years, Re
         Line("GET /bars JSON", Json, JsonRatio, $"of reference, target >= {JsonTarget}"),
         Line("GET /bars CSV adjust=all", CsvAdjusted, AdjustedRatio, $"of unadjusted CSV, target >= {AdjustedTarget}"),
         Line("export --format parquet", Parquet, ParquetRatio, $"of reference, target >= {ParquetTarget}"),
-        Line("export --format csv", ExportCsv, ExportCsvRatio, "of reference"));
+        Line("export --format csv", ExportCsv, ExportCsvRatio, "of reference"),
+        string.Create(CultureInfo.InvariantCulture,
+            $"one-symbol export (s)      {ExportFixed.Median,12:0.000}        ({ExportFixed.Min:0.000}–{ExportFixed.Max:0.000}; the part of an export that does not grow with rows)"));
 
     private static string Line(string name, Spread rate, Spread? ratio, string? what) => string.Create(CultureInfo.InvariantCulture,
         $"{name,-27}{rate.Median,12:N0} rows/s ({rate.Min:N0}–{rate.Max:N0})") +
