@@ -6,12 +6,13 @@
 #
 #   scripts/bench.sh writer   [--symbols 500] [--bars 2520] [--rounds 3] [--json]
 #   scripts/bench.sh pipeline [--symbols 500] [--years 10] [--rounds 3] [--json]
+#   scripts/bench.sh read     [--symbols 100] [--years 10] [--rounds 3] [--json]
 #
 # Set ConnectionStrings__Postgres to bench against a server of your own instead (its settings are printed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
-[ $# -ge 1 ] || { echo "usage: $0 writer|pipeline [bench options]" >&2; exit 2; }
+[ $# -ge 1 ] || { echo "usage: $0 writer|pipeline|read [bench options]" >&2; exit 2; }
 
 . scripts/services.sh
 export SD_PG_DURABLE=1

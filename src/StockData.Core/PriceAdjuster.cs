@@ -55,6 +55,23 @@ public sealed class PriceAdjuster
         }
     }
 
+    private PriceAdjuster(PriceAdjuster other)
+    {
+        _exDates = other._exDates;
+        _cashSuffix = other._cashSuffix;
+        _splitRatios = other._splitRatios;
+        _splitEffective = other._splitEffective;
+        _splitSuffix = other._splitSuffix;
+        _earliestSuffix = other._earliestSuffix;
+        _latestSuffix = other._latestSuffix;
+    }
+
+    /// <summary>
+    /// An adjuster of the same events for another read (the factors are shared, read-only; only the cache of the last
+    /// stretch is its own), so reads on several threads can each have one.
+    /// </summary>
+    public PriceAdjuster Clone() => new(this);
+
     /// <summary>True when no bar changes (<see cref="PriceAdjustment.None"/>, or no events that count).</summary>
     public bool IsIdentity => _exDates.Length == 0;
 

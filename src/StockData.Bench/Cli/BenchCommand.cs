@@ -20,6 +20,7 @@ internal static class BenchCommand
         command.Subcommands.Add(BenchLimiterCommand.Create());
         command.Subcommands.Add(BenchLimiterWorkerCommand.Create());
         command.Subcommands.Add(CreateWriterFetch());
+        command.Subcommands.Add(CreateRead());
         return command;
     }
 
@@ -149,6 +150,69 @@ internal static class BenchCommand
             });
         });
         return command;
+    }
+
+    /// <summary>
+    /// <c>bench read</c>: rows/s of the read paths (GET /bars as CSV, JSON and adjusted CSV from a real worker; a real
+    /// stockdata export as Parquet and CSV) beside COPY TO STDOUT of the same rows, in a scratch schema.
+    /// </summary>
+    private static Command CreateRead()
+    {
+        var symbols = PositiveOption("--symbols", "Symbols to load and read.", 100, 100);
+        var years = PositiveOption("--years", "Years of daily bars per symbol.", 10, 60);
+        var rounds = PositiveOption("--rounds", "Rounds: every figure is measured once per round, beside the reference of the same round.", 3, 20);
+        var json = new Option<bool>("--json") { Description = "Print one JSON object with the figures instead of the table." };
+        var stockdata = new Option<string?>("--stockdata") { Description = "Path to stockdata.dll (default: the one built beside this binary)." };
+        var command = new Command("read", "GET /bars (CSV, JSON, adjusted CSV) and stockdata export (Parquet, CSV) rows/s against COPY TO STDOUT of the same rows.")
+        {
+            symbols, years, rounds, json, stockdata,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var stockDataDll = parse.GetValue(stockdata) ?? DefaultStockDataPath();
+            if (!File.Exists(stockDataDll))
+            {
+                await Console.Error.WriteLineAsync($"stockdata-bench: stockdata.dll not found at {stockDataDll} (build src/StockData.Pipeline or pass --stockdata)");
+                return ExitCodes.Usage;
+            }
+
+            var schema = "bench_" + Guid.NewGuid().ToString("N")[..12];
+            var asJson = parse.GetValue(json);
+            var settings = new ReadBenchmarkSettings(parse.GetValue(symbols), parse.GetValue(years), parse.GetValue(rounds), stockDataDll);
+            return await VerbRunner.RunAsync(async (host, token) =>
+            {
+                var benchmark = ActivatorUtilities.CreateInstance<ReadBenchmark>(host.Services);
+                try
+                {
+                    var result = await benchmark.RunAsync(settings, line => Console.Error.WriteLine($"bench read: {line}"), token);
+                    Console.WriteLine(asJson ? result.ToJson() : result.ToTable());
+                    return ExitCodes.Ok;
+                }
+                finally
+                {
+                    await DropSchemaAsync(host.Services.GetRequiredService<NpgsqlDataSource>(), schema);
+                }
+            }, ct, builder =>
+            {
+                builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+                {
+                    ["StockData:Storage:Schema"] = schema,
+                    ["StockData:Storage:ApplicationName"] = schema,
+                });
+                ConfigureLogging(builder);
+                builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            });
+        });
+        return command;
+    }
+
+    /// <summary>src/StockData.Pipeline/bin/CONFIG/net10.0/stockdata.dll beside this binary's src/StockData.Bench/bin/CONFIG/net10.0.</summary>
+    private static string DefaultStockDataPath()
+    {
+        var binary = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var beside = Path.Combine(binary.FullName, "stockdata.dll");
+        return File.Exists(beside) ? beside : Path.GetFullPath(Path.Combine(binary.FullName, "..", "..", "..", "..", "StockData.Pipeline", "bin",
+            binary.Parent!.Name, binary.Name, "stockdata.dll"));
     }
 
     /// <summary>src/StockData.YahooSim/bin/CONFIG/net10.0 beside this binary's src/StockData.Pipeline/bin/CONFIG/net10.0.</summary>

@@ -32,8 +32,8 @@ internal static class ExportCommand
         OneOf(format, "csv", "parquet");
         var partition = new Option<string>("--partition") { Description = "One bars file per symbol, or per interval and trade year.", DefaultValueFactory = _ => "symbol" };
         OneOf(partition, "symbol", "year");
-        var adjust = new Option<string>("--adjust") { Description = "Price adjustment of the bars.", DefaultValueFactory = _ => BarAdjustment.None };
-        OneOf(adjust, BarAdjustment.Names);
+        var adjust = new Option<string>("--adjust") { Description = "Price adjustment of the bars: none (stored values), splits, or all (splits and distributions), as GET /bars?adjust=.", DefaultValueFactory = _ => "none" };
+        OneOf(adjust, [.. BarAdjustment.Names]);
         var command = new Command("export", "Write bars, events and symbol metadata to CSV or Parquet files with a manifest (resumable).")
         {
             output, symbols, all, interval, from, to, asOf, format, partition, adjust,

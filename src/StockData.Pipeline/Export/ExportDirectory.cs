@@ -4,7 +4,7 @@ namespace StockData.Pipeline.Export;
 
 /// <summary>
 /// The export's output directory: checked before anything is read (writable; empty or holding an export of the same
-/// request), files written under temporary names (<c>*.partial</c>) and renamed once complete, so no file that
+/// request, or of the same but for <c>--adjust</c>), files written under temporary names (<c>*.partial</c>) and renamed once complete, so no file that
 /// looks finished is ever partial, and the manifest replaced atomically.
 /// </summary>
 internal sealed class ExportDirectory
@@ -58,7 +58,9 @@ internal sealed class ExportDirectory
         }
 
         var previous = ExportManifest.Load(root);
-        if (previous is not null && !previous.Parameters.SameAs(request.ToParameters()))
+        // Another --adjust is the same export with other prices: each bars file's source records its adjustment, so
+        // the rerun rewrites the bars files (and keeps events and symbols) instead of refusing the directory.
+        if (previous is not null && !(previous.Parameters with { Adjust = request.Adjust }).SameAs(request.ToParameters()))
         {
             throw new ExportRequestException("--out",
                 $"{request.OutDirectory} holds an export of other parameters ({previous.Parameters.ToJson()}); choose an empty directory");

@@ -31,6 +31,7 @@ internal sealed class Exporter(BarExportReader bars, CatalogExportReader catalog
         var directory = ExportDirectory.Open(request);
         var symbols = await ResolveSymbolsAsync(request, cancellationToken);
         var scope = new ExportScope(symbols, request.Interval, request.From, request.To, request.AsOf);
+        var adjustment = await BarAdjustment.LoadAsync(request.Adjust, bars, scope, cancellationToken);
         var plan = await PlanAsync(request, scope, cancellationToken);
         progress.Start(plan.Count);
         directory.RemovePartials();
@@ -44,7 +45,7 @@ internal sealed class Exporter(BarExportReader bars, CatalogExportReader catalog
         await Parallel.ForEachAsync(plan, options, async (file, token) =>
         {
             var kept = previous.TryGetValue(file.Path, out var entry) && entry.Source == file.Source && await directory.MatchesAsync(entry, token);
-            var result = kept ? entry! : await WriteAsync(directory, request, scope, file, progress, token);
+            var result = kept ? entry! : await WriteAsync(directory, request, scope, adjustment, file, progress, token);
             lock (done)
             {
                 done.Add(result);
@@ -97,6 +98,16 @@ internal sealed class Exporter(BarExportReader bars, CatalogExportReader catalog
     {
         var stamps = await bars.ReadStampsAsync(scope, cancellationToken);
         var ext = request.Extension;
+        // An adjusted file also depends on the events (of every date: a later split or dividend changes earlier
+        // prices) and on the adjustment itself, so both go into its source: a rerun with another --adjust, or after
+        // an event arrived, rewrites the bars files instead of keeping them.
+        var adjusted = "";
+        if (request.Adjust != "none")
+        {
+            var events = await catalog.EventStampAsync(scope with { From = null, To = null }, cancellationToken);
+            adjusted = $";adjust={request.Adjust};{Source(events.Rows, events.LastWrite).Replace("rows=", "event_rows=", StringComparison.Ordinal).Replace("last_write=", "event_last_write=", StringComparison.Ordinal)}";
+        }
+
         var plan = new List<PlannedFile>();
         var groups = request.Partition == ExportPartition.Year
             ? stamps.GroupBy(s => s.Year.ToString(CultureInfo.InvariantCulture))
@@ -107,18 +118,18 @@ internal sealed class Exporter(BarExportReader bars, CatalogExportReader catalog
             int? year = request.Partition == ExportPartition.Year ? members[0].Year : null;
             var symbols = members.Select(s => s.Symbol).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
             plan.Add(new PlannedFile($"bars/{request.Interval.Token}/{group.Key}.{ext}", "bars",
-                Source(members.Sum(s => s.Rows), members.Max(s => s.LastWrite)), symbols, year));
+                Source(members.Sum(s => s.Rows), members.Max(s => s.LastWrite)) + adjusted, symbols, year));
         }
 
-        var events = await catalog.EventStampAsync(scope, cancellationToken);
-        plan.Add(new PlannedFile($"events.{ext}", "events", Source(events.Rows, events.LastWrite), [], null));
+        var eventStamp = await catalog.EventStampAsync(scope, cancellationToken);
+        plan.Add(new PlannedFile($"events.{ext}", "events", Source(eventStamp.Rows, eventStamp.LastWrite), [], null));
         var metadata = await catalog.SymbolStampAsync(scope, cancellationToken);
         plan.Add(new PlannedFile($"symbols.{ext}", "symbols", Source(metadata.Rows, metadata.LastWrite), [], null));
         plan.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
         return plan;
     }
 
-    private async Task<ManifestFile> WriteAsync(ExportDirectory directory, ExportRequest request, ExportScope scope, PlannedFile file,
+    private async Task<ManifestFile> WriteAsync(ExportDirectory directory, ExportRequest request, ExportScope scope, BarAdjustment adjustment, PlannedFile file,
         ExportProgress progress, CancellationToken cancellationToken)
     {
         var path = directory.FullPath(file.Path);
@@ -129,7 +140,7 @@ internal sealed class Exporter(BarExportReader bars, CatalogExportReader catalog
         {
             rows = file.Kind switch
             {
-                "bars" => await WriteBarsAsync(request, scope, file, stream, progress, cancellationToken),
+                "bars" => await WriteBarsAsync(request, scope, adjustment, file, stream, progress, cancellationToken),
                 "events" => await WriteEventsAsync(request, scope, stream, cancellationToken),
                 _ => await WriteSymbolsAsync(request, scope, stream, cancellationToken),
             };
@@ -144,8 +155,8 @@ internal sealed class Exporter(BarExportReader bars, CatalogExportReader catalog
         return new ManifestFile(file.Path, file.Kind, rows, bytes, sha, file.Source);
     }
 
-    private async Task<long> WriteBarsAsync(ExportRequest request, ExportScope scope, PlannedFile file, Stream stream, ExportProgress progress,
-        CancellationToken cancellationToken)
+    private async Task<long> WriteBarsAsync(ExportRequest request, ExportScope scope, BarAdjustment adjustment, PlannedFile file, Stream stream,
+        ExportProgress progress, CancellationToken cancellationToken)
     {
         // One set of buffers per file in flight, reused by the next file: they are 6 MB of large-object-heap arrays,
         // and allocating them per file made a 500-file export spend most of its time zeroing and collecting them.
@@ -153,7 +164,7 @@ internal sealed class Exporter(BarExportReader bars, CatalogExportReader catalog
         try
         {
             table.Table.Count = 0;
-            return await WriteBarsAsync(table, request, scope, file, stream, progress, cancellationToken);
+            return await WriteBarsAsync(table, request, scope, adjustment, file, stream, progress, cancellationToken);
         }
         finally
         {
@@ -161,13 +172,13 @@ internal sealed class Exporter(BarExportReader bars, CatalogExportReader catalog
         }
     }
 
-    private async Task<long> WriteBarsAsync(ExportTables.Bars table, ExportRequest request, ExportScope scope, PlannedFile file, Stream stream,
-        ExportProgress progress, CancellationToken cancellationToken)
+    private async Task<long> WriteBarsAsync(ExportTables.Bars table, ExportRequest request, ExportScope scope, BarAdjustment adjustment,
+        PlannedFile file, Stream stream, ExportProgress progress, CancellationToken cancellationToken)
     {
         long rows = 0;
         await using var writer = await ExportFileWriter.CreateAsync(request.Format, table.Table, stream, cancellationToken);
-        var source = bars.ReadAsync(scope, file.Symbols, file.Year, cancellationToken);
-        await foreach (var batch in ReadAhead.BatchesAsync(BarAdjustment.Apply(request.Adjust, source), cancellationToken))
+        var source = bars.ReadAsync(scope, file.Symbols, file.Year, adjustment.NeedsWriteTimes(file.Symbols), cancellationToken);
+        await foreach (var batch in ReadAhead.BatchesAsync(adjustment.Apply(source, cancellationToken), cancellationToken))
         {
             foreach (var row in batch)
             {

@@ -43,6 +43,9 @@ public sealed partial class SqlParameterisationTests
         [("BarExportReader.cs", "Table(scope.Interval)")] = "chosen between the literals daily_bars / intraday_bars by the interval family",
         [("BarExportReader.cs", "table")] = "Table(scope.Interval): one of two literal table names",
         [("BarExportReader.cs", "order")] = "chosen between two literal ORDER BY lists by the interval family",
+        [("BarExportReader.cs", "current")] = "a literal column list built from the file's Columns constant, with or without the write-time column, by a bool",
+        [("BarExportReader.cs", "revision")] = "a literal column list built from the file's Columns constant, with or without the write-time column, by a bool",
+        [("BarExportReader.cs", "outer")] = "a literal column list built from the file's Columns constant, with or without the write-time column, by a bool",
         [("CatalogExportReader.cs", "asOf")] = "a literal filter on a parameter ($4) or empty, by whether as_of was given",
         [("WriterBenchmarkResult.cs", "Rounds")] = "the report's heading (mentions raw COPY), not SQL",
     };

@@ -41,19 +41,33 @@ public sealed class BarExportReader(NpgsqlDataSource dataSource)
         return stamps;
     }
 
-    /// <summary>The bars of <paramref name="symbols"/> (of the scope), optionally of one trade year, by symbol then time.</summary>
-    public async IAsyncEnumerable<SymbolBar> ReadAsync(ExportScope scope, IReadOnlyList<string> symbols, int? year,
+    /// <summary>
+    /// The adjusters of the scope's symbols (as <see cref="Reading.BarReader.LoadAdjustersAsync"/>, the bars endpoint's:
+    /// the same events, as held at the scope's as_of), from one query before any file is written.
+    /// </summary>
+    public Task<Dictionary<string, PriceAdjuster>> LoadAdjustersAsync(ExportScope scope, PriceAdjustment adjustment, CancellationToken cancellationToken) =>
+        Reading.AdjustmentEventReader.LoadAsync(dataSource, scope.Symbols, scope.Interval, scope.AsOf, adjustment, cancellationToken);
+
+    /// <summary>
+    /// The bars of <paramref name="symbols"/> (of the scope), optionally of one trade year, by symbol then time; with
+    /// <paramref name="writeTimes"/> each carries when its values were written (the current row's updated_at, a
+    /// revision's valid_from).
+    /// </summary>
+    public async IAsyncEnumerable<SymbolBar> ReadAsync(ExportScope scope, IReadOnlyList<string> symbols, int? year, bool writeTimes,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var table = Table(scope.Interval);
         var order = scope.Interval.IsDailyOrLonger ? "symbol, trade_date" : "symbol, ts";
+        var (current, revision, outer) = writeTimes
+            ? ($"{Columns}, updated_at AS written_at", $"{Columns}, valid_from", $"{Columns}, written_at")
+            : (Columns, Columns, Columns);
         var sql = scope.AsOf is null
-            ? $"SELECT {Columns} FROM {table} WHERE {Filter} ORDER BY {order}"
+            ? $"SELECT {current} FROM {table} WHERE {Filter} ORDER BY {order}"
             : $"""
-               SELECT {Columns} FROM (
-                   SELECT {Columns} FROM {table} WHERE {Filter} AND updated_at <= $7
+               SELECT {outer} FROM (
+                   SELECT {current} FROM {table} WHERE {Filter} AND updated_at <= $7
                    UNION ALL
-                   SELECT {Columns} FROM bar_revisions WHERE {Filter} AND valid_from <= $7 AND revised_at > $7
+                   SELECT {revision} FROM bar_revisions WHERE {Filter} AND valid_from <= $7 AND revised_at > $7
                ) held
                ORDER BY {order}
                """;
@@ -81,7 +95,8 @@ public sealed class BarExportReader(NpgsqlDataSource dataSource)
                 reader.GetDouble(5),
                 reader.GetDouble(6),
                 reader.IsDBNull(7) ? null : reader.GetDouble(7),
-                reader.IsDBNull(8) ? null : reader.GetInt64(8)));
+                reader.IsDBNull(8) ? null : reader.GetInt64(8)),
+                writeTimes ? reader.GetFieldValue<DateTimeOffset>(9) : null);
         }
     }
 

@@ -10,8 +10,11 @@ namespace StockData.Storage.Postgres.Export;
 /// </summary>
 public sealed record ExportScope(IReadOnlyList<string> Symbols, BarInterval Interval, DateTimeOffset? From, DateTimeOffset? To, DateTimeOffset? AsOf);
 
-/// <summary>One exported bar with its symbol (a year file holds many symbols).</summary>
-public readonly record struct SymbolBar(string Symbol, Bar Bar);
+/// <summary>
+/// One exported bar with its symbol (a year file holds many symbols) and, when asked for, when its values were written
+/// (a split adjustment divides only values fetched before the split took effect).
+/// </summary>
+public readonly record struct SymbolBar(string Symbol, Bar Bar, DateTimeOffset? WrittenAt = null);
 
 /// <summary>
 /// What the store holds for one symbol and trade year of a scope right now (ignoring <c>as_of</c>): rows and the last
