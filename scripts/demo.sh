@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The offline demo: local PostgreSQL and Redis (scripts/services.sh), the bundled Yahoo simulator, and a replay of
 # samples/tickers-500.txt (about 500 real tickers) for 10 years of daily bars; then the summary, a few stored rows,
-# and where to look next. Leaves nothing running.
+# and where to look next. Leaves nothing running. SD_DEMO_AUTH=none|session|consent picks what the simulator demands
+# (default session: a cookie + crumb, as Yahoo does; consent: an EU consent form first, as Yahoo's EU edge does).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
@@ -15,7 +16,7 @@ stockdata() { dotnet src/StockData.Pipeline/bin/Release/net10.0/stockdata.dll "$
 
 sim_port=$(sd_free_port 18080)
 sim_dir=$(mktemp -d /tmp/stockdata-sim.XXXXXX)
-dotnet src/StockData.YahooSim/bin/Release/net10.0/StockData.YahooSim.dll --auth session --urls "http://127.0.0.1:$sim_port" >"$sim_dir/sim.log" 2>&1 &
+dotnet src/StockData.YahooSim/bin/Release/net10.0/StockData.YahooSim.dll --auth "${SD_DEMO_AUTH:-session}" --urls "http://127.0.0.1:$sim_port" >"$sim_dir/sim.log" 2>&1 &
 sim_pid=$!
 trap 'rc=$?; kill "$sim_pid" 2>/dev/null; wait "$sim_pid" 2>/dev/null; rm -rf "$sim_dir"; sd_services_down; exit $rc' EXIT
 sd_wait 30 curl -fs "http://127.0.0.1:$sim_port/healthz" || { cat "$sim_dir/sim.log" >&2; exit 1; }
@@ -31,7 +32,7 @@ stockdata replay samples/tickers-500.txt --base-url "http://127.0.0.1:$sim_port"
   --rate 5000 --burst 100 --concurrency 8
 # The simulator demands a Yahoo session (cookie + crumb) as Yahoo does: the whole run should have needed one or two.
 echo "== Yahoo session requests the simulator served: $(curl -fs "http://127.0.0.1:$sim_port/sim/stats" \
-  | grep -oE '"(cookie_requests|getcrumb_requests|unauthorized_responses)":[0-9]+' | tr '\n' ' ')"
+  | grep -oE '"(cookie_requests|getcrumb_requests|consent_posts|unauthorized_responses)":[0-9]+' | tr '\n' ' ')"
 
 port=${ConnectionStrings__Postgres##*Port=}; port=${port%%;*}
 q() { psql -h 127.0.0.1 -p "$port" -U postgres -d stockdata -P pager=off "$@"; }
