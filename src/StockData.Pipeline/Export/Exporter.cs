@@ -198,35 +198,29 @@ internal sealed class Exporter(BarExportReader bars, CatalogExportReader catalog
         return rows;
     }
 
-    private async Task<long> WriteEventsAsync(ExportRequest request, ExportScope scope, Stream stream, CancellationToken cancellationToken)
+    private Task<long> WriteEventsAsync(ExportRequest request, ExportScope scope, Stream stream, CancellationToken cancellationToken)
     {
         var table = new ExportTables.Events();
-        long rows = 0;
-        await using var writer = await ExportFileWriter.CreateAsync(request.Format, table.Table, stream, cancellationToken);
-        await foreach (var e in catalog.ReadEventsAsync(scope, cancellationToken))
-        {
-            table.Add(e);
-            rows++;
-            if (table.Table.IsFull)
-            {
-                await writer.FlushAsync(cancellationToken);
-            }
-        }
-
-        await writer.FlushAsync(cancellationToken);
-        return rows;
+        return WriteTableAsync<ExportEvent>(request, table.Table, e => table.Add(e), catalog.ReadEventsAsync(scope, cancellationToken), stream, cancellationToken);
     }
 
-    private async Task<long> WriteSymbolsAsync(ExportRequest request, ExportScope scope, Stream stream, CancellationToken cancellationToken)
+    private Task<long> WriteSymbolsAsync(ExportRequest request, ExportScope scope, Stream stream, CancellationToken cancellationToken)
     {
         var table = new ExportTables.Symbols();
+        return WriteTableAsync(request, table.Table, table.Add, catalog.ReadSymbolsAsync(scope, cancellationToken), stream, cancellationToken);
+    }
+
+    /// <summary>A small table (events, symbols) into one file, a row group whenever the table fills.</summary>
+    private static async Task<long> WriteTableAsync<T>(ExportRequest request, ExportTable table, Action<T> add, IAsyncEnumerable<T> source,
+        Stream stream, CancellationToken cancellationToken)
+    {
         long rows = 0;
-        await using var writer = await ExportFileWriter.CreateAsync(request.Format, table.Table, stream, cancellationToken);
-        await foreach (var s in catalog.ReadSymbolsAsync(scope, cancellationToken))
+        await using var writer = await ExportFileWriter.CreateAsync(request.Format, table, stream, cancellationToken);
+        await foreach (var row in source.WithCancellation(cancellationToken))
         {
-            table.Add(s);
+            add(row);
             rows++;
-            if (table.Table.IsFull)
+            if (table.IsFull)
             {
                 await writer.FlushAsync(cancellationToken);
             }

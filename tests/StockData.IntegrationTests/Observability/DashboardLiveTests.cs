@@ -121,6 +121,7 @@ public sealed class DashboardLiveTests
         RateLimiterFallback.Set(0);
         CooldownActive.Set(0);
         CircuitState.Set(0);
+        EgressCircuitState.WithLabels("yahoo").Set(0);
         // A healthy egress: sessions refreshed now and then, one failure among them, no auth cooldown.
         SessionRefreshes.WithLabels("yahoo", SessionRefreshResults.Ok).Inc(1);
         SessionRefreshes.WithLabels("yahoo", SessionRefreshResults.Failed).Inc(0);
