@@ -180,7 +180,7 @@ public sealed class ChartFetchService
                     if (lease.IsAcquired)
                     {
                         // From the slot itself when the limiter says when it fell due (see RedisRateLimitLease.SlotAt).
-                        args.Context.Properties.Set(GrantedAt, lease is Redis.RedisRateLimitLease { SlotAt: > 0 } slotted ? slotted.SlotAt : timeProvider.GetTimestamp());
+                        args.Context.Properties.Set(GrantedAt, Redis.RedisRateLimitLease.SlotOf(lease, timeProvider));
                     }
 
                     return lease;

@@ -37,7 +37,7 @@ public sealed class LateSendGuard(SendSlot slot, EgressLimiters egresses, TimePr
                     : new RateLimiterRejectedException();
             }
 
-            grantedAt = lease is RedisRateLimitLease { SlotAt: > 0 } slotted ? slotted.SlotAt : timeProvider.GetTimestamp();
+            grantedAt = RedisRateLimitLease.SlotOf(lease, timeProvider);
         }
 
         return await base.SendAsync(request, cancellationToken);

@@ -39,6 +39,10 @@ public sealed class RedisRateLimitLease : RateLimitLease
     /// </summary>
     public long SlotAt { get; }
 
+    /// <summary>When <paramref name="lease"/>'s slot fell due, or now on <paramref name="time"/> for a lease that names none.</summary>
+    public static long SlotOf(RateLimitLease lease, TimeProvider time) =>
+        lease is RedisRateLimitLease { SlotAt: > 0 } slotted ? slotted.SlotAt : time.GetTimestamp();
+
     /// <summary>A granted lease whose slot fell due at <paramref name="slotAt"/> (a timestamp of the limiter's clock).</summary>
     public static RedisRateLimitLease GrantedAt(long slotAt) => new(true, TimeSpan.Zero, null, slotAt);
 
