@@ -22,8 +22,11 @@ public static class IngestServiceCollectionExtensions
         services.AddSingleton<ResilienceMetrics>();
         services.AddSingleton<ChartFetchService>();
         services.AddSingleton<SendSlot>();
+        services.AddSingleton<SlotKeeper>();
+        // The chart connections' last check before a request's first byte (the Yahoo client finds it by this interface).
+        services.AddSingleton<StockData.Yahoo.Egress.ISendGate>(sp => sp.GetRequiredService<SlotKeeper>());
         services.AddTransient<LateSendGuard>();
-        // Innermost of the Yahoo client's own handlers: the last check before the connection (see LateSendGuard).
+        // Innermost of the Yahoo client's own handlers: the check before a connection is taken (see LateSendGuard).
         services.AddHttpClient(YahooServiceCollectionExtensions.HttpClientName).AddHttpMessageHandler<LateSendGuard>();
         services.AddSingleton<SymbolStateReader>();
         services.AddSingleton<RejectRecorder>();

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -61,7 +62,7 @@ public static class YahooServiceCollectionExtensions
                 http.DefaultRequestHeaders.TryAddWithoutValidation("Accept", "application/json,text/plain,*/*");
                 http.DefaultRequestHeaders.TryAddWithoutValidation("Accept-Language", options.AcceptLanguage);
             })
-            .ConfigurePrimaryHttpMessageHandler(sp => EgressHandler(sp, CreateHandler))
+            .ConfigurePrimaryHttpMessageHandler(sp => EgressHandler(sp, options => CreateChartHandler(options, sp.GetService<ISendGate>())))
             // SocketsHttpHandler recycles its own connections (PooledConnectionLifetime), so the factory never needs to
             // rotate the handler; rotating would only split the connection pool.
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
@@ -73,6 +74,37 @@ public static class YahooServiceCollectionExtensions
     {
         var options = sp.GetRequiredService<IOptions<YahooOptions>>().Value;
         return new EgressHttpHandler(YahooEgress.From(options), () => create(options));
+    }
+
+    /// <summary>
+    /// A chart connection pool. With a <paramref name="gate"/> (the fetch layer registers one), every connection asks it
+    /// before each write: the last check of a request's rate-limiter slot, made after the connection is open.
+    /// </summary>
+    internal static SocketsHttpHandler CreateChartHandler(YahooOptions options, ISendGate? gate)
+    {
+        var handler = CreateHandler(options);
+        if (gate is not null)
+        {
+            handler.ConnectCallback = (context, ct) => ConnectGatedAsync(context, gate, ct);
+        }
+
+        return handler;
+    }
+
+    /// <summary>What SocketsHttpHandler does without a callback (a dual-mode TCP socket, no Nagle), plus the gate.</summary>
+    private static async ValueTask<Stream> ConnectGatedAsync(SocketsHttpConnectionContext context, ISendGate gate, CancellationToken cancellationToken)
+    {
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
+            return new GatedStream(new NetworkStream(socket, ownsSocket: true), gate);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
     }
 
     internal static SocketsHttpHandler CreateHandler(YahooOptions options) => new()

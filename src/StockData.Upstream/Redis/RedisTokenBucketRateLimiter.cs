@@ -105,8 +105,8 @@ public sealed class RedisTokenBucketRateLimiter : RateLimiter
     /// <c>Burst − InstantBurst</c> requests arriving ahead of the emission spacing (the part of its burst the bucket
     /// never spends), one emission interval per spare token (at least one interval). That margin covers the whole way
     /// from the slot to the upstream, and only the first part of it can be checked: after the last check (the
-    /// limiter's on waking, then <c>LateSendGuard</c> just before the connection) the request still crosses the
-    /// connection, the kernel, a proxy and the network, and a stalled host delays that part too. So a caller may use
+    /// limiter's on waking, then <c>SlotKeeper</c>'s at the end of the handler chain and at the connection's first
+    /// write) the request still crosses the kernel, a proxy and the network, and a stalled host delays that part too. So a caller may use
     /// half the margin; the other half is left to the part nobody checks. Measured before: with the whole margin at
     /// the check, a request that passed it just in time and then stalled 25 ms more reached the upstream together
     /// with the next slot's request, and the one after met an empty bucket (performance.md, "Egress pool").

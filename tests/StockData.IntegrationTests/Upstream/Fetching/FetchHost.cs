@@ -17,7 +17,7 @@ internal sealed class FetchHost : IDisposable
 {
     private readonly IHost _host;
 
-    public FetchHost(Uri baseUrl, RedisFixture? redis, IDictionary<string, string?>? settings = null)
+    public FetchHost(Uri baseUrl, RedisFixture? redis, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null)
     {
         var scope = Guid.NewGuid().ToString("N")[..10];
         var values = new Dictionary<string, string?>
@@ -43,6 +43,8 @@ internal sealed class FetchHost : IDisposable
         builder.Configuration.AddInMemoryCollection(values);
         builder.Logging.AddProvider(Logs);
         builder.AddStockDataPipeline();
+        // After the product's registrations: a test's handlers on the chart client sit innermost.
+        configure?.Invoke(builder.Services);
         _host = builder.Build();
         Fetch = _host.Services.GetRequiredService<ChartFetchService>();
     }
