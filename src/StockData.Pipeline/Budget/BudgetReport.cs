@@ -27,25 +27,32 @@ internal static class BudgetReport
         return Math.Ceiling(TimeSpan.FromDays(1) / daemon.IntradayRefreshInterval);
     }
 
-    public static BudgetDocument Build(string configuredEgress, double permitsPerSecond,
+    /// <summary>
+    /// The document: every egress that is planned or has spent. The plan is spread evenly over
+    /// <paramref name="plannedEgresses"/> (the router sends each request through the egress whose slot is earliest, so
+    /// a pool of equal egresses shares the load evenly); an egress that only spent (a removed one) has no plan.
+    /// </summary>
+    public static BudgetDocument Build(IReadOnlyList<string> plannedEgresses, double permitsPerSecond,
         IReadOnlyList<(string Egress, string Purpose, long Requests)> spent, IReadOnlyList<(string Interval, int SymbolIntervals)> scheduled,
         DaemonOptions daemon)
     {
+        ArgumentOutOfRangeException.ThrowIfZero(plannedEgresses.Count);
         var allowance = permitsPerSecond * 86_400;
+        var share = 1.0 / plannedEgresses.Count;
         var plan = scheduled.Select(s =>
         {
             var each = PerDay(s.Interval, daemon);
-            return new PlanLine(s.Interval, s.SymbolIntervals, each, each * s.SymbolIntervals);
+            return new PlanLine(s.Interval, s.SymbolIntervals, each, each * s.SymbolIntervals * share);
         }).ToList();
-        var egresses = spent.Select(s => s.Egress).Append(configuredEgress).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
+        var egresses = spent.Select(s => s.Egress).Concat(plannedEgresses).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
         var list = new List<EgressBudget>();
         foreach (var egress in egresses)
         {
-            var mine = egress == configuredEgress;
+            var planned = plannedEgresses.Contains(egress, StringComparer.Ordinal);
             var byPurpose = RequestPurpose.All.Concat(spent.Where(s => s.Egress == egress).Select(s => s.Purpose)).Distinct(StringComparer.Ordinal)
                 .ToDictionary(p => p, p => spent.Where(s => s.Egress == egress && s.Purpose == p).Sum(s => s.Requests), StringComparer.Ordinal);
-            var planPerDay = mine ? plan.Sum(p => p.RequestsPerDay) : 0;
-            list.Add(new EgressBudget(egress, allowance, byPurpose.Values.Sum(), byPurpose, planPerDay, mine ? plan : [], planPerDay > allowance));
+            var planPerDay = planned ? plan.Sum(p => p.RequestsPerDay) : 0;
+            list.Add(new EgressBudget(egress, allowance, byPurpose.Values.Sum(), byPurpose, planPerDay, planned ? plan : [], planPerDay > allowance));
         }
 
         return new BudgetDocument(list);

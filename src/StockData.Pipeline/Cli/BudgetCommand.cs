@@ -37,7 +37,8 @@ internal static class BudgetCommand
             var rateLimit = services.GetRequiredService<IOptions<RateLimitOptions>>().Value;
             var daemon = services.GetRequiredService<IConfiguration>().GetSection(DaemonOptions.SectionName).Get<DaemonOptions>() ?? new DaemonOptions();
             var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
-            var document = BudgetReport.Build(UpstreamRequestCounter.EgressOf(rateLimit), rateLimit.PermitsPerSecond,
+            var yahoo = services.GetRequiredService<IOptions<StockData.Yahoo.YahooOptions>>().Value;
+            var document = BudgetReport.Build(UpstreamRequestCounter.PlannedEgresses(rateLimit, yahoo), rateLimit.PermitsPerSecond,
                 await ledger.SpentAsync(now - Window, token), await ledger.ScheduledAsync(token), daemon);
             if (parse.GetValue(json))
             {

@@ -57,4 +57,45 @@ public sealed class BudgetCommandTests(PostgresFixture postgres) : IClassFixture
         Assert.Contains("replay", text.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("5m", text.StandardOutput, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Budget_EgressPool_BooksEachRequestToTheEgressItWentThrough_PlansAShareEach()
+    {
+        postgres.EnsureAvailable();
+        await using var first = await PrivateServer.StartTinyproxyAsync("127.0.0.2");
+        await using var second = await PrivateServer.StartTinyproxyAsync("127.0.0.3");
+        await using var sim = await SimulatorProcess.StartAsync("--now", QualityHarness.Now, "--null-rows", "0");
+        var store = new QualityHarness(postgres);
+        var pool = new Dictionary<string, string?>
+        {
+            ["StockData__Yahoo__Egress__0__Id"] = "e1",
+            ["StockData__Yahoo__Egress__0__Proxy"] = first.ConnectionString,
+            ["StockData__Yahoo__Egress__1__Id"] = "e2",
+            ["StockData__Yahoo__Egress__1__Proxy"] = second.ConnectionString,
+            // Slow enough per egress that the router uses both.
+            ["StockData__RateLimit__PermitsPerSecond"] = "4",
+        };
+        var symbols = QualityHarness.UsSymbols(12);
+        Assert.Equal(0, (await store.CliAsync(sim, pool, ["symbols", "add", .. symbols])).ExitCode);
+
+        var replay = await store.CliAsync(sim, pool, "replay", ReplayHarness.WriteSymbolFile(symbols), "--from", "2026-09-01");
+        var json = await store.CliAsync(sim, pool, "budget", "--json");
+
+        Assert.True(replay.ExitCode == 0, replay.ToString());
+        Assert.True(json.ExitCode == 0, json.ToString());
+        var perClient = (await sim.StatsAsync()).GetProperty("per_client").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt64());
+        var egresses = JsonDocument.Parse(json.StandardOutput).RootElement.GetProperty("egresses").EnumerateArray()
+            .ToDictionary(e => e.GetProperty("egress").GetString()!);
+        // The two configured egresses, nothing booked to the implicit one.
+        Assert.Equal(["e1", "e2"], egresses.Keys.Order());
+        Assert.True(perClient.Values.Sum() >= symbols.Count);
+        // Both egresses carried requests, each through its own proxy.
+        Assert.Equal(["127.0.0.2", "127.0.0.3"], perClient.Keys.Order());
+        // Each egress's spend is what went out through its proxy (the simulator sees the proxy's address).
+        Assert.Equal(perClient.GetValueOrDefault("127.0.0.2"), egresses["e1"].GetProperty("spent_by_purpose").GetProperty("replay").GetInt64());
+        Assert.Equal(perClient.GetValueOrDefault("127.0.0.3"), egresses["e2"].GetProperty("spent_by_purpose").GetProperty("replay").GetInt64());
+        Assert.Equal(perClient.Values.Sum(), egresses.Values.Sum(e => e.GetProperty("spent_last_day").GetInt64()));
+        // Twelve daily symbols, twice a trading day, spread over two egresses.
+        Assert.All(egresses.Values, e => Assert.Equal(12.0, e.GetProperty("plan_per_day").GetDouble(), 6));
+    }
 }

@@ -10,7 +10,7 @@ public sealed class BudgetReportTests
     [Fact]
     public void Build_KnownSchedules_PlanIsTwicePerDailyAndOncePerIntradayPeriod()
     {
-        var document = BudgetReport.Build("default", 1.0, [], [("1d", 500), ("1wk", 10), ("5m", 20)], Daemon);
+        var document = BudgetReport.Build(["default"], 1.0, [], [("1d", 500), ("1wk", 10), ("5m", 20)], Daemon);
 
         var egress = Assert.Single(document.Egresses);
         Assert.Equal("default", egress.Egress);
@@ -24,7 +24,7 @@ public sealed class BudgetReportTests
     [Fact]
     public void Build_PlanAboveTheAllowance_Warns()
     {
-        var document = BudgetReport.Build("default", 0.01, [], [("1d", 500)], Daemon);
+        var document = BudgetReport.Build(["default"], 0.01, [], [("1d", 500)], Daemon);
 
         var egress = Assert.Single(document.Egresses);
         Assert.Equal(864, egress.AllowancePerDay, 6);
@@ -35,7 +35,7 @@ public sealed class BudgetReportTests
     [Fact]
     public void Build_SpendByPurpose_EveryPurposeListed_OtherEgressesWithoutPlan()
     {
-        var document = BudgetReport.Build("egress-a", 1.0,
+        var document = BudgetReport.Build(["egress-a"], 1.0,
             [("egress-a", "schedule", 100), ("egress-a", "repair", 3), ("egress-b", "job", 7)], [("1d", 50)], Daemon);
 
         Assert.Equal(["egress-a", "egress-b"], document.Egresses.Select(e => e.Egress));
@@ -48,5 +48,26 @@ public sealed class BudgetReportTests
         Assert.Equal(7, b.SpentLastDay);
         Assert.Empty(b.Plan);
         Assert.Contains("\"spent_by_purpose\"", BudgetReport.Json(document), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Build_EgressPool_EachEgressPlansItsShareAgainstItsOwnAllowance()
+    {
+        // 2,000 daily symbols and 100 5m symbols: 4,000 + 4,800 = 8,800 requests a day, over an allowance of 4,320
+        // per egress (0.05/s): one egress would be over it, three are not.
+        var one = BudgetReport.Build(["e1"], 0.05, [], [("1d", 2_000), ("5m", 100)], Daemon);
+        var three = BudgetReport.Build(["e1", "e2", "e3"], 0.05,
+            [("e1", "schedule", 10), ("e2", "schedule", 11), ("e3", "schedule", 9)], [("1d", 2_000), ("5m", 100)], Daemon);
+
+        Assert.True(Assert.Single(one.Egresses).OverAllowance);
+        Assert.Equal(["e1", "e2", "e3"], three.Egresses.Select(e => e.Egress));
+        Assert.All(three.Egresses, e =>
+        {
+            Assert.Equal(8_800 / 3.0, e.PlanPerDay, 6);
+            Assert.Equal(4_320, e.AllowancePerDay, 6);
+            Assert.False(e.OverAllowance);
+        });
+        Assert.Equal([10L, 11L, 9L], three.Egresses.Select(e => e.SpentLastDay));
+        Assert.Empty(BudgetReport.Warnings(three));
     }
 }

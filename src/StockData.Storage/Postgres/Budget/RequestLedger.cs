@@ -13,7 +13,7 @@ namespace StockData.Storage.Postgres.Budget;
 public sealed class RequestLedger(NpgsqlDataSource dataSource)
 {
     /// <summary>Adds counts; one statement for all of them.</summary>
-    public async Task AddAsync(string egress, IReadOnlyCollection<(string Purpose, DateTimeOffset Minute, long Requests)> counts,
+    public async Task AddAsync(IReadOnlyCollection<(string Egress, string Purpose, DateTimeOffset Minute, long Requests)> counts,
         CancellationToken cancellationToken)
     {
         if (counts.Count == 0)
@@ -23,10 +23,10 @@ public sealed class RequestLedger(NpgsqlDataSource dataSource)
 
         await using var command = dataSource.CreateCommand("""
             INSERT INTO upstream_requests AS r (egress, purpose, minute, requests)
-            SELECT $1, u.purpose, u.minute, u.requests FROM unnest($2::text[], $3::timestamptz[], $4::bigint[]) AS u(purpose, minute, requests)
+            SELECT u.egress, u.purpose, u.minute, u.requests FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::bigint[]) AS u(egress, purpose, minute, requests)
             ON CONFLICT (egress, purpose, minute) DO UPDATE SET requests = r.requests + excluded.requests
             """);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = egress });
+        command.Parameters.Add(ArrayParameter.Of(counts.Select(c => c.Egress), NpgsqlDbType.Text));
         command.Parameters.Add(ArrayParameter.Of(counts.Select(c => c.Purpose), NpgsqlDbType.Text));
         command.Parameters.Add(ArrayParameter.Of(counts.Select(c => c.Minute.UtcDateTime), NpgsqlDbType.TimestampTz));
         command.Parameters.Add(ArrayParameter.Of(counts.Select(c => c.Requests), NpgsqlDbType.Bigint));
