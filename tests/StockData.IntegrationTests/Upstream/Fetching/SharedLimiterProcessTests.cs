@@ -101,19 +101,22 @@ public sealed class SharedLimiterProcessTests(PostgresFixture postgres, RedisFix
     {
         postgres.EnsureAvailable();
         await using var server = await PrivateServer.StartRedisAsync();
-        await using var sim = await SimulatorProcess.StartAsync("--now", ReplayHarness.Now, "--null-rows", "0", "--rate", "40", "--burst", "10");
+        await using var sim = await SimulatorProcess.StartAsync("--now", ReplayHarness.Now, "--null-rows", "0", "--rate", "15", "--burst", "10");
         var harness = new ReplayHarness(postgres, sim);
-        var symbols = ReplayHarness.SampleSymbols(300);
+        // 48 s of work at 9/s: the replicas must still be running when Redis is back, or nothing takes a token from it
+        // (seen under load 18: the first version's 12 s of work was done, in fallback, before the return).
+        var symbols = ReplayHarness.SampleSymbols(432);
+        Assert.Equal(432, symbols.Count);
         var prefix = "t:" + Guid.NewGuid().ToString("N")[..8] + ":";
         var env = Environment(server.ConnectionString, prefix, replicas: 3);
         env["StockData__RateLimit__ProbeInterval"] = "00:00:00.500";
         env["StockData__RateLimit__RedisTimeout"] = "00:00:00.500";
         var ports = Enumerable.Range(0, 3).Select(_ => LoopbackPorts.Free()).ToList();
 
-        // 24/s shared, 8/s each while Redis is down.
+        // 9/s shared, 3/s each while Redis is down.
         var replicas = Enumerable.Range(0, 3)
-            .Select(i => harness.Start(ReplayHarness.WriteSymbolFile(symbols.Skip(i * 100).Take(100)), env,
-                "--from", "2026-10-01", "--rate", "24", "--burst", "3", "--concurrency", "4",
+            .Select(i => harness.Start(ReplayHarness.WriteSymbolFile(symbols.Skip(i * 144).Take(144)), env,
+                "--from", "2026-10-01", "--rate", "9", "--burst", "3", "--concurrency", "4",
                 "--metrics-port", ports[i].ToString(CultureInfo.InvariantCulture)))
             .ToList();
         try
@@ -123,15 +126,16 @@ public sealed class SharedLimiterProcessTests(PostgresFixture postgres, RedisFix
             await server.StopAsync();
             var stoppedAt = SimArrivals.From(await sim.StatsAsync(Ct)).NowSeconds;
 
-            Assert.True(await replicas[0].WaitUntilAsync(async () => await FallbackGaugesAsync(ports) == 3, TimeSpan.FromSeconds(30)),
+            Assert.True(await replicas[0].WaitUntilAsync(async () => (await FallbackGaugesAsync(ports)).InFallback == 3, TimeSpan.FromSeconds(30)),
                 "not every replica reported the fallback");
             await Task.Delay(TimeSpan.FromSeconds(3), Ct);
             var restartedAt = SimArrivals.From(await sim.StatsAsync(Ct)).NowSeconds;
             await server.StartAgainAsync();
             // A deadline, not a timing claim: the multiplexer's reconnect backs off while Redis is down, and on a loaded
             // 2-core machine its retries and the next probe can take longer than half a minute to come round.
-            Assert.True(await replicas[0].WaitUntilAsync(async () => await FallbackGaugesAsync(ports) == 0, TimeSpan.FromSeconds(90)),
-                "the replicas did not return to the shared bucket");
+            // Each replica says so itself: one that has exited (its work done) answers nothing, which is no return.
+            var returned = await replicas[0].WaitUntilAsync(async () => (await FallbackGaugesAsync(ports)).Shared == 3, TimeSpan.FromSeconds(90));
+            Assert.True(returned, $"the replicas did not return to the shared bucket: {await FallbackGaugesAsync(ports)}");
             // The restarted Redis is empty: the bucket reappears once the replicas take their tokens from it again (it
             // expires about a second after the last grant, so it is looked for while they run).
             await using var check = await RateLimiters.ConnectAsync(server.ConnectionString);
@@ -146,10 +150,10 @@ public sealed class SharedLimiterProcessTests(PostgresFixture postgres, RedisFix
             var arrivals = SimArrivals.From(stats);
             Assert.All(results, r => Assert.True(r.ExitCode == 0, r.ToString()));
             Assert.Equal(0, stats.GetProperty("responses_429").GetInt64());
-            Assert.Equal(300, arrivals.TimesOf(200).Count());
-            // Down: three local buckets of 8/s (burst 1 each) add up to the shared rate.
-            var outage = arrivals.WorstExcess(rate: 24, burst: 3 + (24 * LatencySpread), from: stoppedAt + 1, to: restartedAt);
-            Assert.True(outage <= 0, $"during the outage the replicas beat 3 x 8/s by {outage:0.0} requests");
+            Assert.Equal(symbols.Count, arrivals.TimesOf(200).Count());
+            // Down: three local buckets of 3/s (burst 1 each) add up to the shared rate.
+            var outage = arrivals.WorstExcess(rate: 9, burst: 3 + (9 * LatencySpread), from: stoppedAt + 1, to: restartedAt);
+            Assert.True(outage <= 0, $"during the outage the replicas beat 3 x 3/s by {outage:0.0} requests");
             Assert.True(arrivals.Requests.Count(r => r.Seconds > stoppedAt + 1 && r.Seconds < restartedAt) >= 8,
                 $"nothing went on during the outage ({stoppedAt:0.0}-{restartedAt:0.0} s); arrivals per second: " +
                 string.Join(" ", arrivals.Requests.GroupBy(r => (int)r.Seconds).OrderBy(g => g.Key).Select(g => $"{g.Key}:{g.Count()}")));
@@ -172,24 +176,28 @@ public sealed class SharedLimiterProcessTests(PostgresFixture postgres, RedisFix
         ["StockData__Cache__KeyPrefix"] = keyPrefix + "cache:" + Guid.NewGuid().ToString("N")[..8] + ":",
     };
 
-    /// <summary>How many of the replicas' metric endpoints show <c>stockdata_ratelimit_fallback 1</c>.</summary>
-    private static async Task<int> FallbackGaugesAsync(IEnumerable<int> ports)
+    /// <summary>
+    /// How many of the replicas' metric endpoints show <c>stockdata_ratelimit_fallback 1</c> (in fallback) and how many
+    /// show <c>0</c> (on the shared bucket); a replica that does not answer (not listening yet, or exited) is neither.
+    /// </summary>
+    private static async Task<(int InFallback, int Shared)> FallbackGaugesAsync(IEnumerable<int> ports)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        var count = 0;
+        var (fallback, shared) = (0, 0);
         foreach (var port in ports)
         {
             try
             {
-                var text = await http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/metrics"));
-                count += text.Split('\n').Any(l => l.Trim() == "stockdata_ratelimit_fallback 1") ? 1 : 0;
+                var lines = (await http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/metrics"))).Split('\n').Select(l => l.Trim()).ToList();
+                fallback += lines.Contains("stockdata_ratelimit_fallback 1") ? 1 : 0;
+                shared += lines.Contains("stockdata_ratelimit_fallback 0") ? 1 : 0;
             }
-            catch (HttpRequestException)
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
             {
                 // Not listening yet, or already finished.
             }
         }
 
-        return count;
+        return (fallback, shared);
     }
 }
