@@ -6,11 +6,12 @@ namespace StockData.Pipeline.Export;
 /// <summary>
 /// Reads a row stream on another thread, a batch ahead of its consumer, so decoding rows off the wire and encoding
 /// them into a file overlap (two cores instead of one). At most <see cref="Capacity"/> batches wait: memory stays
-/// constant.
+/// constant. A batch the consumer has finished with (it asked for the next one) goes back to the producer, so a file
+/// allocates its batches once, not once per 1,024 rows.
 /// </summary>
 internal static class ReadAhead
 {
-    /// <summary>Rows per batch: 1,024 bars stay below the large-object-heap threshold (85,000 bytes).</summary>
+    /// <summary>Rows per batch.</summary>
     public const int BatchRows = 1024;
 
     public const int Capacity = 8;
@@ -19,6 +20,8 @@ internal static class ReadAhead
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var channel = Channel.CreateBounded<ArraySegment<T>>(new BoundedChannelOptions(Capacity) { SingleReader = true, SingleWriter = true });
+        // Batches handed back by the consumer; unbounded, but never holds more than the batches in circulation.
+        var free = Channel.CreateUnbounded<T[]>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var producer = Task.Run(async () =>
         {
@@ -32,7 +35,7 @@ internal static class ReadAhead
                     if (count == batch.Length)
                     {
                         await channel.Writer.WriteAsync(batch, stop.Token);
-                        batch = new T[BatchRows];
+                        batch = free.Reader.TryRead(out var reused) ? reused : new T[BatchRows];
                         count = 0;
                     }
                 }
@@ -55,6 +58,9 @@ internal static class ReadAhead
             await foreach (var batch in channel.Reader.ReadAllAsync(cancellationToken))
             {
                 yield return batch;
+                // Back here, the consumer is done with the batch (its rows are overwritten, not cleared: the batches
+                // die with the file).
+                free.Writer.TryWrite(batch.Array!);
             }
         }
         finally

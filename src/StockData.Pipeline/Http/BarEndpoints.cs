@@ -2,8 +2,10 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using StockData.Core;
 using StockData.Ingest.Sources;
+using StockData.Storage.Postgres.Reading;
 using StockData.Yahoo.Client;
 
 namespace StockData.Pipeline.Http;
@@ -21,11 +23,15 @@ internal static class BarEndpoints
     /// <summary>Symbols refreshed at once by one multi-symbol request (the rate limiter sets the real pace).</summary>
     private const int RefreshParallelism = 4;
 
+    /// <summary>Unknown symbols named in a 400's detail (all of them are in its <c>unknown_symbols</c>).</summary>
+    private const int MaxNamed = 5;
+
     public static RouteGroupBuilder MapBars(this RouteGroupBuilder group)
     {
-        group.MapGet("/bars/{symbol}", (string symbol, HttpRequest request, BarRefresher refresher, IOptions<HttpApiOptions> options, TimeProvider clock,
-            CancellationToken cancellationToken) => GetAsync([YahooSymbol.Normalize(symbol)], "symbol", true, request, refresher, options.Value, clock, cancellationToken));
-        group.MapGet("/bars", (HttpRequest request, BarRefresher refresher, IOptions<HttpApiOptions> options, TimeProvider clock, CancellationToken cancellationToken) =>
+        group.MapGet("/bars/{symbol}", (string symbol, HttpRequest request, BarRefresher refresher, BarReader reader, IOptions<HttpApiOptions> options, TimeProvider clock,
+            CancellationToken cancellationToken) => GetAsync([YahooSymbol.Normalize(symbol)], "symbol", true, request, refresher, reader, options.Value, clock, cancellationToken));
+        group.MapGet("/bars", (HttpRequest request, BarRefresher refresher, BarReader reader, IOptions<HttpApiOptions> options, TimeProvider clock,
+            CancellationToken cancellationToken) =>
         {
             var list = request.Query["symbols"].ToString();
             if (list.Length == 0)
@@ -36,13 +42,13 @@ internal static class BarEndpoints
             var symbols = list.Split(',', StringSplitOptions.TrimEntries).Select(YahooSymbol.Normalize).Distinct(StringComparer.Ordinal).ToList();
             return symbols.Count > options.Value.MaxSymbolsPerRequest
                 ? Task.FromResult(ParameterProblem.For("symbols", $"at most {options.Value.MaxSymbolsPerRequest} symbols per request"))
-                : GetAsync(symbols, "symbols", false, request, refresher, options.Value, clock, cancellationToken);
+                : GetAsync(symbols, "symbols", false, request, refresher, reader, options.Value, clock, cancellationToken);
         });
         return group;
     }
 
     private static async Task<IResult> GetAsync(IReadOnlyList<string> symbols, string symbolParameter, bool single, HttpRequest request,
-        BarRefresher refresher, HttpApiOptions options, TimeProvider clock, CancellationToken cancellationToken)
+        BarRefresher refresher, BarReader reader, HttpApiOptions options, TimeProvider clock, CancellationToken cancellationToken)
     {
         foreach (var symbol in symbols)
         {
@@ -110,6 +116,13 @@ internal static class BarEndpoints
             return failure;
         }
 
+        // Without refresh, a symbol the store has never heard of is most likely a typo: an empty 200 would hide it.
+        // (With refresh=true the fetch above has either stored it or answered 404 from the upstream.)
+        if (!refresh && await UnknownAsync(symbols, symbolParameter, single, reader, cancellationToken) is { } unknown)
+        {
+            return unknown;
+        }
+
         var csv = request.Headers.Accept.ToString().Contains("text/csv", StringComparison.OrdinalIgnoreCase);
         return new BarsStreamResult(symbols, interval, from, to, asOf, adjust, csv, single);
     }
@@ -155,6 +168,42 @@ internal static class BarEndpoints
             _ => Results.Problem(statusCode: StatusCodes.Status502BadGateway, title: "Refresh failed",
                 detail: $"{symbolFailed}: {result.Category}: {result.Detail}", extensions: Extensions(symbolFailed, result)),
         };
+    }
+
+    /// <summary>
+    /// Null when the store knows every symbol; else, for <c>/bars/{symbol}</c> the 404 <c>/symbols/{symbol}</c> gives
+    /// (the path names a resource that does not exist), for <c>/bars?symbols=</c> a 400 naming the parameter and the
+    /// unknown symbols; 503 when the store cannot be asked.
+    /// </summary>
+    private static async Task<IResult?> UnknownAsync(IReadOnlyList<string> symbols, string symbolParameter, bool single, BarReader reader,
+        CancellationToken cancellationToken)
+    {
+        IReadOnlyList<string> unknown;
+        try
+        {
+            unknown = await reader.UnknownAsync(symbols, cancellationToken);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Store unavailable", detail: ex.Message);
+        }
+
+        if (unknown.Count == 0)
+        {
+            return null;
+        }
+
+        if (single)
+        {
+            return SymbolEndpoints.UnknownSymbol(unknown[0]);
+        }
+
+        var named = string.Join(", ", unknown.Take(MaxNamed)) + (unknown.Count > MaxNamed ? $" and {unknown.Count - MaxNamed} more" : "");
+        return Results.Problem(
+            statusCode: StatusCodes.Status400BadRequest,
+            title: $"Invalid parameter '{symbolParameter}'",
+            detail: $"{symbolParameter}: unknown symbol{(unknown.Count > 1 ? "s" : "")} {named} (not in the universe and no bars stored; add with `stockdata symbols add`, or ask with refresh=true)",
+            extensions: new Dictionary<string, object?> { ["parameter"] = symbolParameter, ["unknown_symbols"] = unknown });
     }
 
     private static Dictionary<string, object?> Extensions(string symbol, RefreshOutcome outcome) =>

@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Globalization;
+using System.IO.Pipelines;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
@@ -40,6 +42,12 @@ internal sealed class BarsStreamResult(
     /// <summary>Bytes buffered before a flush to the client.</summary>
     private const int FlushBytes = 32 * 1024;
 
+    /// <summary>
+    /// CSV bytes written to the response pipe before a flush: larger than JSON's, since each flush is a round through
+    /// Kestrel's output and CSV rows are cheap to produce (the pipe holds them in pooled segments, not one buffer).
+    /// </summary>
+    private const int CsvFlushBytes = 128 * 1024;
+
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
 
     private Dictionary<string, PriceAdjuster>? _adjusters;
@@ -62,7 +70,7 @@ internal sealed class BarsStreamResult(
             response.ContentType = csv ? "text/csv; charset=utf-8" : "application/json; charset=utf-8";
             if (csv)
             {
-                await WriteCsvAsync(reader, response.Body, cancellationToken);
+                await WriteCsvAsync(reader, response.BodyWriter, cancellationToken);
             }
             else
             {
@@ -187,19 +195,36 @@ internal sealed class BarsStreamResult(
         json.WriteEndArray();
     }
 
-    private async Task WriteCsvAsync(BarReader reader, Stream body, CancellationToken cancellationToken)
+    /// <summary>
+    /// CSV formatted straight into the response's pipe as UTF-8 (<see cref="BarCsv.TryWriteUtf8"/>): no string per row,
+    /// no encoder pass, and one flush per <see cref="CsvFlushBytes"/>.
+    /// </summary>
+    private async Task WriteCsvAsync(BarReader reader, PipeWriter body, CancellationToken cancellationToken)
     {
-        await using var writer = new StreamWriter(body, Utf8, FlushBytes, leaveOpen: true) { NewLine = "\n" };
-        await writer.WriteLineAsync(CsvHeader.AsMemory(), cancellationToken);
+        body.Write(Utf8.GetBytes(CsvHeader + "\n"));
+        var pending = 0;
         foreach (var symbol in symbols)
         {
+            var prefix = BarCsv.Utf8Prefix(symbol, interval.Token);
+            var lineBytes = BarCsv.MaxLineBytes(prefix.Length);
             await foreach (var bar in reader.ReadAsync(new BarQuery(symbol, interval, from, to, asOf, adjust), _adjusters?[symbol], cancellationToken))
             {
-                await writer.WriteLineAsync(CsvLine(symbol, interval.Token, bar).AsMemory(), cancellationToken);
+                if (!BarCsv.TryWriteUtf8(body.GetSpan(lineBytes), prefix, bar, out var written))
+                {
+                    throw new InvalidOperationException($"a CSV line of {symbol} is longer than {lineBytes} bytes");
+                }
+
+                body.Advance(written);
+                pending += written;
+                if (pending >= CsvFlushBytes)
+                {
+                    pending = 0;
+                    await body.FlushAsync(cancellationToken);
+                }
             }
         }
 
-        await writer.FlushAsync(cancellationToken);
+        await body.FlushAsync(cancellationToken);
     }
 
     /// <summary>One CSV row (<see cref="BarCsv.Line"/>).</summary>

@@ -41,8 +41,29 @@ public sealed class DaemonHttpTests(PostgresFixture postgres, RedisFixture redis
         // A refreshed symbol is stored, not scheduled: the daemon does not start refreshing it.
         Assert.Equal(1L, await harness.ScalarAsync<long>("SELECT count(*) FROM symbol_intervals WHERE symbol = 'ORCL' AND next_fetch_at IS NULL"));
 
-        // The same bars as CSV, for two symbols (one unknown to the store: no rows), without a refresh.
-        using var csvRequest = new HttpRequestMessage(HttpMethod.Get, new Uri("/bars?symbols=ORCL,NOPE&from=2026-11-26", UriKind.Relative));
+        // Without a refresh, a symbol the store knows nothing of (not in the universe, no bars) is a 400 naming the
+        // parameter and the symbol, not an empty answer; ORCL, stored by the refresh above, is known.
+        using var unknown = await worker.Http.GetAsync(new Uri("/bars?symbols=ORCL,NOPE,ZZNOPE2&from=2026-11-26", UriKind.Relative), Ct);
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+        Assert.Equal("application/problem+json", unknown.Content.Headers.ContentType!.MediaType);
+        var unknownProblem = await unknown.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        Assert.Equal("symbols", unknownProblem.GetProperty("parameter").GetString());
+        Assert.StartsWith("symbols: unknown symbols NOPE, ZZNOPE2 ", unknownProblem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(["NOPE", "ZZNOPE2"], unknownProblem.GetProperty("unknown_symbols").EnumerateArray().Select(e => e.GetString()));
+        // One symbol by path: the 404 GET /symbols/{symbol} gives for it.
+        using var unknownOne = await worker.Http.GetAsync(new Uri("/bars/NOPE", UriKind.Relative), Ct);
+        using var unknownCatalog = await worker.Http.GetAsync(new Uri("/symbols/NOPE", UriKind.Relative), Ct);
+        Assert.Equal(HttpStatusCode.NotFound, unknownOne.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, unknownCatalog.StatusCode);
+        var (one, catalog) = (await unknownOne.Content.ReadFromJsonAsync<JsonElement>(Ct), await unknownCatalog.Content.ReadFromJsonAsync<JsonElement>(Ct));
+        foreach (var key in new[] { "status", "title", "detail", "parameter" })
+        {
+            Assert.Equal(catalog.GetProperty(key).ToString(), one.GetProperty(key).ToString());
+        }
+
+
+        // The same bars as CSV, without a refresh.
+        using var csvRequest = new HttpRequestMessage(HttpMethod.Get, new Uri("/bars?symbols=ORCL&from=2026-11-26", UriKind.Relative));
         csvRequest.Headers.Accept.ParseAdd("text/csv");
         using var csv = await worker.Http.SendAsync(csvRequest, Ct);
         var lines = (await csv.Content.ReadAsStringAsync(Ct)).TrimEnd('\n').Split('\n');
@@ -95,10 +116,10 @@ public sealed class DaemonHttpTests(PostgresFixture postgres, RedisFixture redis
         using var problem = await SendAsync(worker, HttpMethod.Get, "/bars/AAPL", null);
         Assert.Equal("application/problem+json", problem.Content.Headers.ContentType!.MediaType);
 
-        // With the key: bars (empty: nothing stored), and a job round trip.
+        // With the key: bars (nothing stored, so the symbol is unknown), and a job round trip.
         using var bars = await SendAsync(worker, HttpMethod.Get, "/bars/AAPL", ApiKey);
-        Assert.Equal(HttpStatusCode.OK, bars.StatusCode);
-        Assert.Empty((await bars.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("bars").EnumerateArray());
+        Assert.Equal(HttpStatusCode.NotFound, bars.StatusCode);
+        Assert.Equal("symbol", (await bars.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("parameter").GetString());
         using var created = await SendAsync(worker, HttpMethod.Post, "/jobs", ApiKey,
             """{"symbols":["AAPL","MSFT"],"interval":"1d","from":"2026-11-20","priority":"high"}""");
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);

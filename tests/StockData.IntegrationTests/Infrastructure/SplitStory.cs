@@ -49,7 +49,10 @@ internal sealed record SplitStory(
         ? b with { Open = b.Open * DividendMultiplier, High = b.High * DividendMultiplier, Low = b.Low * DividendMultiplier, Close = b.Close * DividendMultiplier }
         : b)];
 
-    /// <summary>Equal bar for bar, prices to 1e-12 relative (the multiplier is computed in other shares on each side).</summary>
+    /// <summary>
+    /// Equal bar for bar, prices to 1e-9 relative: the multiplier is computed in other shares on each side, and adjusted
+    /// prices are served to ten significant digits (PriceAdjuster.Significant, within 5e-10).
+    /// </summary>
     public static void AssertClose(IReadOnlyList<Bar> expected, IReadOnlyList<Bar> actual)
     {
         Assert.Equal(expected.Count, actual.Count);
@@ -59,7 +62,7 @@ internal sealed record SplitStory(
             Assert.Equal((e.Timestamp, e.TradeDate, e.Volume), (a.Timestamp, a.TradeDate, a.Volume));
             foreach (var (x, y) in new[] { (e.Open, a.Open), (e.High, a.High), (e.Low, a.Low), (e.Close, a.Close), (e.AdjClose!.Value, a.AdjClose!.Value) })
             {
-                Assert.True(Math.Abs(x - y) <= 1e-12 * Math.Abs(x), $"{e.TradeDate}: expected {x}, got {y}");
+                Assert.True(Math.Abs(x - y) <= 1e-9 * Math.Abs(x), $"{e.TradeDate}: expected {x}, got {y}");
             }
         }
     }

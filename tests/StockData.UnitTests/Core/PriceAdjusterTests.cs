@@ -231,4 +231,25 @@ public sealed class PriceAdjusterTests
     [InlineData("")]
     [InlineData(null)]
     public void Tokens_Unknown_Rejected(string? token) => Assert.False(PriceAdjustments.TryParse(token, out _));
+
+    [Theory]
+    [InlineData(16.502855716023433, "16.50285572")]
+    [InlineData(0.00012345678912345, "0.0001234567891")]
+    [InlineData(98.0, "98")]
+    [InlineData(-2.4999999999999996, "-2.5")]
+    [InlineData(123456789012.25, "123456789012.25")]
+    [InlineData(0.0, "0")]
+    public void Significant_TenDigits_ShortestText(double value, string expected) =>
+        Assert.Equal(expected, PriceAdjuster.Significant(value).ToString("R", System.Globalization.CultureInfo.InvariantCulture));
+
+    [Fact]
+    public void Significant_WithinTenDigitsOfTheValue()
+    {
+        var random = new Random(17);
+        for (var i = 0; i < 10_000; i++)
+        {
+            var value = Math.Pow(10, random.NextDouble() * 12 - 4) * (random.Next(2) * 2 - 1);
+            Assert.True(Math.Abs(PriceAdjuster.Significant(value) - value) <= 5e-10 * Math.Abs(value), $"{value:R}");
+        }
+    }
 }

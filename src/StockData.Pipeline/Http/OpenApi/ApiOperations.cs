@@ -29,9 +29,21 @@ internal static class ApiOperations
         "JSON {symbol, currency, instrument_type, exchange, timezone, interval, as_of, bars:[{ts, date, open, high, low, close, adj_close, volume}]} " +
         "(several symbols: {interval, as_of, symbols:[…]}), or CSV symbol,interval,ts,trade_date,open,high,low,close,adj_close,volume.", Json, Csv);
 
+    private static readonly ProblemDoc[] SymbolBarProblems =
+    [
+        BadParameter,
+        new(404, "without refresh: the store has no such symbol (not in the universe, no bars stored; `parameter` is `symbol`); " +
+                 "with refresh=true: the upstream does not know the symbol"),
+        new(502, "refresh=true: the upstream fetch failed; `category` says how"),
+        new(503, "the store is unavailable (before the first byte), or during a refresh"),
+        new(504, "refresh=true: the fetch did not finish within RefreshTimeout"),
+    ];
+
     private static readonly ProblemDoc[] BarProblems =
     [
         BadParameter,
+        new(400, "without refresh: a symbol the store knows nothing of (not in the universe, no bars stored): `parameter` is `symbols`, " +
+                 "`detail` and `unknown_symbols` name them"),
         new(404, "refresh=true: the upstream does not know the symbol"),
         new(502, "refresh=true: the upstream fetch failed; `category` says how"),
         new(503, "the store is unavailable (before the first byte), or during a refresh"),
@@ -43,7 +55,7 @@ internal static class ApiOperations
         ["GET /bars/{symbol}"] = new("Stored bars of one symbol",
             "JSON (with the symbol's currency, instrument type, exchange and time zone) or CSV with Accept: text/csv, streamed in constant memory.",
             [Interval, From, To, AsOf, Adjust, new("refresh", "true: bring the symbol up to date first (cannot be combined with as_of).")],
-            BarProblems, BarsBody),
+            SymbolBarProblems, BarsBody),
         ["GET /bars"] = new("Stored bars of several symbols",
             "The same as GET /bars/{symbol} for up to MaxSymbolsPerRequest symbols; CSV has one row per bar with its symbol.",
             [new("symbols", "Comma-separated symbols (required).", Required: true, Example: "AAPL,MSFT"), Interval, From, To, AsOf, Adjust,

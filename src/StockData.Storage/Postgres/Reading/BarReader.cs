@@ -101,6 +101,29 @@ public sealed class BarReader(NpgsqlDataSource dataSource)
     /// The adjusters of several symbols' reads (<see cref="BarQuery.Adjust"/>), from one query: a multi-symbol request
     /// loads them all before streaming instead of paying a round trip per symbol.
     /// </summary>
+    /// <summary>
+    /// Of <paramref name="symbols"/>, those the store knows nothing of, in their order: no row in the universe and no
+    /// bar of any interval (a symbol removed from the universe still has its bars, and they stay readable).
+    /// </summary>
+    public async Task<IReadOnlyList<string>> UnknownAsync(IReadOnlyList<string> symbols, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT s FROM unnest($1::text[]) WITH ORDINALITY AS u(s, n)
+            WHERE NOT EXISTS (SELECT 1 FROM symbols WHERE symbol = u.s)
+              AND NOT EXISTS (SELECT 1 FROM bar_counts WHERE symbol = u.s AND rows > 0)
+            ORDER BY n
+            """);
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = symbols as string[] ?? [.. symbols] });
+        var unknown = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            unknown.Add(reader.GetString(0));
+        }
+
+        return unknown;
+    }
+
     public Task<Dictionary<string, PriceAdjuster>> LoadAdjustersAsync(IReadOnlyList<string> symbols, BarInterval interval, DateTimeOffset? asOf,
         PriceAdjustment adjustment, CancellationToken cancellationToken) =>
         AdjustmentEventReader.LoadAsync(dataSource, symbols, interval, asOf, adjustment, cancellationToken);

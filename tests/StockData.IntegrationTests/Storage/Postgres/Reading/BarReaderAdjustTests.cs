@@ -23,9 +23,11 @@ public sealed class BarReaderAdjustTests(PostgresFixture postgres) : IClassFixtu
     private static Task<List<Bar>> ReadAsync(BarReader reader, string symbol, string interval, PriceAdjustment adjust, DateTimeOffset? asOf = null) =>
         reader.ReadAsync(new BarQuery(symbol, BarInterval.Parse(interval), null, null, asOf, adjust), Ct).ToListAsync(Ct).AsTask();
 
+    // Adjusted prices are served to ten significant digits (PriceAdjuster.Significant).
     private static Bar Scaled(Bar bar, double price, double volume = 1) => bar with
     {
-        Open = bar.Open * price, High = bar.High * price, Low = bar.Low * price, Close = bar.Close * price,
+        Open = PriceAdjuster.Significant(bar.Open * price), High = PriceAdjuster.Significant(bar.High * price),
+        Low = PriceAdjuster.Significant(bar.Low * price), Close = PriceAdjuster.Significant(bar.Close * price),
         Volume = bar.Volume is { } v ? (long)Math.Round(v * volume) : null,
     };
 
