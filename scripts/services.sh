@@ -4,10 +4,11 @@
 #
 # Sourced:   . scripts/services.sh; sd_services_up
 #            -> exports ConnectionStrings__Postgres / ConnectionStrings__Redis (and STOCKDATA_TEST_PG / _REDIS);
-#               an EXIT trap stops what it started. When ConnectionStrings__Postgres / __Redis are already set, it
+#               an EXIT trap stops what it started. SD_NEED_REDIS_CLUSTER=1 adds a Redis Cluster (three masters, one
+#               replica each: STOCKDATA_TEST_REDIS_CLUSTER). When ConnectionStrings__Postgres / __Redis are already set, it
 #               starts nothing for that server and uses the given one.
 # Executed:  scripts/services.sh pg-start DIR [PORT] | pg-start-durable DIR [PORT] | pg-stop DIR | redis-start DIR [PORT]
-#            | redis-stop DIR | prometheus-start DIR CONFIG [PORT] | prometheus-stop DIR
+#            | redis-stop DIR | redis-cluster-start DIR [REPLICAS] | redis-cluster-stop DIR | prometheus-start DIR CONFIG [PORT] | prometheus-stop DIR
 #            | tinyproxy-start DIR BIND [PORT] | tinyproxy-stop DIR | free-port [FROM]
 #            Private instances for tests that stop or restart a server; each prints its connection string.
 #
@@ -169,8 +170,61 @@ sd_tinyproxy_up() {
   sd_log "tinyproxy up: ${urls[*]} (binding 127.0.0.2-127.0.0.$((n + 1)))"
 }
 
+# sd_redis_cluster_start DIR [REPLICAS]: a private Redis Cluster of three masters (and REPLICAS replicas per master,
+# default 1: six nodes) on free loopback ports, each node's data in DIR/PORT; prints the nodes as a StackExchange.Redis
+# connection string (host:port,host:port,...). A node's cluster bus listens on its port + 10000, so both must be free.
+# cluster-node-timeout 2000: a stopped master is replaced by its replica within seconds (the failover tests).
+sd_redis_cluster_start() {
+  local dir=$1 replicas=${2:-1} n k port from nodes=() node_dir
+  n=$((3 * (1 + replicas)))
+  mkdir -p "$dir"; : >"$dir/ports"
+  from=$((31000 + RANDOM % 8000))
+  for k in $(seq 1 "$n"); do
+    port=$(sd_free_port "$from")
+    while sd_port_in_use $((port + 10000)); do port=$(sd_free_port $((port + 1))); done
+    from=$((port + 1))
+    node_dir="$dir/$port"; mkdir -p "$node_dir"; echo "$port" >>"$dir/ports"
+    redis-server --port "$port" --bind 127.0.0.1 --cluster-enabled yes --cluster-config-file "$node_dir/nodes.conf" \
+        --cluster-node-timeout 2000 --save '' --appendonly no --dir "$node_dir" \
+        --daemonize yes --pidfile "$node_dir/redis.pid" --logfile "$node_dir/redis.log" || return 1
+    nodes+=("127.0.0.1:$port")
+  done
+  for port in $(cat "$dir/ports"); do
+    sd_wait 30 bash -c "redis-cli -h 127.0.0.1 -p $port ping | grep -q PONG" || { cat "$dir/$port/redis.log" >&2; return 1; }
+  done
+  redis-cli --cluster create "${nodes[@]}" --cluster-replicas "$replicas" --cluster-yes >"$dir/create.log" 2>&1 \
+    || { cat "$dir/create.log" >&2; return 1; }
+  # Every node must see all 16384 slots served and every replica attached before a client connects: otherwise
+  # CLUSTERDOWN at first use, or a replica still listed as an empty master (seen right after create).
+  for port in $(cat "$dir/ports"); do
+    sd_wait 60 bash -c "redis-cli -h 127.0.0.1 -p $port cluster info | grep -q 'cluster_state:ok' &&
+        [ \$(redis-cli -h 127.0.0.1 -p $port cluster nodes | grep -c slave) = $((n - 3)) ]" \
+      || { sd_log "redis cluster node $port never reached cluster_state:ok with $((n - 3)) replicas"; return 1; }
+  done
+  local IFS=,; echo "${nodes[*]}"
+}
+sd_redis_cluster_stop() {
+  local dir=$1 port
+  [ -f "$dir/ports" ] || return 0
+  for port in $(cat "$dir/ports"); do
+    echo "$port" >"$dir/$port/port"
+    sd_redis_stop "$dir/$port"
+  done
+}
+
+# sd_redis_cluster_up: a three-master cluster with one replica each; exports STOCKDATA_TEST_REDIS_CLUSTER (its nodes,
+# comma-separated) and stops it on exit (with sd_services_down).
+sd_redis_cluster_up() {
+  SD_REDIS_CLUSTER_DIR=$(mktemp -d /tmp/stockdata-redis-cluster.XXXXXX)
+  trap 'rc=$?; sd_services_down; exit $rc' EXIT
+  STOCKDATA_TEST_REDIS_CLUSTER=$(sd_redis_cluster_start "$SD_REDIS_CLUSTER_DIR" 1) || return 1
+  export STOCKDATA_TEST_REDIS_CLUSTER
+  sd_log "redis cluster up: $STOCKDATA_TEST_REDIS_CLUSTER (3 masters, 3 replicas)"
+}
+
 sd_services_down() {
   local d; for d in ${SD_TINYPROXY_DIRS:-}; do sd_tinyproxy_stop "$d"; rm -rf "$d"; done; SD_TINYPROXY_DIRS=
+  if [ -n "${SD_REDIS_CLUSTER_DIR:-}" ]; then sd_redis_cluster_stop "$SD_REDIS_CLUSTER_DIR"; rm -rf "$SD_REDIS_CLUSTER_DIR"; SD_REDIS_CLUSTER_DIR=; fi
   if [ -n "${SD_REDIS_DIR:-}" ]; then sd_redis_stop "$SD_REDIS_DIR"; rm -rf "$SD_REDIS_DIR"; SD_REDIS_DIR=; fi
   if [ -n "${SD_PG_DIR:-}" ]; then sd_pg_stop "$SD_PG_DIR"; rm -rf "$SD_PG_DIR"; SD_PG_DIR=; fi
 }
@@ -209,6 +263,7 @@ sd_services_up() {
     export STOCKDATA_TEST_REDIS="${STOCKDATA_TEST_REDIS:-$ConnectionStrings__Redis}"
     sd_log "using the Redis in ConnectionStrings__Redis"
   fi
+  if [ "${SD_NEED_REDIS_CLUSTER:-0}" = 1 ] && [ -z "${STOCKDATA_TEST_REDIS_CLUSTER:-}" ]; then sd_redis_cluster_up || return 1; fi
 }
 
 # Executed directly: one private instance per call (the tests' restart scenarios use these).
@@ -223,6 +278,8 @@ if [ "${BASH_SOURCE[0]}" = "$0" ]; then
     pg-stop) sd_pg_stop "$1" "${2:-fast}" ;;
     redis-start) sd_ensure_packages; port=${2:-$(sd_free_port 46000)}; sd_redis_start "$1" "$port"; echo "127.0.0.1:$port" ;;
     redis-stop) sd_redis_stop "$1" ;;
+    redis-cluster-start) sd_ensure_packages; sd_redis_cluster_start "$1" "${2:-1}" ;;
+    redis-cluster-stop) sd_redis_cluster_stop "$1" ;;
     prometheus-start) SD_NEED_PROMETHEUS=1 sd_ensure_packages; port=${3:-$(sd_free_port 47000)}
                       sd_prometheus_start "$1" "$2" "$port"; echo "http://127.0.0.1:$port" ;;
     prometheus-stop) sd_prometheus_stop "$1" ;;
@@ -232,6 +289,7 @@ if [ "${BASH_SOURCE[0]}" = "$0" ]; then
                      echo "http://127.0.0.1:$port" ;;
     tinyproxy-stop) sd_tinyproxy_stop "$1" ;;
     *) echo "usage: $0 pg-start DIR [PORT] | pg-start-durable DIR [PORT] | pg-stop DIR [fast|immediate] | redis-start DIR [PORT] | redis-stop DIR" \
+            "| redis-cluster-start DIR [REPLICAS] | redis-cluster-stop DIR" \
             "| prometheus-start DIR CONFIG [PORT] | prometheus-stop DIR | tinyproxy-start DIR BIND [PORT] | tinyproxy-stop DIR | free-port [FROM]" >&2; exit 2 ;;
   esac
 fi

@@ -13,6 +13,8 @@ started=$SECONDS
 export SD_NEED_PROMETHEUS=1
 # The egress pool tests run real forward proxies (Debian package `tinyproxy`, started through services.sh): install it when missing.
 export SD_NEED_TINYPROXY=1
+# The Redis Cluster tests run against a three-master cluster with one replica each (redis-server, started through services.sh).
+export SD_NEED_REDIS_CLUSTER=1
 sd_services_up
 
 # Under set -e a failed build would end the script before the summary the CI judge reads: report it as one failure.

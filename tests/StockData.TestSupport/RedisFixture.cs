@@ -5,8 +5,19 @@ using Testcontainers.Redis;
 namespace StockData.TestSupport;
 
 /// <summary>A real Redis (STOCKDATA_TEST_REDIS, else a container) and a key prefix of this fixture's own.</summary>
-public class RedisFixture() : ExternalOrContainerFixture("STOCKDATA_TEST_REDIS")
+public class RedisFixture : ExternalOrContainerFixture
 {
+    public RedisFixture()
+        : this("STOCKDATA_TEST_REDIS")
+    {
+    }
+
+    /// <param name="envVar">The environment variable naming the server (a Redis Cluster fixture names its own).</param>
+    protected RedisFixture(string envVar)
+        : base(envVar)
+    {
+    }
+
     private ConnectionMultiplexer? _multiplexer;
 
     /// <summary>Every key this fixture's tests write starts with this prefix; it is deleted at the end.</summary>

@@ -16,7 +16,7 @@ namespace StockData.Bench.Cli;
 /// (rate × seconds + burst) from the simulator's own log, the 429s it served and the limiter's overhead per acquisition
 /// (time in the acquisition not spent waiting for the reserved slot), p50 and p99.
 /// </summary>
-/// <remarks>Needs Redis (<c>ConnectionStrings__Redis</c>); its keys get a fresh prefix per run. Target: utilization ≥ 0.95 with no 429.</remarks>
+/// <remarks>Needs Redis (<c>ConnectionStrings__Redis</c>, or <c>--redis-cluster</c> for a private three-master cluster); its keys get a fresh prefix per run. Target: utilization ≥ 0.95 with no 429.</remarks>
 internal static class BenchLimiterCommand
 {
     private const string SimulatorNow = "2026-11-27T21:00:00Z";
@@ -68,16 +68,22 @@ internal static class BenchLimiterCommand
                           "(no global limit): utilization against N x rate, and per egress. 0 (default): one direct egress, the simulator's global limit.",
         };
         egresses.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 0 or > 16) { r.AddError("--egresses must be 0-16."); } });
+        var redisCluster = new Option<bool>("--redis-cluster")
+        {
+            Description = "Start a private three-master Redis Cluster (redis-server --cluster-enabled yes x 3) and share the bucket on it " +
+                          "instead of ConnectionStrings__Redis (which may also list a cluster's nodes).",
+        };
         var simulator = new Option<string?>("--simulator") { Description = "Path of StockData.YahooSim.dll (default: found from this binary's folder)." };
         var command = new Command("limiter", "Shared rate limiter benchmark: utilization, 429s and overhead with N replica processes.")
         {
-            replicas, rate, burst, seconds, concurrency, headroom, warmup, json, simulator, egresses,
+            replicas, rate, burst, seconds, concurrency, headroom, warmup, json, simulator, egresses, redisCluster,
         };
         // The verb builds no host: this is its composition root, where the clock is chosen.
         command.SetAction((parse, ct) => RunAsync(TimeProvider.System, new Settings(parse.GetValue(replicas), parse.GetValue(rate), parse.GetValue(burst),
             parse.GetValue(seconds), parse.GetValue(concurrency), parse.GetValue(headroom), parse.GetValue(warmup), parse.GetValue(json), parse.GetValue(simulator))
         {
             Egresses = parse.GetValue(egresses),
+            RedisCluster = parse.GetValue(redisCluster),
         }, ct));
         return command;
     }
@@ -86,6 +92,9 @@ internal static class BenchLimiterCommand
     {
         /// <summary>Egresses of the pool (0: none, the single direct egress).</summary>
         public int Egresses { get; init; }
+
+        /// <summary>Run on a private three-master Redis Cluster instead of ConnectionStrings__Redis.</summary>
+        public bool RedisCluster { get; init; }
     }
 
     private static async Task<int> RunAsync(TimeProvider time, Settings settings, CancellationToken cancellationToken)
@@ -94,10 +103,11 @@ internal static class BenchLimiterCommand
             .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
             .AddEnvironmentVariables()
             .Build();
-        var redis = configuration.GetConnectionString("Redis");
+        await using var cluster = settings.RedisCluster ? await BenchRedisCluster.StartAsync(time, cancellationToken) : null;
+        var redis = cluster?.ConnectionString ?? configuration.GetConnectionString("Redis");
         if (string.IsNullOrWhiteSpace(redis))
         {
-            await Console.Error.WriteLineAsync("stockdata: bench limiter needs Redis: set ConnectionStrings__Redis (e.g. 127.0.0.1:6379)");
+            await Console.Error.WriteLineAsync("stockdata: bench limiter needs Redis: set ConnectionStrings__Redis (e.g. 127.0.0.1:6379) or pass --redis-cluster");
             return ExitCodes.Usage;
         }
 
@@ -252,6 +262,11 @@ internal static class BenchLimiterCommand
 
         var inv = CultureInfo.InvariantCulture;
         Console.WriteLine(string.Create(inv, $"replicas {settings.Replicas}, upstream limit {settings.Rate}/s burst {burst}, bucket {settings.Rate * (1 - settings.Headroom):0.##}/s burst {burst} (headroom {settings.Headroom:0.###}), {settings.Seconds} s measured after {settings.Warmup} s of warm-up, {settings.Concurrency} in flight per replica"));
+        if (settings.RedisCluster)
+        {
+            Console.WriteLine("redis: a private three-master Redis Cluster (no replicas), the bucket's keys in one hash slot");
+        }
+
         var n = Math.Max(1, settings.Egresses);
         if (settings.Egresses > 0)
         {

@@ -1,3 +1,5 @@
+using StackExchange.Redis;
+
 namespace StockData.Upstream.Redis;
 
 /// <summary>
@@ -50,4 +52,20 @@ public sealed class RateLimitKeys
 
     /// <summary>Auth failures in a row (failed refreshes, final refusals), reset by a success.</summary>
     public string AuthFailures { get; }
+
+    /// <summary>The keys TokenBucket.lua is given, in its KEYS order. One array per scope, shared by every call.</summary>
+    public RedisKey[] TokenBucketScript => [Bucket, Cooldown, Strikes, Ramp];
+
+    /// <summary>The keys Cooldown.lua is given, in its KEYS order.</summary>
+    public RedisKey[] CooldownScript => [Cooldown, Strikes];
+
+    /// <summary>The keys of the auth cooldown's report script, in its KEYS order.</summary>
+    public RedisKey[] AuthCooldownScript => [AuthCooldown, AuthFailures];
+
+    /// <summary>
+    /// Every set of keys one script call or command touches together, for the check that each stays in one Redis
+    /// Cluster slot (a Lua script or multi-key command across slots fails with CROSSSLOT).
+    /// </summary>
+    public IReadOnlyList<RedisKey[]> TouchedTogether =>
+        [TokenBucketScript, CooldownScript, AuthCooldownScript, [Session], [SessionLock], [SessionNext]];
 }

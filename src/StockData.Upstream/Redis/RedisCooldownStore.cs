@@ -22,7 +22,7 @@ public sealed class RedisCooldownStore
     internal RedisCooldownStore(RedisRateLimitBackend backend)
     {
         _backend = backend;
-        _keys = [backend.Keys.Cooldown, backend.Keys.Strikes];
+        _keys = backend.Keys.CooldownScript;
         Local = new LocalCooldown(backend.TimeProvider);
     }
 

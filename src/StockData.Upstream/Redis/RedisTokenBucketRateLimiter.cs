@@ -64,7 +64,7 @@ public sealed class RedisTokenBucketRateLimiter : RateLimiter
         _backend = cooldown.Backend;
         _options = _backend.Options;
         _timeProvider = _backend.TimeProvider;
-        _keys = [_backend.Keys.Bucket, _backend.Keys.Cooldown, _backend.Keys.Strikes, _backend.Keys.Ramp];
+        _keys = _backend.Keys.TokenBucketScript;
         _intervalMicroseconds = 1_000_000.0 / _options.PermitsPerSecond;
         _local = LocalBucketSettings.Create(_options, _timeProvider);
         _lateTolerance = LateTolerance(_options);

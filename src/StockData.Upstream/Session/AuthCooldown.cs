@@ -41,7 +41,7 @@ public sealed class AuthCooldown
         _options = options;
         _time = backend.TimeProvider;
         _logger = logger;
-        _keys = [backend.Keys.AuthCooldown, backend.Keys.AuthFailures];
+        _keys = backend.Keys.AuthCooldownScript;
         Egress = backend.Keys.Scope;
     }
 

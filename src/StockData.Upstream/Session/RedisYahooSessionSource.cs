@@ -214,7 +214,7 @@ public sealed class RedisYahooSessionSource : IYahooSessionSource
 
                 var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
                 var ms = (long)LockHold.TotalMilliseconds;
-                var locked = await _backend.RunAsync(db => db.ExecuteAsync("SET", _backend.Keys.SessionLock, token, "NX", "PX", ms), CancellationToken.None);
+                var locked = await _backend.RunAsync(db => db.ExecuteAsync("SET", (RedisKey)_backend.Keys.SessionLock, token, "NX", "PX", ms), CancellationToken.None);
                 if (locked is not null && !locked.IsNull)
                 {
                     YahooSession? refreshed;
@@ -290,7 +290,7 @@ public sealed class RedisYahooSessionSource : IYahooSessionSource
 
         // PX needs at least 1 ms: an interval of zero allows a refresh at any time.
         var intervalMs = Math.Max(1, (long)Math.Ceiling(_minInterval.TotalMilliseconds));
-        var due = await _backend.RunAsync(db => db.ExecuteAsync("SET", _backend.Keys.SessionNext, "1", "NX", "PX", intervalMs), CancellationToken.None);
+        var due = await _backend.RunAsync(db => db.ExecuteAsync("SET", (RedisKey)_backend.Keys.SessionNext, "1", "NX", "PX", intervalMs), CancellationToken.None);
         if (due is null || due.IsNull)
         {
             Volatile.Write(ref _lastError, new YahooSessionError(YahooSessionErrorKind.CrumbRejected,
@@ -325,7 +325,7 @@ public sealed class RedisYahooSessionSource : IYahooSessionSource
             if (pause > _minInterval)
             {
                 var pauseMs = (long)Math.Ceiling(pause.TotalMilliseconds);
-                await _backend.RunAsync(db => db.ExecuteAsync("SET", _backend.Keys.SessionNext, "1", "PX", pauseMs), CancellationToken.None);
+                await _backend.RunAsync(db => db.ExecuteAsync("SET", (RedisKey)_backend.Keys.SessionNext, "1", "PX", pauseMs), CancellationToken.None);
             }
         }
         else
