@@ -1,6 +1,7 @@
 using Npgsql;
 using StockData.Core;
 using StockData.Storage.Postgres.Quality;
+using StockData.Storage.Postgres;
 
 namespace StockData.UnitTests.Quality;
 
@@ -12,7 +13,7 @@ public sealed class ResponseCheckTests
         var events = new FetchEvents(null, [new Dividend(At(3), new DateOnly(2024, 1, 5), 0.2)], [], []);
         var batch = new WriteBatch([Chunk(1, "AAA", 5, events)]);
 
-        var command = Assert.Single(ResponseCheck.Commands(batch, skipDaily: false, skipIntraday: false));
+        var command = Assert.Single(ResponseCheck.Commands(new SchemaSql("public"), batch, skipDaily: false, skipIntraday: false));
 
         Assert.Equal(ResponseCheckSql.Daily, command.CommandText);
         Assert.Equal(new[] { "AAA" }, Value<string[]>(command, 0));
@@ -29,8 +30,8 @@ public sealed class ResponseCheckTests
         var fresh = new WriteBatch([Chunk(1, "AAA", 5)]);
         var twoFetches = new WriteBatch([Chunk(1, "AAA", 5), Chunk(2, "AAA", 3)]);
 
-        Assert.Empty(ResponseCheck.Commands(fresh, skipDaily: true, skipIntraday: false));
-        Assert.Empty(ResponseCheck.Commands(twoFetches, skipDaily: false, skipIntraday: false));
+        Assert.Empty(ResponseCheck.Commands(new SchemaSql("public"), fresh, skipDaily: true, skipIntraday: false));
+        Assert.Empty(ResponseCheck.Commands(new SchemaSql("public"), twoFetches, skipDaily: false, skipIntraday: false));
     }
 
     [Fact]
@@ -38,7 +39,7 @@ public sealed class ResponseCheckTests
     {
         var batch = new WriteBatch([Chunk(1, "AAA", 0, FetchEvents.None), Chunk(2, "BBB", 2)]);
 
-        var command = Assert.Single(ResponseCheck.Commands(batch, skipDaily: false, skipIntraday: false));
+        var command = Assert.Single(ResponseCheck.Commands(new SchemaSql("public"), batch, skipDaily: false, skipIntraday: false));
 
         Assert.Equal(new[] { "BBB" }, Value<string[]>(command, 0));
         Assert.Equal(new[] { false }, Value<bool[]>(command, 5));
