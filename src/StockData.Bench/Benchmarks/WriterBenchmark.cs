@@ -9,8 +9,8 @@ namespace StockData.Bench.Benchmarks;
 
 /// <summary>
 /// <c>stockdata-bench writer</c>: the six figures of the writer's targets in one run, side by side, each over several rounds, against the database the
-/// process is configured for. The caller configures the process's one data source with a scratch schema of its own
-/// (<see cref="Cli.BenchCommand"/>), so every statement here and in the writer is unqualified and lands there.
+/// process is configured for. The caller configures the process with a scratch schema of its own
+/// (<see cref="Cli.BenchCommand"/>), which every statement here and in the writer names (<see cref="SchemaSql"/>).
 /// </summary>
 internal sealed class WriterBenchmark(
     NpgsqlDataSource dataSource,

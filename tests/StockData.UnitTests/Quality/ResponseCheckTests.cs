@@ -1,7 +1,7 @@
 using Npgsql;
 using StockData.Core;
-using StockData.Storage.Postgres.Quality;
 using StockData.Storage.Postgres;
+using StockData.Storage.Postgres.Quality;
 
 namespace StockData.UnitTests.Quality;
 
@@ -15,7 +15,8 @@ public sealed class ResponseCheckTests
 
         var command = Assert.Single(ResponseCheck.Commands(new SchemaSql("public"), batch, skipDaily: false, skipIntraday: false));
 
-        Assert.Equal(ResponseCheckSql.Daily, command.CommandText);
+        Assert.Equal(new SchemaSql("public").Qualify(ResponseCheckSql.Daily), command.CommandText);
+        Assert.Contains("\"public\".quality_suspicious", command.CommandText, StringComparison.Ordinal);
         Assert.Equal(new[] { "AAA" }, Value<string[]>(command, 0));
         Assert.Equal(new[] { new DateOnly(2024, 1, 2) }, Value<DateOnly[]>(command, 2));
         Assert.Equal(new[] { new DateOnly(2024, 1, 6) }, Value<DateOnly[]>(command, 3));
