@@ -172,19 +172,19 @@ sd_tinyproxy_up() {
   sd_log "tinyproxy up: ${urls[*]} (binding 127.0.0.2-127.0.0.$((n + 1)))"
 }
 
-# sd_pgbouncer_start DIR PG_PORT PORT: PgBouncer (Debian's 1.18) on 127.0.0.1:PORT in front of the PostgreSQL on
-# 127.0.0.1:PG_PORT, every database, pool_mode = transaction with default_pool_size = SD_PGBOUNCER_POOL (4): fewer
+# sd_pgbouncer_start DIR PG_PORT PORT [PG_HOST]: PgBouncer (Debian's 1.18) on 127.0.0.1:PORT in front of the
+# PostgreSQL on PG_HOST (127.0.0.1):PG_PORT, every database, pool_mode = transaction with default_pool_size = SD_PGBOUNCER_POOL (4): fewer
 # server backends than one replica's pool, so consecutive transactions of one client connection run on different
 # backends. Nothing in ignore_startup_parameters: a client that sends search_path is refused, as a user's would be.
 # Trust auth like the test server (the auth file only names the user). PgBouncer refuses to run as root: started by
 # root it switches to postgres (-u) and stays in the foreground, so the pid recorded is its own.
 sd_pgbouncer_start() {
-  local dir=$1 pg_port=$2 port=$3
+  local dir=$1 pg_port=$2 port=$3 pg_host=${4:-127.0.0.1}
   mkdir -p "$dir"; echo "$port" >"$dir/port"
   printf '"postgres" ""\n' >"$dir/userlist.txt"
   cat >"$dir/pgbouncer.ini" <<INI
 [databases]
-* = host=127.0.0.1 port=$pg_port
+* = host=$pg_host port=$pg_port
 [pgbouncer]
 listen_addr = 127.0.0.1
 listen_port = $port
@@ -220,13 +220,14 @@ sd_pgbouncer_stop() {
 # exports STOCKDATA_TEST_PGBOUNCER (the test database through PgBouncer) and SD_PGBOUNCER_POSTGRES (the stockdata
 # database through it); stopped on exit with the others. Installs pgbouncer when missing.
 sd_pgbouncer_up() {
-  local pg_port port
+  local pg_port pg_host port
   pg_port=$(sed -n 's/.*Port=\([0-9]*\).*/\1/p' <<<"${STOCKDATA_TEST_PG:-}")
+  pg_host=$(sed -n 's/.*Host=\([^;]*\).*/\1/p' <<<"${STOCKDATA_TEST_PG:-}")
   [ -n "$pg_port" ] || { sd_log "sd_pgbouncer_up: no STOCKDATA_TEST_PG (run sd_services_up first)"; return 1; }
   SD_NEED_PGBOUNCER=1 sd_ensure_packages
   SD_PGBOUNCER_DIR=$(mktemp -d /tmp/stockdata-pgbouncer.XXXXXX)
   port=$(sd_free_port "${SD_PGBOUNCER_PORT:-64320}")
-  sd_pgbouncer_start "$SD_PGBOUNCER_DIR" "$pg_port" "$port" || return 1
+  sd_pgbouncer_start "$SD_PGBOUNCER_DIR" "$pg_port" "$port" "${pg_host:-127.0.0.1}" || return 1
   export STOCKDATA_TEST_PGBOUNCER="Host=127.0.0.1;Port=$port;Username=postgres;Database=stockdata_test"
   export SD_PGBOUNCER_POSTGRES="Host=127.0.0.1;Port=$port;Username=postgres;Database=stockdata"
   sd_log "pgbouncer up on 127.0.0.1:$port (transaction pooling, default_pool_size ${SD_PGBOUNCER_POOL:-4}, in front of :$pg_port)"
