@@ -146,7 +146,7 @@ internal sealed class ReadBenchmark(
     private async Task CopyAsync(long rows, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        using var reader = await connection.BeginTextExportAsync(CopyAll, cancellationToken);
+        using var reader = await connection.BeginTextExportAsync(schemaSql.Qualify(CopyAll), cancellationToken);
         var lines = await CountLinesAsync(reader, cancellationToken);
         Expect("the reference", rows, lines - 1);
     }
