@@ -7,6 +7,8 @@
 #   scripts/bench.sh writer   [--symbols 500] [--bars 2520] [--rounds 3] [--json]
 #   scripts/bench.sh pipeline [--symbols 500] [--years 10] [--rounds 3] [--json]
 #   scripts/bench.sh read     [--symbols 100] [--years 10] [--rounds 3] [--json]
+#   scripts/bench.sh writer --via-pgbouncer [...]   the same through PgBouncer in transaction mode (services.sh
+#                                                   sd_pgbouncer_up) with StockData__Storage__Pooler=Transaction
 #
 # Set ConnectionStrings__Postgres to bench against a server of your own instead (its settings are printed).
 set -euo pipefail
@@ -14,9 +16,19 @@ cd "$(dirname "$0")/.."
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
 [ $# -ge 1 ] || { echo "usage: $0 writer|pipeline|read [bench options]" >&2; exit 2; }
 
+via_pgbouncer=0
+args=()
+for a in "$@"; do if [ "$a" = --via-pgbouncer ]; then via_pgbouncer=1; else args+=("$a"); fi; done
+set -- "${args[@]}"
+
 . scripts/services.sh
 export SD_PG_DURABLE=1
 sd_services_up
+if [ $via_pgbouncer = 1 ]; then
+  sd_pgbouncer_up
+  export ConnectionStrings__Postgres="$SD_PGBOUNCER_POSTGRES" StockData__Storage__Pooler=Transaction
+  echo "via PgBouncer in transaction mode: $ConnectionStrings__Postgres (StockData__Storage__Pooler=Transaction)" >&2
+fi
 [ -f src/StockData.Bench/bin/Release/net10.0/stockdata-bench.dll ] && [ -f src/StockData.YahooSim/bin/Release/net10.0/StockData.YahooSim.dll ] \
   || dotnet build StockData.Pipeline.sln -c Release -nologo -v quiet -clp:ErrorsOnly
 echo "load before: $(uptime)" >&2

@@ -9,7 +9,8 @@
 #               starts nothing for that server and uses the given one.
 # Executed:  scripts/services.sh pg-start DIR [PORT] | pg-start-durable DIR [PORT] | pg-stop DIR | redis-start DIR [PORT]
 #            | redis-stop DIR | redis-cluster-start DIR [REPLICAS] | redis-cluster-stop DIR | prometheus-start DIR CONFIG [PORT] | prometheus-stop DIR
-#            | tinyproxy-start DIR BIND [PORT] | tinyproxy-stop DIR | free-port [FROM]
+#            | tinyproxy-start DIR BIND [PORT] | tinyproxy-stop DIR | pgbouncer-start DIR PG_PORT [PORT] | pgbouncer-stop DIR
+#            | free-port [FROM]
 #            Private instances for tests that stop or restart a server; each prints its connection string.
 #
 # The test servers trade durability for speed (fsync=off, synchronous_commit=off, full_page_writes=off): nothing on
@@ -29,7 +30,8 @@ sd_apt_install() {
 sd_sudo() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 # Installs what is missing: PostgreSQL 15 server and client, Redis 7, pandas (the export tests read the CSV export
-# with it, as an independent reader), Prometheus when SD_NEED_PROMETHEUS=1 and tinyproxy when SD_NEED_TINYPROXY=1.
+# with it, as an independent reader), Prometheus when SD_NEED_PROMETHEUS=1, tinyproxy when SD_NEED_TINYPROXY=1 and
+# PgBouncer when SD_NEED_PGBOUNCER=1.
 sd_ensure_packages() {
   local need=()
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql-15)
@@ -39,6 +41,7 @@ sd_ensure_packages() {
   /usr/bin/python3 -c 'import pandas' >/dev/null 2>&1 || need+=(python3-pandas)
   if [ "${SD_NEED_PROMETHEUS:-0}" = 1 ]; then command -v prometheus >/dev/null 2>&1 || need+=(prometheus); fi
   if [ "${SD_NEED_TINYPROXY:-0}" = 1 ]; then command -v tinyproxy >/dev/null 2>&1 || need+=(tinyproxy); fi
+  if [ "${SD_NEED_PGBOUNCER:-0}" = 1 ]; then command -v pgbouncer >/dev/null 2>&1 || need+=(pgbouncer); fi
   if [ ${#need[@]} -gt 0 ]; then
     sd_log "apt-get install ${need[*]}"
     if [ "$(id -u)" = 0 ]; then sd_apt_install "${need[@]}"; else sudo bash -c "$(declare -f sd_apt_install); sd_apt_install ${need[*]}"; fi
@@ -222,7 +225,69 @@ sd_redis_cluster_up() {
   sd_log "redis cluster up: $STOCKDATA_TEST_REDIS_CLUSTER (3 masters, 3 replicas)"
 }
 
+# sd_pgbouncer_start DIR PG_PORT PORT [PG_HOST]: PgBouncer (Debian's 1.18) on 127.0.0.1:PORT in front of the
+# PostgreSQL on PG_HOST (127.0.0.1):PG_PORT, every database, pool_mode = transaction with default_pool_size = SD_PGBOUNCER_POOL (4): fewer
+# server backends than one replica's pool, so consecutive transactions of one client connection run on different
+# backends. Nothing in ignore_startup_parameters: a client that sends search_path is refused, as a user's would be.
+# Trust auth like the test server (the auth file only names the user). PgBouncer refuses to run as root: started by
+# root it switches to postgres (-u) and stays in the foreground, so the pid recorded is its own.
+sd_pgbouncer_start() {
+  local dir=$1 pg_port=$2 port=$3 pg_host=${4:-127.0.0.1}
+  mkdir -p "$dir"; echo "$port" >"$dir/port"
+  printf '"postgres" ""\n' >"$dir/userlist.txt"
+  cat >"$dir/pgbouncer.ini" <<INI
+[databases]
+* = host=$pg_host port=$pg_port
+[pgbouncer]
+listen_addr = 127.0.0.1
+listen_port = $port
+unix_socket_dir =
+auth_type = trust
+auth_file = $dir/userlist.txt
+pool_mode = transaction
+default_pool_size = ${SD_PGBOUNCER_POOL:-4}
+max_client_conn = 1000
+logfile = $dir/pgbouncer.log
+log_connections = 0
+log_disconnections = 0
+INI
+  chown -R postgres:postgres "$dir"
+  if [ "$(id -u)" = 0 ]; then
+    nohup pgbouncer -u postgres "$dir/pgbouncer.ini" >"$dir/pgbouncer.out" 2>&1 &
+  else
+    nohup pgbouncer "$dir/pgbouncer.ini" >"$dir/pgbouncer.out" 2>&1 &
+  fi
+  echo $! >"$dir/pgbouncer.sd.pid"
+  sd_wait 15 pg_isready -q -h 127.0.0.1 -p "$port" -U postgres || { cat "$dir/pgbouncer.out" "$dir/pgbouncer.log" >&2 2>/dev/null; return 1; }
+}
+sd_pgbouncer_stop() {
+  local dir=$1 pid
+  [ -f "$dir/pgbouncer.sd.pid" ] || return 0
+  pid=$(cat "$dir/pgbouncer.sd.pid")
+  kill "$pid" 2>/dev/null || true
+  sd_wait 10 bash -c "! kill -0 $pid 2>/dev/null" || kill -9 "$pid" 2>/dev/null || true
+  rm -f "$dir/pgbouncer.sd.pid"
+}
+
+# sd_pgbouncer_up: PgBouncer in transaction mode in front of the PostgreSQL sd_services_up started (call it after);
+# exports STOCKDATA_TEST_PGBOUNCER (the test database through PgBouncer) and SD_PGBOUNCER_POSTGRES (the stockdata
+# database through it); stopped on exit with the others. Installs pgbouncer when missing.
+sd_pgbouncer_up() {
+  local pg_port pg_host port
+  pg_port=$(sed -n 's/.*Port=\([0-9]*\).*/\1/p' <<<"${STOCKDATA_TEST_PG:-}")
+  pg_host=$(sed -n 's/.*Host=\([^;]*\).*/\1/p' <<<"${STOCKDATA_TEST_PG:-}")
+  [ -n "$pg_port" ] || { sd_log "sd_pgbouncer_up: no STOCKDATA_TEST_PG (run sd_services_up first)"; return 1; }
+  SD_NEED_PGBOUNCER=1 sd_ensure_packages
+  SD_PGBOUNCER_DIR=$(mktemp -d /tmp/stockdata-pgbouncer.XXXXXX)
+  port=$(sd_free_port "${SD_PGBOUNCER_PORT:-64320}")
+  sd_pgbouncer_start "$SD_PGBOUNCER_DIR" "$pg_port" "$port" "${pg_host:-127.0.0.1}" || return 1
+  export STOCKDATA_TEST_PGBOUNCER="Host=127.0.0.1;Port=$port;Username=postgres;Database=stockdata_test"
+  export SD_PGBOUNCER_POSTGRES="Host=127.0.0.1;Port=$port;Username=postgres;Database=stockdata"
+  sd_log "pgbouncer up on 127.0.0.1:$port (transaction pooling, default_pool_size ${SD_PGBOUNCER_POOL:-4}, in front of :$pg_port)"
+}
+
 sd_services_down() {
+  if [ -n "${SD_PGBOUNCER_DIR:-}" ]; then sd_pgbouncer_stop "$SD_PGBOUNCER_DIR"; rm -rf "$SD_PGBOUNCER_DIR"; SD_PGBOUNCER_DIR=; fi
   local d; for d in ${SD_TINYPROXY_DIRS:-}; do sd_tinyproxy_stop "$d"; rm -rf "$d"; done; SD_TINYPROXY_DIRS=
   if [ -n "${SD_REDIS_CLUSTER_DIR:-}" ]; then sd_redis_cluster_stop "$SD_REDIS_CLUSTER_DIR"; rm -rf "$SD_REDIS_CLUSTER_DIR"; SD_REDIS_CLUSTER_DIR=; fi
   if [ -n "${SD_REDIS_DIR:-}" ]; then sd_redis_stop "$SD_REDIS_DIR"; rm -rf "$SD_REDIS_DIR"; SD_REDIS_DIR=; fi
@@ -288,8 +353,12 @@ if [ "${BASH_SOURCE[0]}" = "$0" ]; then
                      if [ -n "${3:-}" ]; then port=$3; sd_tinyproxy_start "$1" "$2" "$port"; else port=$(sd_tinyproxy_start_free "$1" "$2"); fi
                      echo "http://127.0.0.1:$port" ;;
     tinyproxy-stop) sd_tinyproxy_stop "$1" ;;
+    pgbouncer-start) SD_NEED_PGBOUNCER=1 sd_ensure_packages; port=${3:-$(sd_free_port 48000)}; sd_pgbouncer_start "$1" "$2" "$port"
+                     echo "Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres" ;;
+    pgbouncer-stop) sd_pgbouncer_stop "$1" ;;
     *) echo "usage: $0 pg-start DIR [PORT] | pg-start-durable DIR [PORT] | pg-stop DIR [fast|immediate] | redis-start DIR [PORT] | redis-stop DIR" \
             "| redis-cluster-start DIR [REPLICAS] | redis-cluster-stop DIR" \
-            "| prometheus-start DIR CONFIG [PORT] | prometheus-stop DIR | tinyproxy-start DIR BIND [PORT] | tinyproxy-stop DIR | free-port [FROM]" >&2; exit 2 ;;
+            "| prometheus-start DIR CONFIG [PORT] | prometheus-stop DIR | tinyproxy-start DIR BIND [PORT] | tinyproxy-stop DIR" \
+            "| pgbouncer-start DIR PG_PORT [PORT] | pgbouncer-stop DIR | free-port [FROM]" >&2; exit 2 ;;
   esac
 fi

@@ -16,6 +16,9 @@ export SD_NEED_TINYPROXY=1
 # The Redis Cluster tests run against a three-master cluster with one replica each (redis-server, started through services.sh).
 export SD_NEED_REDIS_CLUSTER=1
 sd_services_up
+# The PgBouncer tests (*ThroughPgBouncer*, PgBouncerSchemaTests) run the product through PgBouncer in transaction mode
+# (Debian package `pgbouncer`, installed when missing): STOCKDATA_TEST_PGBOUNCER.
+sd_pgbouncer_up
 
 # Under set -e a failed build would end the script before the summary the CI judge reads: report it as one failure.
 if ! dotnet build StockData.Pipeline.sln -c Release -nologo -v quiet -clp:ErrorsOnly; then

@@ -13,7 +13,10 @@ public sealed class StorageOptions
     /// <summary>The StackExchange.Redis configuration string (from <c>ConnectionStrings:Redis</c>); optional.</summary>
     public string? RedisConnectionString { get; set; }
 
-    /// <summary>The schema every table lives in (search_path).</summary>
+    /// <summary>
+    /// The schema every table lives in. Every statement names it (schema-qualified tables); it is never sent as the
+    /// session's search_path, which a pooler in transaction mode refuses or drops.
+    /// </summary>
     /// <value>Default <c>public</c>.</value>
     [RegularExpression("^[a-z_][a-z0-9_]{0,62}$", ErrorMessage = "must be a lower-case SQL identifier (a-z, 0-9, _)")]
     public string Schema { get; set; } = "public";
@@ -37,4 +40,12 @@ public sealed class StorageOptions
     /// <summary>Keep a stored bar's old values in bar_revisions when they change.</summary>
     /// <value>Default true.</value>
     public bool KeepRevisions { get; set; } = true;
+
+    /// <summary>
+    /// What sits between this process and PostgreSQL. <see cref="PoolerMode.Transaction"/> (PgBouncer with
+    /// <c>pool_mode = transaction</c>): the writer's staging tables live for one transaction, and the data source
+    /// prepares nothing (docs/scaling.md, PgBouncer).
+    /// </summary>
+    /// <value>Default <see cref="PoolerMode.None"/>.</value>
+    public PoolerMode Pooler { get; set; } = PoolerMode.None;
 }

@@ -52,6 +52,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<BarWriterOptions>, BarWriterOptionsAttributeValidator>();
         services.AddSingleton<IValidateOptions<BarWriterOptions>, BarWriterOptionsValidator>();
 
+        services.AddSingleton(sp => new SchemaSql(sp.GetRequiredService<IOptions<StorageOptions>>().Value.Schema));
         services.AddSingleton<SchemaMigrator>();
         services.AddSingleton<IBarWriter, PostgresBarWriter>();
         // Whatever feeds the writer (the planner, a benchmark) takes its fetch ids from this one sequence.
@@ -81,14 +82,26 @@ public static class StorageServiceCollectionExtensions
         {
             MaxPoolSize = options.MaxPoolSize,
             ApplicationName = options.ApplicationName,
-            SearchPath = options.Schema,
+            // No search_path: every statement names its schema (SchemaSql). A pooler in transaction mode refuses the
+            // start-up parameter, or drops it when told to ignore it, and unqualified names would then resolve wherever
+            // the server's default points; one set by a connection string is cleared for the same reason.
+            SearchPath = null,
             CommandTimeout = (int)Math.Ceiling(options.CommandTimeout.TotalSeconds),
             // The writer COPYs into a TEMP staging table created once per physical connection and emptied per batch
             // (CREATE/DROP per batch churns pg_class/pg_attribute). Npgsql's default reset on return to the pool runs
             // DISCARD ALL, which drops temp tables; with No Reset On Close the staging table survives. Nothing else
             // here leaves session state behind (no SET, no prepared-by-name statements, no advisory session locks).
+            // Behind a pooler in transaction mode the reset would run on whichever backend the pooler lends, never
+            // reaching the state it means to reset, so it is off there as well.
             NoResetOnClose = true,
         };
+        if (options.Pooler == PoolerMode.Transaction)
+        {
+            // PgBouncer before 1.21 keeps no prepared statements across the backends it lends: a statement prepared in
+            // one transaction is unknown ("prepared statement does not exist") in the next. Npgsql prepares only when
+            // told to (Prepare() or Max Auto Prepare > 0, default 0); a connection string asking for it is overridden.
+            connectionString.MaxAutoPrepare = 0;
+        }
 
         var builder = new NpgsqlDataSourceBuilder(connectionString.ConnectionString);
         builder.UseLoggerFactory(loggerFactory);

@@ -18,7 +18,7 @@ public abstract class ExternalOrContainerFixture : IAsyncLifetime
     public string ConnectionString { get; private set; } = "";
 
     /// <summary>Why the tests are skipped; null when a server is there.</summary>
-    public string? SkipReason { get; private set; }
+    public string? SkipReason { get; protected set; }
 
     public static bool MustHaveServers =>
         Environment.GetEnvironmentVariable("CI") is "true" or "1" || Environment.GetEnvironmentVariable("STOCKDATA_TEST_REQUIRE") == "1";

@@ -13,6 +13,15 @@ public class PostgresFixture() : ExternalOrContainerFixture("STOCKDATA_TEST_PG")
     /// <summary>The scratch database's connection string.</summary>
     public string DatabaseConnectionString { get; private set; } = "";
 
+    /// <summary>
+    /// The connection string the product under test is given: the scratch database, directly here, through PgBouncer
+    /// in <see cref="PgBouncerFixture"/>. Assertions never use it (<see cref="OpenAsync"/> is always direct).
+    /// </summary>
+    public virtual string ProductConnectionString => DatabaseConnectionString;
+
+    /// <summary>True when <see cref="ProductConnectionString"/> leads through a pooler in transaction mode.</summary>
+    public virtual bool ThroughTransactionPooler => false;
+
     /// <summary>The scratch database's name.</summary>
     public string DatabaseName { get; } = "t_" + Guid.NewGuid().ToString("N")[..20];
 

@@ -20,6 +20,7 @@ internal sealed class PipelineBenchmark(
     IngestPipeline pipeline,
     SchemaMigrator migrator,
     NpgsqlDataSource dataSource,
+    SchemaSql schemaSql,
     IOptions<StorageOptions> storage,
     TimeProvider time)
 {
@@ -83,7 +84,7 @@ internal sealed class PipelineBenchmark(
             log(string.Create(CultureInfo.InvariantCulture, $"round {round}: raw COPY of {referenceRows:N0} of those rows: {rawRates[^1]:N0} rows/s"));
             if (round < rounds)
             {
-                await ExecuteAsync("TRUNCATE daily_bars, bar_revision_sets, dividends, splits, capital_gains, symbol_intervals, symbols", cancellationToken);
+                await ExecuteAsync("TRUNCATE sd_schema.daily_bars, sd_schema.bar_revision_sets, sd_schema.dividends, sd_schema.splits, sd_schema.capital_gains, sd_schema.symbol_intervals, sd_schema.symbols", cancellationToken);
             }
         }
 
@@ -102,7 +103,7 @@ internal sealed class PipelineBenchmark(
         var bySymbol = new List<(string Symbol, string Interval, List<Bar> Rows)>();
         var count = 0;
         await using var read = dataSource.CreateCommand(
-            $"SELECT symbol, interval, trade_date, ts, open, high, low, close, adj_close, volume FROM daily_bars WHERE symbol LIKE $1 ORDER BY symbol LIMIT {RawCopySampleRows}");
+            schemaSql.Qualify($"SELECT symbol, interval, trade_date, ts, open, high, low, close, adj_close, volume FROM sd_schema.daily_bars WHERE symbol LIKE $1 ORDER BY symbol LIMIT {RawCopySampleRows}"));
         read.Parameters.Add(new NpgsqlParameter { Value = prefix + "%" });
         await using (var reader = await read.ExecuteReaderAsync(cancellationToken))
         {
@@ -131,16 +132,16 @@ internal sealed class PipelineBenchmark(
     private async Task<double> RawCopyRowsPerSecondAsync(List<BarGroup> groups, int rows, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using (var create = new NpgsqlCommand(RawCopyTable.Create, connection))
+        await using (var create = new NpgsqlCommand(schemaSql.Qualify(RawCopyTable.Create), connection))
         {
             await create.ExecuteNonQueryAsync(cancellationToken);
         }
 
         await CheckpointAsync(cancellationToken);
         var started = Stopwatch.GetTimestamp();
-        await BarCopy.CopyAsync(connection, RawCopyTable.Name, groups, TimeSpan.FromMinutes(10), cancellationToken);
+        await BarCopy.CopyAsync(connection, schemaSql.Qualify(RawCopyTable.Name), groups, TimeSpan.FromMinutes(10), cancellationToken);
         var rate = rows / Stopwatch.GetElapsedTime(started).TotalSeconds;
-        await using (var drop = new NpgsqlCommand(RawCopyTable.Drop, connection))
+        await using (var drop = new NpgsqlCommand(schemaSql.Qualify(RawCopyTable.Drop), connection))
         {
             await drop.ExecuteNonQueryAsync(cancellationToken);
         }
@@ -163,7 +164,7 @@ internal sealed class PipelineBenchmark(
     private async Task ExecuteAsync(string sql, CancellationToken cancellationToken)
     {
 #pragma warning disable CA2100 // Constant statements of this file.
-        await using var command = dataSource.CreateCommand(sql);
+        await using var command = dataSource.CreateCommand(schemaSql.Qualify(sql));
 #pragma warning restore CA2100
         await command.ExecuteNonQueryAsync(cancellationToken);
     }

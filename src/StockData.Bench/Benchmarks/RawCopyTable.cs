@@ -8,16 +8,16 @@ namespace StockData.Bench.Benchmarks;
 /// </summary>
 internal static class RawCopyTable
 {
-    public const string Name = "bench_raw_copy";
+    public const string Name = "sd_schema.bench_raw_copy";
 
     public const string Create = """
-        DROP TABLE IF EXISTS bench_raw_copy;
-        CREATE TABLE bench_raw_copy (LIKE daily_bars INCLUDING ALL);
+        DROP TABLE IF EXISTS sd_schema.bench_raw_copy;
+        CREATE TABLE sd_schema.bench_raw_copy (LIKE sd_schema.daily_bars INCLUDING ALL);
         DO $$
-        DECLARE options text := (SELECT array_to_string(reloptions, ', ') FROM pg_class WHERE oid = 'daily_bars'::regclass);
+        DECLARE options text := (SELECT array_to_string(reloptions, ', ') FROM pg_class WHERE oid = 'sd_schema.daily_bars'::regclass);
         BEGIN
             IF options IS NOT NULL THEN
-                EXECUTE format('ALTER TABLE bench_raw_copy SET (%s)', options);
+                EXECUTE format('ALTER TABLE sd_schema.bench_raw_copy SET (%s)', options);
             END IF;
         END $$;
         """;
@@ -27,9 +27,9 @@ internal static class RawCopyTable
     /// the effect of daily_bars' free space on the limit itself is visible in every run.
     /// </summary>
     public const string CreatePacked = """
-        DROP TABLE IF EXISTS bench_raw_copy;
-        CREATE TABLE bench_raw_copy (LIKE daily_bars INCLUDING ALL);
+        DROP TABLE IF EXISTS sd_schema.bench_raw_copy;
+        CREATE TABLE sd_schema.bench_raw_copy (LIKE sd_schema.daily_bars INCLUDING ALL);
         """;
 
-    public const string Drop = "DROP TABLE bench_raw_copy";
+    public const string Drop = "DROP TABLE sd_schema.bench_raw_copy";
 }

@@ -20,6 +20,7 @@ namespace StockData.Bench.Benchmarks;
 /// </summary>
 internal sealed class ReadBenchmark(
     NpgsqlDataSource dataSource,
+    SchemaSql schemaSql,
     IBarWriter writer,
     FetchIdSequence fetchIds,
     SchemaMigrator migrator,
@@ -34,7 +35,7 @@ internal sealed class ReadBenchmark(
     // Every row of the scratch schema is the benchmark's: the reference reads them all, in the endpoint's order and
     // columns, as CSV with a header (what the CSV answer is).
     private const string CopyAll = """
-        COPY (SELECT symbol, interval, ts, trade_date, open, high, low, close, adj_close, volume FROM daily_bars
+        COPY (SELECT symbol, interval, ts, trade_date, open, high, low, close, adj_close, volume FROM sd_schema.daily_bars
               WHERE interval = '1d' ORDER BY symbol, trade_date) TO STDOUT (FORMAT csv, HEADER)
         """;
 
@@ -46,7 +47,7 @@ internal sealed class ReadBenchmark(
         var symbols = Enumerable.Range(0, settings.Symbols).Select(SyntheticBars.Symbol).ToArray();
         var (rows, splits, dividends) = await LoadAsync(symbols, settings.Years * BarsPerYear, cancellationToken);
         log(string.Create(CultureInfo.InvariantCulture, $"loaded {rows:N0} rows of {symbols.Length} symbols through the writer ({splits} splits, {dividends:N0} dividends)"));
-        await ExecuteAsync("VACUUM ANALYZE daily_bars", cancellationToken);
+        await ExecuteAsync("VACUUM ANALYZE sd_schema.daily_bars", cancellationToken);
 
         var work = Directory.CreateTempSubdirectory("stockdata-bench-read-");
         try
@@ -145,7 +146,7 @@ internal sealed class ReadBenchmark(
     private async Task CopyAsync(long rows, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        using var reader = await connection.BeginTextExportAsync(CopyAll, cancellationToken);
+        using var reader = await connection.BeginTextExportAsync(schemaSql.Qualify(CopyAll), cancellationToken);
         var lines = await CountLinesAsync(reader, cancellationToken);
         Expect("the reference", rows, lines - 1);
     }
@@ -238,7 +239,7 @@ internal sealed class ReadBenchmark(
     private async Task ExecuteAsync(string sql, CancellationToken cancellationToken)
     {
 #pragma warning disable CA2100 // Constant statements of this file.
-        await using var command = dataSource.CreateCommand(sql);
+        await using var command = dataSource.CreateCommand(schemaSql.Qualify(sql));
 #pragma warning restore CA2100
         await command.ExecuteNonQueryAsync(cancellationToken);
     }

@@ -9,11 +9,12 @@ namespace StockData.Bench.Benchmarks;
 
 /// <summary>
 /// <c>stockdata-bench writer</c>: the six figures of the writer's targets in one run, side by side, each over several rounds, against the database the
-/// process is configured for. The caller configures the process's one data source with a scratch schema of its own
-/// (<see cref="Cli.BenchCommand"/>), so every statement here and in the writer is unqualified and lands there.
+/// process is configured for. The caller configures the process with a scratch schema of its own
+/// (<see cref="Cli.BenchCommand"/>), which every statement here and in the writer names (<see cref="SchemaSql"/>).
 /// </summary>
 internal sealed class WriterBenchmark(
     NpgsqlDataSource dataSource,
+    SchemaSql schemaSql,
     IBarWriter writer,
     FetchIdSequence fetchIds,
     SchemaMigrator migrator,
@@ -37,7 +38,6 @@ internal sealed class WriterBenchmark(
         var rows = symbols * barsPerSymbol;
         var oldWayConnection = new NpgsqlConnectionStringBuilder(storageOptions.Value.PostgresConnectionString)
         {
-            SearchPath = storageOptions.Value.Schema,
             ApplicationName = storageOptions.Value.ApplicationName + "-oldway",
         }.ConnectionString;
 
@@ -64,7 +64,7 @@ internal sealed class WriterBenchmark(
             // (6) The old way, on the same empty table the writer's fresh pass gets.
             var raw = await RawSampleAsync(names);
             await CheckpointAsync(ct);
-            s.OldWay.Add(await TimeAsync(() => WriterBenchmarkOldWay.WriteAsync(oldWayConnection, names.Zip(history), ct)), raw);
+            s.OldWay.Add(await TimeAsync(() => WriterBenchmarkOldWay.WriteAsync(oldWayConnection, schemaSql, names.Zip(history), ct)), raw);
             progress(Line("(6) old way", rows, s.OldWay.Times[^1]));
             await ResetAsync(ct);
 
@@ -102,21 +102,21 @@ internal sealed class WriterBenchmark(
             raw = await RawSampleAsync(names);
             await PrepareTableAsync(ct);
             s.Changed.Add(await TimeAsync(() => WriteAllAsync(Fetches(names, changedHistory, full: true), batchSize, ct)), raw);
-            s.ChangedRevisions = await ScalarAsync<long>("SELECT count(*) FROM bar_revisions", ct);
+            s.ChangedRevisions = await ScalarAsync<long>("SELECT count(*) FROM sd_schema.bar_revisions", ct);
             progress(Line("(4) changed", rows, s.Changed.Times[^1]));
 
             // (5) The daemon's daily case: every symbol gets 5 new bars, all of them in one pass (one batch when they
             // fit); then the same rows the old way, onto the same table state (the writer's new rows removed again).
             await PrepareTableAsync(ct);
             var refreshTime = await TimeAsync(() => WriteAllAsync(Fetches(names, refresh, full: false), batchSize, ct));
-            await using (var delete = dataSource.CreateCommand("DELETE FROM daily_bars WHERE trade_date > $1"))
+            await using (var delete = dataSource.CreateCommand(schemaSql.Qualify("DELETE FROM sd_schema.daily_bars WHERE trade_date > $1")))
             {
                 delete.Parameters.Add(new NpgsqlParameter { Value = history[0][^1].TradeDate });
                 await delete.ExecuteNonQueryAsync(ct);
             }
 
             await PrepareTableAsync(ct);
-            var oldWayRefresh = await TimeAsync(() => WriterBenchmarkOldWay.WriteAsync(oldWayConnection, names.Zip(refresh), ct));
+            var oldWayRefresh = await TimeAsync(() => WriterBenchmarkOldWay.WriteAsync(oldWayConnection, schemaSql, names.Zip(refresh), ct));
             s.Refresh.Add(refreshTime);
             s.OldWayRefresh.Add(oldWayRefresh);
             progress(Line("(5) refresh", s.RefreshRows, refreshTime) + "; " + Line("old way", s.RefreshRows, oldWayRefresh));
@@ -144,7 +144,7 @@ internal sealed class WriterBenchmark(
         var elapsed = await TimeAsync(async () =>
         {
             await using var connection = await dataSource.OpenConnectionAsync(ct);
-            await BarCopy.CopyAsync(connection, RawCopyTable.Name,
+            await BarCopy.CopyAsync(connection, schemaSql.Qualify(RawCopyTable.Name),
                 [.. names.Select((s, i) => new BarGroup(s, "1d", history[i]))], storageOptions.Value.CommandTimeout, ct);
         });
         await ExecuteAsync(RawCopyTable.Drop, ct);
@@ -173,15 +173,15 @@ internal sealed class WriterBenchmark(
 
     private async Task ResetAsync(CancellationToken ct)
     {
-        await ExecuteAsync("TRUNCATE daily_bars, bar_revision_sets, dividends, splits, capital_gains, symbol_intervals, symbols", ct);
+        await ExecuteAsync("TRUNCATE sd_schema.daily_bars, sd_schema.bar_revision_sets, sd_schema.dividends, sd_schema.splits, sd_schema.capital_gains, sd_schema.symbol_intervals, sd_schema.symbols", ct);
         await CheckpointAsync(ct);
     }
 
     /// <summary>Before a timed pass over a loaded table: dead tuples vacuumed, statistics current, dirty pages flushed.</summary>
     private async Task PrepareTableAsync(CancellationToken ct)
     {
-        await ExecuteAsync("VACUUM ANALYZE daily_bars", ct);
-        await ExecuteAsync("VACUUM ANALYZE symbol_intervals", ct);
+        await ExecuteAsync("VACUUM ANALYZE sd_schema.daily_bars", ct);
+        await ExecuteAsync("VACUUM ANALYZE sd_schema.symbol_intervals", ct);
         await CheckpointAsync(ct);
     }
 
@@ -189,7 +189,7 @@ internal sealed class WriterBenchmark(
     {
         // xmin is the 32-bit transaction id; compare modulo 2^32 (a row written at or after txid is less than 2^31 ahead).
         await using var command = dataSource.CreateCommand(
-            "SELECT count(*) FROM daily_bars WHERE ((xmin::text::bigint - $1 + 4294967296) % 4294967296) < 2147483648");
+            schemaSql.Qualify("SELECT count(*) FROM sd_schema.daily_bars WHERE ((xmin::text::bigint - $1 + 4294967296) % 4294967296) < 2147483648"));
         command.Parameters.Add(new NpgsqlParameter { Value = txid % 4294967296L });
         return (long)(await command.ExecuteScalarAsync(ct))!;
     }
@@ -207,7 +207,7 @@ internal sealed class WriterBenchmark(
         {
             await Task.Delay(TimeSpan.FromMilliseconds(200), timeProvider, ct);
             var now = await ScalarAsync<long>(
-                "SELECT n_tup_ins + n_tup_upd + n_tup_del FROM pg_stat_user_tables WHERE relid = 'daily_bars'::regclass", ct);
+                "SELECT n_tup_ins + n_tup_upd + n_tup_del FROM pg_stat_user_tables WHERE relid = 'sd_schema.daily_bars'::regclass", ct);
             same = now == last ? same + 1 : 0;
             last = now;
             dataSource.Clear();
@@ -238,7 +238,7 @@ internal sealed class WriterBenchmark(
     private async Task ExecuteAsync(string sql, CancellationToken ct)
     {
 #pragma warning disable CA2100 // Constant statements of this file.
-        await using var command = dataSource.CreateCommand(sql);
+        await using var command = dataSource.CreateCommand(schemaSql.Qualify(sql));
 #pragma warning restore CA2100
         await command.ExecuteNonQueryAsync(ct);
     }
@@ -246,7 +246,7 @@ internal sealed class WriterBenchmark(
     private async Task<T> ScalarAsync<T>(string sql, CancellationToken ct)
     {
 #pragma warning disable CA2100 // Constant statements of this file.
-        await using var command = dataSource.CreateCommand(sql);
+        await using var command = dataSource.CreateCommand(schemaSql.Qualify(sql));
 #pragma warning restore CA2100
         return (T)(await command.ExecuteScalarAsync(ct))!;
     }

@@ -2,6 +2,7 @@ using System.Text;
 using Npgsql;
 using NpgsqlTypes;
 using StockData.Core;
+using StockData.Storage.Postgres;
 
 namespace StockData.Bench.Benchmarks;
 
@@ -17,8 +18,8 @@ internal static class WriterBenchmarkOldWay
     private const int RowsPerStatement = 500;
     private const int Columns = 10;
 
-    /// <summary>Writes every symbol's rows the old way into <c>daily_bars</c> of the connection string's search_path.</summary>
-    public static async Task WriteAsync(string connectionString, IEnumerable<(string Symbol, Bar[] Bars)> series,
+    /// <summary>Writes every symbol's rows the old way into the schema's <c>daily_bars</c>.</summary>
+    public static async Task WriteAsync(string connectionString, SchemaSql schemaSql, IEnumerable<(string Symbol, Bar[] Bars)> series,
         CancellationToken cancellationToken)
     {
         var statements = new Dictionary<int, string>();
@@ -31,7 +32,7 @@ internal static class WriterBenchmarkOldWay
                 var count = Math.Min(RowsPerStatement, bars.Length - start);
                 if (!statements.TryGetValue(count, out var sql))
                 {
-                    statements[count] = sql = Statement(count);
+                    statements[count] = sql = schemaSql.Qualify(Statement(count));
                 }
 
 #pragma warning disable CA2100 // Built from a row count only; every value is a parameter.
@@ -59,7 +60,7 @@ internal static class WriterBenchmarkOldWay
 
     private static string Statement(int rows)
     {
-        var sql = new StringBuilder("INSERT INTO daily_bars (symbol, interval, trade_date, ts, open, high, low, close, adj_close, volume) VALUES ");
+        var sql = new StringBuilder("INSERT INTO sd_schema.daily_bars (symbol, interval, trade_date, ts, open, high, low, close, adj_close, volume) VALUES ");
         for (var row = 0; row < rows; row++)
         {
             sql.Append(row == 0 ? "(" : ",(");

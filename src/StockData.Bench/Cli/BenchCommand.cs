@@ -25,10 +25,10 @@ internal static class BenchCommand
     }
 
     /// <summary>
-    /// <c>bench writer</c>. The data source's search_path is fixed when the process builds it, so the benchmark
-    /// process is configured with <c>StockData:Storage:Schema</c> = a fresh <c>bench_…</c> schema before its host is
-    /// built: the one data source, the writer and the migrator all work there with the product's own unqualified SQL,
-    /// and the configured schema is never touched. The scratch schema is dropped at the end (also on failure).
+    /// <c>bench writer</c>. The schema is fixed when the process builds its services, so the benchmark process is
+    /// configured with <c>StockData:Storage:Schema</c> = a fresh <c>bench_…</c> schema before its host is built: the
+    /// writer, the migrator and the benchmark's own statements all name that schema (SchemaSql), and the configured
+    /// schema is never touched. The scratch schema is dropped at the end (also on failure).
     /// </summary>
     private static Command CreateWriter()
     {

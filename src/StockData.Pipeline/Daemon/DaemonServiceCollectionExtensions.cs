@@ -20,7 +20,7 @@ internal static class DaemonServiceCollectionExtensions
         services.AddOptions<DaemonOptions>().Bind(builder.Configuration.GetSection(DaemonOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<DaemonOptions>, DaemonOptionsAttributeValidator>();
         services.AddSingleton<IValidateOptions<DaemonOptions>, DaemonOptionsValidator>();
-        services.Replace(ServiceDescriptor.Singleton(sp => new SymbolStateReader(sp.GetRequiredService<NpgsqlDataSource>()) { ReadsEachTime = true }));
+        services.Replace(ServiceDescriptor.Singleton(sp => new SymbolStateReader(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<SchemaSql>()) { ReadsEachTime = true }));
 
         services.AddSingleton<RefreshSchedule>();
         services.AddSingleton<LeaseBook>();

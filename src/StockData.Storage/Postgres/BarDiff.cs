@@ -24,21 +24,21 @@ public static class BarDiff
     private const string ReadDaily = """
         SELECT u.ord::int, b.ctid, b.xmin, b.trade_date, b.ts, b.open, b.high, b.low, b.close, b.adj_close, b.volume
         FROM unnest($1::text[], $2::text[], $3::date[], $4::date[]) WITH ORDINALITY AS u(symbol, interval, lo, hi, ord)
-        CROSS JOIN LATERAL (SELECT p.ctid, p.xmin, p.* FROM daily_bars p
+        CROSS JOIN LATERAL (SELECT p.ctid, p.xmin, p.* FROM sd_schema.daily_bars p
                             WHERE p.symbol = u.symbol AND p.interval = u.interval AND p.trade_date BETWEEN u.lo AND u.hi) b
         """;
 
     private const string ReadIntraday = """
         SELECT u.ord::int, b.ctid, b.xmin, b.trade_date, b.ts, b.open, b.high, b.low, b.close, b.adj_close, b.volume
         FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[]) WITH ORDINALITY AS u(symbol, interval, lo, hi, ord)
-        CROSS JOIN LATERAL (SELECT p.ctid, p.xmin, p.* FROM intraday_bars p
+        CROSS JOIN LATERAL (SELECT p.ctid, p.xmin, p.* FROM sd_schema.intraday_bars p
                             WHERE p.symbol = u.symbol AND p.interval = u.interval AND p.ts BETWEEN u.lo AND u.hi) b
         """;
 
     /// <summary>The read of one family's stored rows, to run in the writer's transaction.</summary>
-    public static NpgsqlBatchCommand ReadCommand(IReadOnlyList<BarGroup> groups, bool daily)
+    public static NpgsqlBatchCommand ReadCommand(SchemaSql schemaSql, IReadOnlyList<BarGroup> groups, bool daily)
     {
-        var command = new NpgsqlBatchCommand(daily ? ReadDaily : ReadIntraday);
+        var command = new NpgsqlBatchCommand(schemaSql.Qualify(daily ? ReadDaily : ReadIntraday));
         command.Parameters.Add(ArrayParameter.Of(groups.Select(g => g.Symbol), NpgsqlDbType.Text));
         command.Parameters.Add(ArrayParameter.Of(groups.Select(g => g.Interval), NpgsqlDbType.Text));
         // A group's rows are in strictly increasing key order (BarBatchPlan), so its first and last rows bound it.

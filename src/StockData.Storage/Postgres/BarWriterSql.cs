@@ -11,7 +11,7 @@ public static class BarWriterSql
     public const string WithHistory = """
         SELECT u.symbol, u.interval
         FROM unnest($1::text[], $2::text[]) AS u(symbol, interval)
-        WHERE EXISTS (SELECT 1 FROM symbol_intervals si
+        WHERE EXISTS (SELECT 1 FROM sd_schema.symbol_intervals si
                       WHERE si.symbol = u.symbol AND si.interval = u.interval AND si.watermark IS NOT NULL)
         """;
 
@@ -65,7 +65,7 @@ public static class BarWriterSql
     private const string StagedRevisions = """
         ,
         rev AS (
-            INSERT INTO bar_revision_sets (symbol, interval, revised_at, ts, trade_date, open, high, low, close, adj_close, volume, valid_from)
+            INSERT INTO sd_schema.bar_revision_sets (symbol, interval, revised_at, ts, trade_date, open, high, low, close, adj_close, volume, valid_from)
             SELECT u.symbol, u.interval, now(), array_agg(u.ts), array_agg(u.trade_date), array_agg(u.open), array_agg(u.high),
                    array_agg(u.low), array_agg(u.close), array_agg(u.adj_close), array_agg(u.volume), array_agg(u.updated_at)
             FROM upd u
@@ -93,7 +93,7 @@ public static class BarWriterSql
         var revisions = keepRevisions
             ? $"""
                , rev AS (
-                   INSERT INTO bar_revision_sets (symbol, interval, revised_at, ts, trade_date, open, high, low, close, adj_close, volume, valid_from)
+                   INSERT INTO sd_schema.bar_revision_sets (symbol, interval, revised_at, ts, trade_date, open, high, low, close, adj_close, volume, valid_from)
                    SELECT u.symbol, u.interval, now(), {(daily ? "array_agg(u.o_compared), array_agg(u.trade_date)" : "array_agg(u.ts), array_agg(u.o_compared)")},
                           array_agg(u.o_open), array_agg(u.o_high), array_agg(u.o_low), array_agg(u.o_close), array_agg(u.o_adj_close),
                           array_agg(u.o_volume), array_agg(u.o_updated_at)
@@ -155,8 +155,8 @@ public static class BarWriterSql
     }
 
     private static (string Table, string Stage, string Key, string Compared) Family(bool daily) => daily
-        ? ("daily_bars", StagingTables.Daily, "trade_date", "ts")
-        : ("intraday_bars", StagingTables.Intraday, "ts", "trade_date");
+        ? ("sd_schema.daily_bars", StagingTables.Daily, "trade_date", "ts")
+        : ("sd_schema.intraday_bars", StagingTables.Intraday, "ts", "trade_date");
 
     /// <summary>
     /// For the rest of the transaction (SET LOCAL semantics), joins as nested loops: the merge's UPDATE joins the changed
@@ -172,7 +172,7 @@ public static class BarWriterSql
 
     /// <summary>Dividends merged like bars: last row per key wins, unchanged rows not rewritten.</summary>
     public const string Dividends = """
-        INSERT INTO dividends AS d (symbol, ex_date, ts, amount)
+        INSERT INTO sd_schema.dividends AS d (symbol, ex_date, ts, amount)
         SELECT DISTINCT ON (u.symbol, u.ex_date) u.symbol, u.ex_date, u.ts, u.amount
         FROM unnest($1::text[], $2::date[], $3::timestamptz[], $4::float8[]) WITH ORDINALITY AS u(symbol, ex_date, ts, amount, ord)
         ORDER BY u.symbol, u.ex_date, u.ord DESC
@@ -181,7 +181,7 @@ public static class BarWriterSql
         """;
 
     public const string Splits = """
-        INSERT INTO splits AS d (symbol, ex_date, ts, numerator, denominator)
+        INSERT INTO sd_schema.splits AS d (symbol, ex_date, ts, numerator, denominator)
         SELECT DISTINCT ON (u.symbol, u.ex_date) u.symbol, u.ex_date, u.ts, u.numerator, u.denominator
         FROM unnest($1::text[], $2::date[], $3::timestamptz[], $4::float8[], $5::float8[])
              WITH ORDINALITY AS u(symbol, ex_date, ts, numerator, denominator, ord)
@@ -192,7 +192,7 @@ public static class BarWriterSql
         """;
 
     public const string CapitalGains = """
-        INSERT INTO capital_gains AS d (symbol, ex_date, ts, amount)
+        INSERT INTO sd_schema.capital_gains AS d (symbol, ex_date, ts, amount)
         SELECT DISTINCT ON (u.symbol, u.ex_date) u.symbol, u.ex_date, u.ts, u.amount
         FROM unnest($1::text[], $2::date[], $3::timestamptz[], $4::float8[]) WITH ORDINALITY AS u(symbol, ex_date, ts, amount, ord)
         ORDER BY u.symbol, u.ex_date, u.ord DESC
@@ -205,7 +205,7 @@ public static class BarWriterSql
     /// without metadata changes nothing). The symbols are distinct and sorted, so rows lock in key order.
     /// </summary>
     public const string Symbols = """
-        INSERT INTO symbols AS s (symbol, currency, instrument_type, exchange_name, exchange_timezone, first_trade_date)
+        INSERT INTO sd_schema.symbols AS s (symbol, currency, instrument_type, exchange_name, exchange_timezone, first_trade_date)
         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])
         ON CONFLICT (symbol) DO UPDATE
         SET currency = COALESCE(EXCLUDED.currency, s.currency),
@@ -221,7 +221,7 @@ public static class BarWriterSql
         """;
 
     public const string EnsureSymbolIntervals = """
-        INSERT INTO symbol_intervals (symbol, interval)
+        INSERT INTO sd_schema.symbol_intervals (symbol, interval)
         SELECT * FROM unnest($1::text[], $2::text[])
         ON CONFLICT (symbol, interval) DO NOTHING
         """;
@@ -235,16 +235,16 @@ public static class BarWriterSql
     public const string UpdateSymbolIntervals = """
         WITH recovered AS (
             -- A symbol that lands again is active again (a reject had marked it not_found or failing).
-            UPDATE symbols s SET status = 'active', last_error = NULL, updated_at = now()
+            UPDATE sd_schema.symbols s SET status = 'active', last_error = NULL, updated_at = now()
             FROM (SELECT DISTINCT c.symbol FROM unnest($1::text[], $4::bool[]) AS c(symbol, completes) WHERE c.completes) AS done
             WHERE s.symbol = done.symbol AND s.status <> 'active')
-        UPDATE symbol_intervals si SET
+        UPDATE sd_schema.symbol_intervals si SET
             consecutive_failures = CASE WHEN u.completes THEN 0 ELSE si.consecutive_failures END,
             watermark = CASE WHEN u.completes THEN COALESCE(
                     CASE WHEN u.daily
-                         THEN (SELECT b.ts FROM daily_bars b WHERE b.symbol = u.symbol AND b.interval = u.interval
+                         THEN (SELECT b.ts FROM sd_schema.daily_bars b WHERE b.symbol = u.symbol AND b.interval = u.interval
                                ORDER BY b.trade_date DESC LIMIT 1)
-                         ELSE (SELECT b.ts FROM intraday_bars b WHERE b.symbol = u.symbol AND b.interval = u.interval
+                         ELSE (SELECT b.ts FROM sd_schema.intraday_bars b WHERE b.symbol = u.symbol AND b.interval = u.interval
                                ORDER BY b.ts DESC LIMIT 1) END,
                     si.watermark) ELSE si.watermark END,
             last_success_at = CASE WHEN u.completes THEN now() ELSE si.last_success_at END,

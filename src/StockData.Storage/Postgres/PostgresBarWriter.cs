@@ -23,6 +23,7 @@ namespace StockData.Storage.Postgres;
 /// </remarks>
 public sealed class PostgresBarWriter(
     NpgsqlDataSource dataSource,
+    SchemaSql schemaSql,
     IOptions<StorageOptions> storageOptions,
     IOptions<BarWriterOptions> writerOptions,
     TimeProvider timeProvider,
@@ -41,6 +42,7 @@ public sealed class PostgresBarWriter(
     private readonly BarWriterOptions _options = writerOptions.Value;
     private readonly bool _keepRevisions = storageOptions.Value.KeepRevisions;
     private readonly TimeSpan _copyTimeout = storageOptions.Value.CommandTimeout;
+    private readonly bool _stagingPerTransaction = storageOptions.Value.Pooler == PoolerMode.Transaction;
 
     /// <summary>Backends holding the staging tables (tests: detection of new physical connections).</summary>
     internal int StagedBackends => _staging.KnownBackends;
@@ -95,7 +97,7 @@ public sealed class PostgresBarWriter(
             {
                 connection = await dataSource.OpenConnectionAsync(cancellationToken);
                 pid = connection.ProcessID;
-                if (await _staging.EnsureAsync(connection, cancellationToken))
+                if (!_stagingPerTransaction && await _staging.EnsureAsync(connection, cancellationToken))
                 {
                     StorageLog.StagingCreated(logger, pid);
                 }
@@ -179,19 +181,21 @@ public sealed class PostgresBarWriter(
         {
             if (dailyFresh)
             {
-                await BarCopy.CopyAsync(connection, "daily_bars", plan.DailyGroups, _copyTimeout, cancellationToken);
+                await BarCopy.CopyAsync(connection, schemaSql.Table("daily_bars"), plan.DailyGroups, _copyTimeout, cancellationToken);
             }
             else if (dailyStaged.Count > 0)
             {
+                await CreateStagingForTransactionAsync(connection, transaction, daily: true, cancellationToken);
                 await BarCopy.CopyStagedAsync(connection, StagingTables.Daily, dailyStaged, _copyTimeout, cancellationToken);
             }
 
             if (intradayFresh)
             {
-                await BarCopy.CopyAsync(connection, "intraday_bars", plan.IntradayGroups, _copyTimeout, cancellationToken);
+                await BarCopy.CopyAsync(connection, schemaSql.Table("intraday_bars"), plan.IntradayGroups, _copyTimeout, cancellationToken);
             }
             else if (intradayStaged.Count > 0)
             {
+                await CreateStagingForTransactionAsync(connection, transaction, daily: false, cancellationToken);
                 await BarCopy.CopyStagedAsync(connection, StagingTables.Intraday, intradayStaged, _copyTimeout, cancellationToken);
             }
         }
@@ -209,34 +213,34 @@ public sealed class PostgresBarWriter(
         await using var batch = new NpgsqlBatch(connection, transaction);
         if (mergeDaily || mergeIntraday)
         {
-            batch.BatchCommands.Add(new NpgsqlBatchCommand(BarWriterSql.NestedLoopsOnly));
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(schemaSql.Qualify(BarWriterSql.NestedLoopsOnly)));
         }
 
         if (dailyStaged.Count > 0)
         {
-            batch.BatchCommands.Add(new NpgsqlBatchCommand(BarWriterSql.Merge(daily: true, _keepRevisions)));
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(schemaSql.Qualify(BarWriterSql.Merge(daily: true, _keepRevisions))));
         }
 
         if (intradayStaged.Count > 0)
         {
-            batch.BatchCommands.Add(new NpgsqlBatchCommand(BarWriterSql.Merge(daily: false, _keepRevisions)));
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(schemaSql.Qualify(BarWriterSql.Merge(daily: false, _keepRevisions))));
         }
 
         // After the merges: flags responses that lacked stored rows or events (docs/data-quality.md); inserts flags only, returns
         // nothing. Before the planner settings are restored: it joins parameter arrays to bars, kept to nested loops too.
-        foreach (var check in ResponseCheck.Commands(plan.Source, dailyFresh, intradayFresh))
+        foreach (var check in ResponseCheck.Commands(schemaSql, plan.Source, dailyFresh, intradayFresh))
         {
             batch.BatchCommands.Add(check);
         }
 
         if (mergeDaily || mergeIntraday)
         {
-            batch.BatchCommands.Add(new NpgsqlBatchCommand(BarWriterSql.JoinsRestored));
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(schemaSql.Qualify(BarWriterSql.JoinsRestored)));
         }
 
         var eventCommands = AddEventCommands(batch, plan);
         // Dates Yahoo answered with an all-null row (marked) and marks a stored bar now answers (cleared); no rows returned.
-        foreach (var command in NullRowMarks.Commands(plan))
+        foreach (var command in NullRowMarks.Commands(schemaSql, plan))
         {
             batch.BatchCommands.Add(command);
         }
@@ -320,22 +324,31 @@ public sealed class PostgresBarWriter(
             (int)eventsChanged, fetches, dailyFresh || intradayFresh, attempt);
     }
 
+    private async Task CreateStagingForTransactionAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, bool daily,
+        CancellationToken cancellationToken)
+    {
+        if (_stagingPerTransaction)
+        {
+            await StagingTables.CreateForTransactionAsync(connection, transaction, daily, cancellationToken);
+        }
+    }
+
     /// <summary>
     /// Reads the stored rows in the merge families' key ranges (one round trip for both) and returns the rows that are
     /// new or changed, each family in batch order (<see cref="BarDiff"/>). Unchanged rows go no further.
     /// </summary>
-    private static async Task<(List<StagedBar> Daily, List<StagedBar> Intraday)> ChangesAsync(NpgsqlConnection connection,
+    private async Task<(List<StagedBar> Daily, List<StagedBar> Intraday)> ChangesAsync(NpgsqlConnection connection,
         NpgsqlTransaction transaction, BarBatchPlan plan, bool daily, bool intraday, CancellationToken cancellationToken)
     {
         await using var batch = new NpgsqlBatch(connection, transaction);
         if (daily)
         {
-            batch.BatchCommands.Add(BarDiff.ReadCommand(plan.DailyGroups, daily: true));
+            batch.BatchCommands.Add(BarDiff.ReadCommand(schemaSql, plan.DailyGroups, daily: true));
         }
 
         if (intraday)
         {
-            batch.BatchCommands.Add(BarDiff.ReadCommand(plan.IntradayGroups, daily: false));
+            batch.BatchCommands.Add(BarDiff.ReadCommand(schemaSql, plan.IntradayGroups, daily: false));
         }
 
         List<StagedBar> dailyChanges = [], intradayChanges = [];
@@ -378,13 +391,13 @@ public sealed class PostgresBarWriter(
             }
 
             await using var batch = new NpgsqlBatch(connection, transaction);
-            batch.BatchCommands.Add(new NpgsqlBatchCommand(BarWriterSql.NestedLoopsOnly));
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(schemaSql.Qualify(BarWriterSql.NestedLoopsOnly)));
             foreach (var daily in pending)
             {
-                batch.BatchCommands.Add(new NpgsqlBatchCommand(BarWriterSql.MergeByKey(daily, _keepRevisions)));
+                batch.BatchCommands.Add(new NpgsqlBatchCommand(schemaSql.Qualify(BarWriterSql.MergeByKey(daily, _keepRevisions))));
             }
 
-            batch.BatchCommands.Add(new NpgsqlBatchCommand(BarWriterSql.JoinsRestored));
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(schemaSql.Qualify(BarWriterSql.JoinsRestored)));
             var missed = new List<bool>();
             await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
             await reader.NextResultAsync(cancellationToken); // NestedLoopsOnly's row
@@ -420,7 +433,7 @@ public sealed class PostgresBarWriter(
             return (false, false);
         }
 
-        await using var command = new NpgsqlCommand(BarWriterSql.WithHistory, connection, transaction);
+        await using var command = new NpgsqlCommand(schemaSql.Qualify(BarWriterSql.WithHistory), connection, transaction);
         command.Parameters.Add(ArrayParameter.Of(plan.SymbolIntervals.Select(s => s.Symbol), NpgsqlDbType.Text));
         command.Parameters.Add(ArrayParameter.Of(plan.SymbolIntervals.Select(s => s.Interval.Token), NpgsqlDbType.Text));
         bool dailyHistory = false, intradayHistory = false;
@@ -441,12 +454,12 @@ public sealed class PostgresBarWriter(
         return (plan.DailyRows > 0 && !dailyHistory, plan.IntradayRows > 0 && !intradayHistory);
     }
 
-    private static List<NpgsqlBatchCommand> AddEventCommands(NpgsqlBatch batch, BarBatchPlan plan)
+    private List<NpgsqlBatchCommand> AddEventCommands(NpgsqlBatch batch, BarBatchPlan plan)
     {
         var commands = new List<NpgsqlBatchCommand>();
         if (plan.Dividends.Count > 0)
         {
-            var command = new NpgsqlBatchCommand(BarWriterSql.Dividends);
+            var command = new NpgsqlBatchCommand(schemaSql.Qualify(BarWriterSql.Dividends));
             command.Parameters.Add(ArrayParameter.Of(plan.Dividends.Select(d => d.Symbol), NpgsqlDbType.Text));
             command.Parameters.Add(ArrayParameter.Of(plan.Dividends.Select(d => d.Event.ExDate), NpgsqlDbType.Date));
             command.Parameters.Add(ArrayParameter.Of(plan.Dividends.Select(d => d.Event.Timestamp.UtcDateTime), NpgsqlDbType.TimestampTz));
@@ -456,7 +469,7 @@ public sealed class PostgresBarWriter(
 
         if (plan.Splits.Count > 0)
         {
-            var command = new NpgsqlBatchCommand(BarWriterSql.Splits);
+            var command = new NpgsqlBatchCommand(schemaSql.Qualify(BarWriterSql.Splits));
             command.Parameters.Add(ArrayParameter.Of(plan.Splits.Select(d => d.Symbol), NpgsqlDbType.Text));
             command.Parameters.Add(ArrayParameter.Of(plan.Splits.Select(d => d.Event.ExDate), NpgsqlDbType.Date));
             command.Parameters.Add(ArrayParameter.Of(plan.Splits.Select(d => d.Event.Timestamp.UtcDateTime), NpgsqlDbType.TimestampTz));
@@ -467,7 +480,7 @@ public sealed class PostgresBarWriter(
 
         if (plan.CapitalGains.Count > 0)
         {
-            var command = new NpgsqlBatchCommand(BarWriterSql.CapitalGains);
+            var command = new NpgsqlBatchCommand(schemaSql.Qualify(BarWriterSql.CapitalGains));
             command.Parameters.Add(ArrayParameter.Of(plan.CapitalGains.Select(d => d.Symbol), NpgsqlDbType.Text));
             command.Parameters.Add(ArrayParameter.Of(plan.CapitalGains.Select(d => d.Event.ExDate), NpgsqlDbType.Date));
             command.Parameters.Add(ArrayParameter.Of(plan.CapitalGains.Select(d => d.Event.Timestamp.UtcDateTime), NpgsqlDbType.TimestampTz));
@@ -483,9 +496,9 @@ public sealed class PostgresBarWriter(
         return commands;
     }
 
-    private static void AddSymbolCommands(NpgsqlBatch batch, BarBatchPlan plan, IReadOnlyList<SymbolIntervalUpdate> completions)
+    private void AddSymbolCommands(NpgsqlBatch batch, BarBatchPlan plan, IReadOnlyList<SymbolIntervalUpdate> completions)
     {
-        var symbols = new NpgsqlBatchCommand(BarWriterSql.Symbols);
+        var symbols = new NpgsqlBatchCommand(schemaSql.Qualify(BarWriterSql.Symbols));
         symbols.Parameters.Add(ArrayParameter.Of(plan.Symbols.Select(s => s.Symbol), NpgsqlDbType.Text));
         symbols.Parameters.Add(ArrayParameter.Of(plan.Symbols.Select(s => s.Metadata?.Currency), NpgsqlDbType.Text));
         symbols.Parameters.Add(ArrayParameter.Of(plan.Symbols.Select(s => s.Metadata?.InstrumentType), NpgsqlDbType.Text));
@@ -494,12 +507,12 @@ public sealed class PostgresBarWriter(
         symbols.Parameters.Add(ArrayParameter.Of(plan.Symbols.Select(s => s.Metadata?.FirstTradeDate?.UtcDateTime), NpgsqlDbType.TimestampTz));
         batch.BatchCommands.Add(symbols);
 
-        var ensure = new NpgsqlBatchCommand(BarWriterSql.EnsureSymbolIntervals);
+        var ensure = new NpgsqlBatchCommand(schemaSql.Qualify(BarWriterSql.EnsureSymbolIntervals));
         ensure.Parameters.Add(ArrayParameter.Of(plan.SymbolIntervals.Select(s => s.Symbol), NpgsqlDbType.Text));
         ensure.Parameters.Add(ArrayParameter.Of(plan.SymbolIntervals.Select(s => s.Interval.Token), NpgsqlDbType.Text));
         batch.BatchCommands.Add(ensure);
 
-        var update = new NpgsqlBatchCommand(BarWriterSql.UpdateSymbolIntervals);
+        var update = new NpgsqlBatchCommand(schemaSql.Qualify(BarWriterSql.UpdateSymbolIntervals));
         update.Parameters.Add(ArrayParameter.Of(completions.Select(c => c.Symbol), NpgsqlDbType.Text));
         update.Parameters.Add(ArrayParameter.Of(completions.Select(c => c.Interval.Token), NpgsqlDbType.Text));
         update.Parameters.Add(ArrayParameter.Of(completions.Select(c => c.Interval.IsDailyOrLonger), NpgsqlDbType.Boolean));

@@ -6,7 +6,7 @@ namespace StockData.Storage.Postgres;
 /// Records per-symbol failures: a row in fetch_rejects, and the symbol's status (not_found, or failing with its last
 /// error and a growing failure count). Failures never fault the pipeline; this is where they go.
 /// </summary>
-public sealed class RejectRecorder(NpgsqlDataSource dataSource)
+public sealed class RejectRecorder(NpgsqlDataSource dataSource, SchemaSql schemaSql)
 {
     /// <summary>Detail text is cut to this length: a malformed body's message must not bloat the table.</summary>
     public const int MaxDetailLength = 2000;
@@ -40,30 +40,30 @@ public sealed class RejectRecorder(NpgsqlDataSource dataSource)
         await transaction.CommitAsync(cancellationToken);
     }
 
-    private static void Add(NpgsqlBatch batch, Reject reject)
+    private void Add(NpgsqlBatch batch, Reject reject)
     {
         var (symbol, interval, category, detail, jobItemId) = reject;
         detail = detail is { Length: > MaxDetailLength } ? detail[..MaxDetailLength] : detail;
         var status = category == "not_found" ? "not_found" : "failing";
-        batch.BatchCommands.Add(Command("INSERT INTO fetch_rejects (symbol, interval, category, detail, job_item_id) VALUES ($1, $2, $3, $4, $5)",
+        batch.BatchCommands.Add(Command("INSERT INTO sd_schema.fetch_rejects (symbol, interval, category, detail, job_item_id) VALUES ($1, $2, $3, $4, $5)",
             symbol, (object?)interval ?? DBNull.Value, category, (object?)detail ?? DBNull.Value, (object?)jobItemId ?? DBNull.Value));
         batch.BatchCommands.Add(Command("""
-            INSERT INTO symbols (symbol, status, last_error) VALUES ($1, $2, $3)
+            INSERT INTO sd_schema.symbols (symbol, status, last_error) VALUES ($1, $2, $3)
             ON CONFLICT (symbol) DO UPDATE SET status = excluded.status, last_error = excluded.last_error, updated_at = now()
             """, symbol, status, $"{category}: {detail}"));
         if (interval is not null)
         {
             batch.BatchCommands.Add(Command("""
-                INSERT INTO symbol_intervals (symbol, interval, consecutive_failures, last_fetch_at) VALUES ($1, $2, 1, now())
+                INSERT INTO sd_schema.symbol_intervals (symbol, interval, consecutive_failures, last_fetch_at) VALUES ($1, $2, 1, now())
                 ON CONFLICT (symbol, interval) DO UPDATE
                 SET consecutive_failures = symbol_intervals.consecutive_failures + 1, last_fetch_at = now()
                 """, symbol, interval));
         }
     }
 
-    private static NpgsqlBatchCommand Command(string sql, params object[] values)
+    private NpgsqlBatchCommand Command(string sql, params object[] values)
     {
-        var command = new NpgsqlBatchCommand(sql);
+        var command = new NpgsqlBatchCommand(schemaSql.Qualify(sql));
         foreach (var value in values)
         {
             command.Parameters.Add(new NpgsqlParameter { Value = value });

@@ -33,8 +33,12 @@ public sealed class SchemaMigrator(NpgsqlDataSource dataSource, IOptions<Storage
 
         // The schema name is validated as a plain identifier at start-up (StorageOptions.Schema); DDL takes no parameters.
         await ExecuteAsync(connection, transaction, $"CREATE SCHEMA IF NOT EXISTS \"{schema}\"", cancellationToken);
-        await ExecuteAsync(connection, transaction, """
-            CREATE TABLE IF NOT EXISTS schema_migrations (
+        // The migrations create their objects unqualified: SET LOCAL puts the schema first on the search_path for this
+        // transaction only (a pooler in transaction mode lends the backend for exactly this long), and the bar_counts
+        // trigger functions capture it (SET search_path FROM CURRENT, migration 0010).
+        await ExecuteAsync(connection, transaction, $"SET LOCAL search_path TO \"{schema}\"", cancellationToken);
+        await ExecuteAsync(connection, transaction, $"""
+            CREATE TABLE IF NOT EXISTS "{schema}".schema_migrations (
                 version    integer     PRIMARY KEY,
                 name       text        NOT NULL,
                 checksum   text        NOT NULL,
@@ -42,7 +46,7 @@ public sealed class SchemaMigrator(NpgsqlDataSource dataSource, IOptions<Storage
             """, cancellationToken);
 
         var applied = new Dictionary<int, string>();
-        await using (var select = new NpgsqlCommand("SELECT version, checksum FROM schema_migrations", connection, transaction))
+        await using (var select = new NpgsqlCommand($"SELECT version, checksum FROM \"{schema}\".schema_migrations", connection, transaction))
         await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
@@ -68,7 +72,7 @@ public sealed class SchemaMigrator(NpgsqlDataSource dataSource, IOptions<Storage
 
             await ExecuteAsync(connection, transaction, migration.Sql, cancellationToken);
             await using var record = new NpgsqlCommand(
-                "INSERT INTO schema_migrations (version, name, checksum) VALUES (@version, @name, @checksum)", connection, transaction);
+                $"INSERT INTO \"{schema}\".schema_migrations (version, name, checksum) VALUES (@version, @name, @checksum)", connection, transaction);
             record.Parameters.AddWithValue("version", migration.Version);
             record.Parameters.AddWithValue("name", migration.Name);
             record.Parameters.AddWithValue("checksum", migration.Checksum);

@@ -18,6 +18,10 @@ namespace StockData.Storage.Postgres;
 /// tables) and every later scan reads them. CREATE/DROP per batch writes ~74 catalog tuples
 /// (docs/postgres-upsert.md A7). The tables survive the connection's return to the pool only because the data
 /// source sets No Reset On Close (StorageServiceCollectionExtensions).
+/// Behind a pooler in transaction mode (<see cref="PoolerMode.Transaction"/>) a connection's next transaction may run
+/// on another backend, so there the tables are created inside the transaction that stages, <c>ON COMMIT DROP</c>
+/// (<see cref="CreateForTransactionAsync"/>), and only for the family that has rows to stage: the catalog writes come
+/// back, but nothing outlives the transaction (cost in docs/scaling.md, PgBouncer).
 /// </remarks>
 public sealed class StagingTables
 {
@@ -27,11 +31,13 @@ public sealed class StagingTables
     // varchar(32), not text (symbols are at most 32 characters, BarBatchPlan): a row of bounded width gets no TOAST
     // table, and ON COMMIT DELETE ROWS truncates a table's TOAST table and rebuilds its index at every commit that
     // touched a temp table. Measured in psql: COMMIT after staging 5,000 rows 0.17–0.21 ms without, 0.65–3.4 ms with.
-    private const string Definition = """
+    private const string Columns = """
         (symbol varchar(32) NOT NULL, interval varchar(32) NOT NULL, trade_date date NOT NULL, ts timestamptz NOT NULL,
          open float8 NOT NULL, high float8 NOT NULL, low float8 NOT NULL, close float8 NOT NULL,
-         adj_close float8, volume bigint, o_ctid tid, o_xmin xid) ON COMMIT DELETE ROWS
+         adj_close float8, volume bigint, o_ctid tid, o_xmin xid)
         """;
+
+    private const string Definition = Columns + " ON COMMIT DELETE ROWS";
 
     private readonly ConcurrentDictionary<int, bool> _backends = new();
 
@@ -54,6 +60,18 @@ public sealed class StagingTables
         await command.ExecuteNonQueryAsync(cancellationToken);
         _backends[pid] = true;
         return true;
+    }
+
+    /// <summary>
+    /// Creates one family's staging table for this transaction only (<c>ON COMMIT DROP</c>; a rollback drops it too):
+    /// the staging of a pooler in transaction mode, where nothing may outlive the transaction.
+    /// </summary>
+    public static async Task CreateForTransactionAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, bool daily,
+        CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            $"CREATE TEMP TABLE {(daily ? Daily : Intraday)} {Columns} ON COMMIT DROP", connection, transaction);
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>Forgets a backend (it broke, or its tables were found missing).</summary>

@@ -5,7 +5,7 @@ using StockData.Core;
 namespace StockData.Storage.Postgres;
 
 /// <summary>Reads the stored metadata (currency, exchange, zone, first trade) of many symbols in one query.</summary>
-public sealed class SymbolMetadataReader(NpgsqlDataSource dataSource)
+public sealed class SymbolMetadataReader(NpgsqlDataSource dataSource, SchemaSql schemaSql)
 {
     /// <summary>The metadata of those of <paramref name="symbols"/> the store knows; unknown ones are absent.</summary>
     public async Task<Dictionary<string, SymbolMetadata>> GetAsync(IReadOnlyCollection<string> symbols, CancellationToken cancellationToken)
@@ -17,7 +17,7 @@ public sealed class SymbolMetadataReader(NpgsqlDataSource dataSource)
         }
 
         await using var command = dataSource.CreateCommand(
-            "SELECT symbol, currency, instrument_type, exchange_name, exchange_timezone, first_trade_date FROM symbols WHERE symbol = ANY(@symbols)");
+            schemaSql.Qualify("SELECT symbol, currency, instrument_type, exchange_name, exchange_timezone, first_trade_date FROM sd_schema.symbols WHERE symbol = ANY(@symbols)"));
         command.Parameters.Add(new NpgsqlParameter("symbols", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = symbols.ToArray() });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

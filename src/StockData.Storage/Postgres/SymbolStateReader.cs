@@ -8,7 +8,7 @@ namespace StockData.Storage.Postgres;
 /// Reads watermarks for incremental fetching. A replay loads one interval's states in one query the first time it is
 /// asked (5,000 symbols are one round trip, not 5,000); symbols absent from the table have no history yet.
 /// </summary>
-public sealed class SymbolStateReader(NpgsqlDataSource dataSource)
+public sealed class SymbolStateReader(NpgsqlDataSource dataSource, SchemaSql schemaSql)
 {
     private readonly ConcurrentDictionary<string, Task<Dictionary<string, SymbolState>>> _byInterval = new(StringComparer.Ordinal);
 
@@ -36,7 +36,7 @@ public sealed class SymbolStateReader(NpgsqlDataSource dataSource)
     private async Task<SymbolState> ReadOneAsync(string symbol, string interval, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(
-            "SELECT watermark, full_refetch_pending FROM symbol_intervals WHERE symbol = @symbol AND interval = @interval");
+            schemaSql.Qualify("SELECT watermark, full_refetch_pending FROM sd_schema.symbol_intervals WHERE symbol = @symbol AND interval = @interval"));
         command.Parameters.AddWithValue("symbol", symbol);
         command.Parameters.AddWithValue("interval", interval);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -52,7 +52,7 @@ public sealed class SymbolStateReader(NpgsqlDataSource dataSource)
     private async Task<Dictionary<string, SymbolState>> LoadAsync(string interval, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(
-            "SELECT symbol, watermark, full_refetch_pending FROM symbol_intervals WHERE interval = @interval");
+            schemaSql.Qualify("SELECT symbol, watermark, full_refetch_pending FROM sd_schema.symbol_intervals WHERE interval = @interval"));
         command.Parameters.AddWithValue("interval", interval);
         var result = new Dictionary<string, SymbolState>(StringComparer.Ordinal);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);

@@ -25,7 +25,8 @@ internal sealed class DaemonHarness(PostgresFixture postgres, RedisFixture redis
     {
         var env = new Dictionary<string, string?>
         {
-            ["ConnectionStrings__Postgres"] = postgres.DatabaseConnectionString,
+            ["ConnectionStrings__Postgres"] = postgres.ProductConnectionString,
+            ["StockData__Storage__Pooler"] = postgres.ThroughTransactionPooler ? "Transaction" : "None",
             ["ConnectionStrings__Redis"] = redis.ConnectionString,
             ["StockData__Storage__Schema"] = Schema,
             ["StockData__Storage__ApplicationName"] = "daemon_" + Schema,

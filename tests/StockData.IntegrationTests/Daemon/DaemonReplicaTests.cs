@@ -6,7 +6,7 @@ namespace StockData.IntegrationTests.Daemon;
 
 /// <summary>Several <c>stockdata run</c> processes on one universe: the leases split the work.</summary>
 [Collection(ProcessCollection.Name)]
-public sealed class DaemonReplicaTests(PostgresFixture postgres, RedisFixture redis) : IClassFixture<PostgresFixture>, IClassFixture<RedisFixture>
+public class DaemonReplicaTests(PostgresFixture postgres, RedisFixture redis) : IClassFixture<PostgresFixture>, IClassFixture<RedisFixture>
 {
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(2);
 

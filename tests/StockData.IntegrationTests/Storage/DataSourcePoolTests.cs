@@ -14,11 +14,13 @@ public sealed class DataSourcePoolTests(PostgresFixture postgres) : IClassFixtur
         postgres.EnsureAvailable();
         const int poolMax = 4;
         var appName = "pooltest_" + Guid.NewGuid().ToString("N")[..8];
+        // The product's statements name their schema (no search_path); so do this test's, through the same data source.
+        var schema = "p_" + Guid.NewGuid().ToString("N")[..10];
         await using var services = StorageHost.Create(postgres, new Dictionary<string, string?>
         {
             ["StockData:Storage:MaxPoolSize"] = poolMax.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["StockData:Storage:ApplicationName"] = appName,
-            ["StockData:Storage:Schema"] = "p_" + Guid.NewGuid().ToString("N")[..10],
+            ["StockData:Storage:Schema"] = schema,
         });
         await services.GetRequiredService<SchemaMigrator>().MigrateAsync(TestContext.Current.CancellationToken);
         var dataSource = services.GetRequiredService<NpgsqlDataSource>();
@@ -44,10 +46,10 @@ public sealed class DataSourcePoolTests(PostgresFixture postgres) : IClassFixtur
         {
             await using var connection = await dataSource.OpenConnectionAsync();
             await using var command = new NpgsqlCommand(
-                "INSERT INTO fetch_rejects (symbol, category, detail) SELECT @s, 'malformed', 'pool test' FROM pg_sleep(0.03)", connection);
+                $"INSERT INTO {schema}.fetch_rejects (symbol, category, detail) SELECT @s, 'malformed', 'pool test' FROM pg_sleep(0.03)", connection);
             command.Parameters.AddWithValue("s", "SYM" + i);
             await command.ExecuteNonQueryAsync();
-            await using var read = new NpgsqlCommand("SELECT count(*) FROM fetch_rejects", connection);
+            await using var read = new NpgsqlCommand($"SELECT count(*) FROM {schema}.fetch_rejects", connection);
             await read.ExecuteScalarAsync();
         }));
         await sampling.CancelAsync();
@@ -55,7 +57,7 @@ public sealed class DataSourcePoolTests(PostgresFixture postgres) : IClassFixtur
 
         Assert.NotEmpty(observed);
         Assert.True(observed.Max() is > 0 and <= poolMax, $"max backends observed {observed.Max()}, pool max {poolMax}");
-        await using var verify = dataSource.CreateCommand("SELECT count(*) FROM fetch_rejects");
+        await using var verify = dataSource.CreateCommand($"SELECT count(*) FROM {schema}.fetch_rejects");
         Assert.Equal(60L, await verify.ExecuteScalarAsync());
     }
 }

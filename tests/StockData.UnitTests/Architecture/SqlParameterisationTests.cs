@@ -25,6 +25,7 @@ public sealed partial class SqlParameterisationTests
         [("BarWriterSql.cs", "InsertNew(daily, \"FROM j WHERE j.is_new\")")] = "the shared insert of new rows, its source a literal",
         [("BarWriterSql.cs", "rows")] = "InsertNew's source: one of the two literals above",
         [("BarCopy.cs", "stage")] = "a staging-table constant of the writer (StagingTables.Daily/Intraday)",
+        [("StagingTables.cs", "(daily ? Daily : Intraday)")] = "chosen between the two staging-table constants by the interval family",
         [("BarWriterSql.cs", "(keepRevisions ? StagedRevisions : \"\")")] = "a literal SQL fragment (a constant) or empty, by a bool option",
         [("SchemaMigrator.cs", "schema")] = "StorageOptions.Schema, validated at start-up as a lower-case identifier (StorageOptionsValidator), and quoted",
         [("BenchCommand.cs", "schema")] = "the benchmark's generated scratch schema name (bench_ + hex), quoted",

@@ -1,5 +1,6 @@
 using Npgsql;
 using StockData.Core;
+using StockData.Storage.Postgres;
 using StockData.Storage.Postgres.Quality;
 
 namespace StockData.UnitTests.Quality;
@@ -12,9 +13,10 @@ public sealed class ResponseCheckTests
         var events = new FetchEvents(null, [new Dividend(At(3), new DateOnly(2024, 1, 5), 0.2)], [], []);
         var batch = new WriteBatch([Chunk(1, "AAA", 5, events)]);
 
-        var command = Assert.Single(ResponseCheck.Commands(batch, skipDaily: false, skipIntraday: false));
+        var command = Assert.Single(ResponseCheck.Commands(new SchemaSql("public"), batch, skipDaily: false, skipIntraday: false));
 
-        Assert.Equal(ResponseCheckSql.Daily, command.CommandText);
+        Assert.Equal(new SchemaSql("public").Qualify(ResponseCheckSql.Daily), command.CommandText);
+        Assert.Contains("\"public\".quality_suspicious", command.CommandText, StringComparison.Ordinal);
         Assert.Equal(new[] { "AAA" }, Value<string[]>(command, 0));
         Assert.Equal(new[] { new DateOnly(2024, 1, 2) }, Value<DateOnly[]>(command, 2));
         Assert.Equal(new[] { new DateOnly(2024, 1, 6) }, Value<DateOnly[]>(command, 3));
@@ -29,8 +31,8 @@ public sealed class ResponseCheckTests
         var fresh = new WriteBatch([Chunk(1, "AAA", 5)]);
         var twoFetches = new WriteBatch([Chunk(1, "AAA", 5), Chunk(2, "AAA", 3)]);
 
-        Assert.Empty(ResponseCheck.Commands(fresh, skipDaily: true, skipIntraday: false));
-        Assert.Empty(ResponseCheck.Commands(twoFetches, skipDaily: false, skipIntraday: false));
+        Assert.Empty(ResponseCheck.Commands(new SchemaSql("public"), fresh, skipDaily: true, skipIntraday: false));
+        Assert.Empty(ResponseCheck.Commands(new SchemaSql("public"), twoFetches, skipDaily: false, skipIntraday: false));
     }
 
     [Fact]
@@ -38,7 +40,7 @@ public sealed class ResponseCheckTests
     {
         var batch = new WriteBatch([Chunk(1, "AAA", 0, FetchEvents.None), Chunk(2, "BBB", 2)]);
 
-        var command = Assert.Single(ResponseCheck.Commands(batch, skipDaily: false, skipIntraday: false));
+        var command = Assert.Single(ResponseCheck.Commands(new SchemaSql("public"), batch, skipDaily: false, skipIntraday: false));
 
         Assert.Equal(new[] { "BBB" }, Value<string[]>(command, 0));
         Assert.Equal(new[] { false }, Value<bool[]>(command, 5));

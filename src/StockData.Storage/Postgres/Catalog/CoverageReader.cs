@@ -11,14 +11,14 @@ namespace StockData.Storage.Postgres.Catalog;
 /// symbols), then each of its rows costs three index probes: the first and last bar by key, and the bar_counts row.
 /// So a page costs the same whatever the store's size; nothing counts bars at read time (migration 0010 says why).
 /// </remarks>
-public sealed class CoverageReader(NpgsqlDataSource dataSource)
+public sealed class CoverageReader(NpgsqlDataSource dataSource, SchemaSql schemaSql)
 {
     private const string Sql = """
         WITH page AS MATERIALIZED (
             SELECT si.symbol, si.interval, s.status, si.watermark, si.last_fetch_at, si.last_success_at, si.next_fetch_at,
                    si.consecutive_failures, si.full_refetch_pending
-            FROM symbol_intervals si
-            JOIN symbols s ON s.symbol = si.symbol
+            FROM sd_schema.symbol_intervals si
+            JOIN sd_schema.symbols s ON s.symbol = si.symbol
             WHERE ($1::text IS NULL OR si.symbol = $1)
               AND ($2::text IS NULL OR si.interval = $2)
               AND ($3::text IS NULL OR s.status = $3)
@@ -28,16 +28,16 @@ public sealed class CoverageReader(NpgsqlDataSource dataSource)
             LIMIT $7)
         SELECT p.symbol, p.interval, p.status,
                CASE WHEN p.interval IN ('1d', '5d', '1wk', '1mo', '3mo')
-                    THEN (SELECT b.trade_date FROM daily_bars b WHERE b.symbol = p.symbol AND b.interval = p.interval
+                    THEN (SELECT b.trade_date FROM sd_schema.daily_bars b WHERE b.symbol = p.symbol AND b.interval = p.interval
                           ORDER BY b.trade_date LIMIT 1)
-                    ELSE (SELECT b.trade_date FROM intraday_bars b WHERE b.symbol = p.symbol AND b.interval = p.interval
+                    ELSE (SELECT b.trade_date FROM sd_schema.intraday_bars b WHERE b.symbol = p.symbol AND b.interval = p.interval
                           ORDER BY b.ts LIMIT 1) END,
                CASE WHEN p.interval IN ('1d', '5d', '1wk', '1mo', '3mo')
-                    THEN (SELECT b.trade_date FROM daily_bars b WHERE b.symbol = p.symbol AND b.interval = p.interval
+                    THEN (SELECT b.trade_date FROM sd_schema.daily_bars b WHERE b.symbol = p.symbol AND b.interval = p.interval
                           ORDER BY b.trade_date DESC LIMIT 1)
-                    ELSE (SELECT b.trade_date FROM intraday_bars b WHERE b.symbol = p.symbol AND b.interval = p.interval
+                    ELSE (SELECT b.trade_date FROM sd_schema.intraday_bars b WHERE b.symbol = p.symbol AND b.interval = p.interval
                           ORDER BY b.ts DESC LIMIT 1) END,
-               COALESCE((SELECT c.rows FROM bar_counts c WHERE c.symbol = p.symbol AND c.interval = p.interval), 0),
+               COALESCE((SELECT c.rows FROM sd_schema.bar_counts c WHERE c.symbol = p.symbol AND c.interval = p.interval), 0),
                p.watermark, p.last_fetch_at, p.last_success_at, p.next_fetch_at, p.consecutive_failures, p.full_refetch_pending
         FROM page p
         ORDER BY p.symbol, p.interval
@@ -46,7 +46,7 @@ public sealed class CoverageReader(NpgsqlDataSource dataSource)
     public async Task<IReadOnlyList<CoverageRow>> ReadAsync(CoverageQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
-        await using var command = dataSource.CreateCommand(Sql);
+        await using var command = dataSource.CreateCommand(schemaSql.Qualify(Sql));
         command.Parameters.Add(Text(query.Symbol));
         command.Parameters.Add(Text(query.Interval));
         command.Parameters.Add(Text(query.Status));

@@ -16,7 +16,7 @@ namespace StockData.Storage.Postgres.Catalog;
 /// <para>Each type's branch is a range scan of that table's primary key (symbol, ex_date); a type not asked for is
 /// cut by its constant filter before any scan.</para>
 /// </remarks>
-public sealed class EventReader(NpgsqlDataSource dataSource)
+public sealed class EventReader(NpgsqlDataSource dataSource, SchemaSql schemaSql)
 {
     public const string Dividend = "dividend";
     public const string Split = "split";
@@ -28,13 +28,13 @@ public sealed class EventReader(NpgsqlDataSource dataSource)
     private const string Sql = $"""
         SELECT type, ex_date, ts, amount, numerator, denominator, recorded_at FROM (
             SELECT '{Dividend}' AS type, ex_date, ts, amount, NULL::float8 AS numerator, NULL::float8 AS denominator, recorded_at
-            FROM dividends WHERE $2 AND symbol = $1 AND ex_date BETWEEN $5 AND $6
+            FROM sd_schema.dividends WHERE $2 AND symbol = $1 AND ex_date BETWEEN $5 AND $6
             UNION ALL
             SELECT '{Split}', ex_date, ts, NULL, numerator, denominator, recorded_at
-            FROM splits WHERE $3 AND symbol = $1 AND ex_date BETWEEN $5 AND $6
+            FROM sd_schema.splits WHERE $3 AND symbol = $1 AND ex_date BETWEEN $5 AND $6
             UNION ALL
             SELECT '{CapitalGain}', ex_date, ts, amount, NULL, NULL, recorded_at
-            FROM capital_gains WHERE $4 AND symbol = $1 AND ex_date BETWEEN $5 AND $6
+            FROM sd_schema.capital_gains WHERE $4 AND symbol = $1 AND ex_date BETWEEN $5 AND $6
         ) e
         WHERE ($7::timestamptz IS NULL OR e.recorded_at <= $7)
           AND ($8::date IS NULL OR (e.ex_date, e.type) > ($8, $9::text))
@@ -47,10 +47,10 @@ public sealed class EventReader(NpgsqlDataSource dataSource)
     {
         ArgumentNullException.ThrowIfNull(query);
         await using var batch = dataSource.CreateBatch();
-        var known = new NpgsqlBatchCommand("SELECT EXISTS (SELECT 1 FROM symbols WHERE symbol = $1)");
+        var known = new NpgsqlBatchCommand(schemaSql.Qualify("SELECT EXISTS (SELECT 1 FROM sd_schema.symbols WHERE symbol = $1)"));
         known.Parameters.Add(new NpgsqlParameter<string> { TypedValue = query.Symbol });
         batch.BatchCommands.Add(known);
-        var events = new NpgsqlBatchCommand(Sql);
+        var events = new NpgsqlBatchCommand(schemaSql.Qualify(Sql));
         events.Parameters.Add(new NpgsqlParameter<string> { TypedValue = query.Symbol });
         events.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = query.Types.HasFlag(EventTypes.Dividends) });
         events.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = query.Types.HasFlag(EventTypes.Splits) });

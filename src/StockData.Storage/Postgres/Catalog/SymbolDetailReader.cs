@@ -3,16 +3,16 @@ using Npgsql;
 namespace StockData.Storage.Postgres.Catalog;
 
 /// <summary>Reads one symbol's <see cref="SymbolDetail"/>.</summary>
-public sealed class SymbolDetailReader(NpgsqlDataSource dataSource)
+public sealed class SymbolDetailReader(NpgsqlDataSource dataSource, SchemaSql schemaSql)
 {
     /// <summary>The symbol's row, or null when the store does not know it.</summary>
     public async Task<SymbolDetail?> ReadAsync(string symbol, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("""
+        await using var command = dataSource.CreateCommand(schemaSql.Qualify("""
             SELECT symbol, currency, instrument_type, exchange_name, exchange_timezone, first_trade_date, status, last_error,
                    added_at, updated_at
-            FROM symbols WHERE symbol = $1
-            """);
+            FROM sd_schema.symbols WHERE symbol = $1
+            """));
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = symbol });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))

@@ -10,7 +10,7 @@ namespace StockData.Storage.Postgres.Export;
 /// year), streamed row by row off the wire in file order, so memory does not grow with the range. The <c>as_of</c>
 /// variant is <see cref="Reading.BarReader"/>'s: the current row if written by then, else the revision covering then.
 /// </summary>
-public sealed class BarExportReader(NpgsqlDataSource dataSource)
+public sealed class BarExportReader(NpgsqlDataSource dataSource, SchemaSql schemaSql)
 {
     private static readonly DateOnly MinDate = new(1, 1, 1);
     private static readonly DateOnly MaxDate = new(9999, 12, 31);
@@ -29,7 +29,7 @@ public sealed class BarExportReader(NpgsqlDataSource dataSource)
             SELECT symbol, extract(year FROM trade_date)::int, count(*), max(updated_at) FROM {Table(scope.Interval)}
             WHERE {Filter} GROUP BY 1, 2 ORDER BY 1, 2
             """;
-        await using var command = dataSource.CreateCommand(sql);
+        await using var command = dataSource.CreateCommand(schemaSql.Qualify(sql));
         AddFilter(command, scope, scope.Symbols, null);
         var stamps = new List<SourceStamp>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -46,7 +46,7 @@ public sealed class BarExportReader(NpgsqlDataSource dataSource)
     /// the same events, as held at the scope's as_of), from one query before any file is written.
     /// </summary>
     public Task<Dictionary<string, PriceAdjuster>> LoadAdjustersAsync(ExportScope scope, PriceAdjustment adjustment, CancellationToken cancellationToken) =>
-        Reading.AdjustmentEventReader.LoadAsync(dataSource, scope.Symbols, scope.Interval, scope.AsOf, adjustment, cancellationToken);
+        Reading.AdjustmentEventReader.LoadAsync(dataSource, schemaSql, scope.Symbols, scope.Interval, scope.AsOf, adjustment, cancellationToken);
 
     /// <summary>
     /// The bars of <paramref name="symbols"/> (of the scope), optionally of one trade year, by symbol then time; with
@@ -67,11 +67,11 @@ public sealed class BarExportReader(NpgsqlDataSource dataSource)
                SELECT {outer} FROM (
                    SELECT {current} FROM {table} WHERE {Filter} AND updated_at <= $7
                    UNION ALL
-                   SELECT {revision} FROM bar_revisions WHERE {Filter} AND valid_from <= $7 AND revised_at > $7
+                   SELECT {revision} FROM sd_schema.bar_revisions WHERE {Filter} AND valid_from <= $7 AND revised_at > $7
                ) held
                ORDER BY {order}
                """;
-        await using var command = dataSource.CreateCommand(sql);
+        await using var command = dataSource.CreateCommand(schemaSql.Qualify(sql));
         AddFilter(command, scope, symbols, year);
         if (scope.AsOf is { } asOf)
         {
@@ -100,7 +100,7 @@ public sealed class BarExportReader(NpgsqlDataSource dataSource)
         }
     }
 
-    private static string Table(BarInterval interval) => interval.IsDailyOrLonger ? "daily_bars" : "intraday_bars";
+    private static string Table(BarInterval interval) => interval.IsDailyOrLonger ? "sd_schema.daily_bars" : "sd_schema.intraday_bars";
 
     private static void AddFilter(NpgsqlCommand command, ExportScope scope, IReadOnlyList<string> symbols, int? year)
     {

@@ -17,20 +17,20 @@ public sealed record ExportSymbol(string Symbol, string? Currency, string? Instr
 /// The symbol universe, corporate actions and symbol metadata for <c>stockdata export</c>. Events and metadata are a
 /// few rows per symbol, so each export writes them as one file each.
 /// </summary>
-public sealed class CatalogExportReader(NpgsqlDataSource dataSource)
+public sealed class CatalogExportReader(NpgsqlDataSource dataSource, SchemaSql schemaSql)
 {
     private const string Events = """
-        SELECT symbol, 'dividend' AS type, ex_date, ts, amount, NULL::float8 AS numerator, NULL::float8 AS denominator, updated_at, recorded_at FROM dividends
+        SELECT symbol, 'dividend' AS type, ex_date, ts, amount, NULL::float8 AS numerator, NULL::float8 AS denominator, updated_at, recorded_at FROM sd_schema.dividends
         UNION ALL
-        SELECT symbol, 'split', ex_date, ts, NULL, numerator, denominator, updated_at, recorded_at FROM splits
+        SELECT symbol, 'split', ex_date, ts, NULL, numerator, denominator, updated_at, recorded_at FROM sd_schema.splits
         UNION ALL
-        SELECT symbol, 'capital_gain', ex_date, ts, amount, NULL, NULL, updated_at, recorded_at FROM capital_gains
+        SELECT symbol, 'capital_gain', ex_date, ts, amount, NULL, NULL, updated_at, recorded_at FROM sd_schema.capital_gains
         """;
 
     /// <summary>Every symbol the store knows, in order.</summary>
     public async Task<IReadOnlyList<string>> AllSymbolsAsync(CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("SELECT symbol FROM symbols ORDER BY symbol");
+        await using var command = dataSource.CreateCommand(schemaSql.Qualify("SELECT symbol FROM sd_schema.symbols ORDER BY symbol"));
         var symbols = new List<string>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -44,10 +44,10 @@ public sealed class CatalogExportReader(NpgsqlDataSource dataSource)
     /// <summary>Those of <paramref name="symbols"/> the store does not know.</summary>
     public async Task<IReadOnlyList<string>> UnknownAsync(IReadOnlyList<string> symbols, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("""
+        await using var command = dataSource.CreateCommand(schemaSql.Qualify("""
             SELECT s FROM unnest($1::text[]) WITH ORDINALITY AS u(s, n)
-            WHERE NOT EXISTS (SELECT 1 FROM symbols WHERE symbol = u.s) ORDER BY n
-            """);
+            WHERE NOT EXISTS (SELECT 1 FROM sd_schema.symbols WHERE symbol = u.s) ORDER BY n
+            """));
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = symbols.ToArray() });
         var unknown = new List<string>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -65,7 +65,7 @@ public sealed class CatalogExportReader(NpgsqlDataSource dataSource)
 
     /// <summary>Rows and last write of <paramref name="scope"/>'s symbols' metadata.</summary>
     public Task<(long Rows, DateTimeOffset? LastWrite)> SymbolStampAsync(ExportScope scope, CancellationToken cancellationToken) =>
-        StampAsync("SELECT count(*), max(updated_at) FROM symbols WHERE symbol = ANY($1)", scope, false, cancellationToken);
+        StampAsync("SELECT count(*), max(updated_at) FROM sd_schema.symbols WHERE symbol = ANY($1)", scope, false, cancellationToken);
 
     /// <summary>
     /// The events of the scope's symbols with an ex-date in its range, by symbol, ex-date and type. With as_of, those the
@@ -76,7 +76,7 @@ public sealed class CatalogExportReader(NpgsqlDataSource dataSource)
     {
         var asOf = scope.AsOf is null ? "" : " AND recorded_at <= $4";
         await using var command = dataSource.CreateCommand(
-            $"SELECT symbol, type, ex_date, ts, amount, numerator, denominator FROM ({Events}) e WHERE {EventFilter}{asOf} ORDER BY symbol, ex_date, type");
+            schemaSql.Qualify($"SELECT symbol, type, ex_date, ts, amount, numerator, denominator FROM ({Events}) e WHERE {EventFilter}{asOf} ORDER BY symbol, ex_date, type"));
         AddFilter(command, scope, true);
         if (scope.AsOf is { } time)
         {
@@ -94,10 +94,10 @@ public sealed class CatalogExportReader(NpgsqlDataSource dataSource)
     /// <summary>The scope's symbols' metadata, by symbol.</summary>
     public async IAsyncEnumerable<ExportSymbol> ReadSymbolsAsync(ExportScope scope, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("""
+        await using var command = dataSource.CreateCommand(schemaSql.Qualify("""
             SELECT symbol, currency, instrument_type, exchange_name, exchange_timezone, first_trade_date, status
-            FROM symbols WHERE symbol = ANY($1) ORDER BY symbol
-            """);
+            FROM sd_schema.symbols WHERE symbol = ANY($1) ORDER BY symbol
+            """));
         AddFilter(command, scope, false);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -112,7 +112,7 @@ public sealed class CatalogExportReader(NpgsqlDataSource dataSource)
 
     private async Task<(long Rows, DateTimeOffset? LastWrite)> StampAsync(string sql, ExportScope scope, bool range, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(sql);
+        await using var command = dataSource.CreateCommand(schemaSql.Qualify(sql));
         AddFilter(command, scope, range);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);

@@ -8,13 +8,13 @@ namespace StockData.Storage.Postgres.Jobs;
 /// finished once. A job is finished by whichever replica finishes its last item. Times come from the caller's clock,
 /// as for <see cref="ScheduleLeases"/>.
 /// </summary>
-public sealed class JobItemLeases(NpgsqlDataSource dataSource)
+public sealed class JobItemLeases(NpgsqlDataSource dataSource, SchemaSql schemaSql)
 {
     /// <summary>
     /// An item handed back (its replica stopped or died) whose job was cancelled meanwhile is dropped, not made pending:
     /// a cancelled job's unfinished items must never be fetched again.
     /// </summary>
-    private const string CancelledJob = "EXISTS (SELECT 1 FROM fetch_jobs j WHERE j.id = fetch_job_items.job_id AND j.status = 'cancelled')";
+    private const string CancelledJob = "EXISTS (SELECT 1 FROM sd_schema.fetch_jobs j WHERE j.id = fetch_job_items.job_id AND j.status = 'cancelled')";
 
     /// <summary>
     /// Claims up to <paramref name="limit"/> pending items with a priority in [<paramref name="minPriority"/>,
@@ -25,21 +25,21 @@ public sealed class JobItemLeases(NpgsqlDataSource dataSource)
     {
         const string sql = """
             WITH next AS (
-                SELECT i.id FROM fetch_job_items i
+                SELECT i.id FROM sd_schema.fetch_job_items i
                 WHERE i.status = 'pending' AND i.priority BETWEEN $1 AND $2
                 ORDER BY i.priority DESC, i.id
                 LIMIT $3
                 FOR UPDATE SKIP LOCKED),
             claimed AS (
-                UPDATE fetch_job_items i SET status = 'running', lease_owner = $4, lease_until = $5, attempts = i.attempts + 1, updated_at = $6
+                UPDATE sd_schema.fetch_job_items i SET status = 'running', lease_owner = $4, lease_until = $5, attempts = i.attempts + 1, updated_at = $6
                 FROM next WHERE i.id = next.id
                 RETURNING i.id, i.job_id, i.symbol, i.interval, i.range_from, i.range_to, i.priority, i.purpose),
             started AS (
-                UPDATE fetch_jobs j SET status = 'running', updated_at = $6
+                UPDATE sd_schema.fetch_jobs j SET status = 'running', updated_at = $6
                 WHERE j.id IN (SELECT job_id FROM claimed) AND j.status = 'pending')
             SELECT * FROM claimed ORDER BY priority DESC, id
             """;
-        await using var command = dataSource.CreateCommand(sql);
+        await using var command = dataSource.CreateCommand(schemaSql.Qualify(sql));
         command.Parameters.Add(new NpgsqlParameter<short> { TypedValue = (short)minPriority });
         command.Parameters.Add(new NpgsqlParameter<short> { TypedValue = (short)maxPriority });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
@@ -72,7 +72,7 @@ public sealed class JobItemLeases(NpgsqlDataSource dataSource)
     public async Task<int> ReclaimExpiredAsync(DateTimeOffset now, int maxAttempts, CancellationToken cancellationToken)
     {
         const string sql = $"""
-            UPDATE fetch_job_items SET
+            UPDATE sd_schema.fetch_job_items SET
                 status = CASE WHEN attempts >= $2 THEN 'failed' WHEN {CancelledJob} THEN 'cancelled' ELSE 'pending' END,
                 error_category = CASE WHEN attempts >= $2 THEN 'abandoned' ELSE error_category END,
                 error_detail = CASE WHEN attempts >= $2 THEN 'its worker stopped renewing the lease ' || attempts || ' times'
@@ -81,7 +81,7 @@ public sealed class JobItemLeases(NpgsqlDataSource dataSource)
             WHERE status = 'running' AND lease_until <= $1
             RETURNING job_id, status
             """;
-        await using var command = dataSource.CreateCommand(sql);
+        await using var command = dataSource.CreateCommand(schemaSql.Qualify(sql));
         command.Parameters.Add(ScheduleLeases.Time(now));
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = maxAttempts });
         var reclaimed = 0;
@@ -117,7 +117,7 @@ public sealed class JobItemLeases(NpgsqlDataSource dataSource)
         }
 
         await using var command = dataSource.CreateCommand(
-            "UPDATE fetch_job_items SET lease_until = $2 WHERE id = ANY($1) AND lease_owner = $3 AND status = 'running' RETURNING id");
+            schemaSql.Qualify("UPDATE sd_schema.fetch_job_items SET lease_until = $2 WHERE id = ANY($1) AND lease_owner = $3 AND status = 'running' RETURNING id"));
         command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = ids.ToArray() });
         command.Parameters.Add(ScheduleLeases.Time(leaseUntil));
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = owner });
@@ -139,12 +139,12 @@ public sealed class JobItemLeases(NpgsqlDataSource dataSource)
         DateTimeOffset now, CancellationToken cancellationToken)
     {
         detail = detail is { Length: > RejectRecorder.MaxDetailLength } ? detail[..RejectRecorder.MaxDetailLength] : detail;
-        await using var command = dataSource.CreateCommand("""
-            UPDATE fetch_job_items SET status = $3, error_category = $4, error_detail = $5, lease_owner = NULL, lease_until = NULL,
+        await using var command = dataSource.CreateCommand(schemaSql.Qualify("""
+            UPDATE sd_schema.fetch_job_items SET status = $3, error_category = $4, error_detail = $5, lease_owner = NULL, lease_until = NULL,
                 updated_at = $6
             WHERE id = $1 AND lease_owner = $2 AND status = 'running'
             RETURNING job_id
-            """);
+            """));
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = itemId });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = owner });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = succeeded ? "done" : "failed" });
@@ -165,11 +165,11 @@ public sealed class JobItemLeases(NpgsqlDataSource dataSource)
     /// <summary>Puts every item <paramref name="owner"/> runs back to pending (a graceful stop: the attempt does not count).</summary>
     public async Task<int> ReleaseAllAsync(string owner, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand($"""
-            UPDATE fetch_job_items SET status = CASE WHEN {CancelledJob} THEN 'cancelled' ELSE 'pending' END, lease_owner = NULL, lease_until = NULL,
+        await using var command = dataSource.CreateCommand(schemaSql.Qualify($"""
+            UPDATE sd_schema.fetch_job_items SET status = CASE WHEN {CancelledJob} THEN 'cancelled' ELSE 'pending' END, lease_owner = NULL, lease_until = NULL,
                 attempts = greatest(attempts - 1, 0), updated_at = $2
             WHERE lease_owner = $1 AND status = 'running'
-            """);
+            """));
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = owner });
         command.Parameters.Add(ScheduleLeases.Time(now));
         return await command.ExecuteNonQueryAsync(cancellationToken);
@@ -177,14 +177,14 @@ public sealed class JobItemLeases(NpgsqlDataSource dataSource)
 
     private async Task FinishJobIfCompleteAsync(long jobId, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("""
-            UPDATE fetch_jobs j SET
-                status = CASE WHEN EXISTS (SELECT 1 FROM fetch_job_items i WHERE i.job_id = j.id AND i.status = 'failed')
+        await using var command = dataSource.CreateCommand(schemaSql.Qualify("""
+            UPDATE sd_schema.fetch_jobs j SET
+                status = CASE WHEN EXISTS (SELECT 1 FROM sd_schema.fetch_job_items i WHERE i.job_id = j.id AND i.status = 'failed')
                               THEN 'failed' ELSE 'done' END,
                 finished_at = $2, updated_at = $2
             WHERE j.id = $1 AND j.status IN ('pending', 'running')
-              AND NOT EXISTS (SELECT 1 FROM fetch_job_items i WHERE i.job_id = j.id AND i.status IN ('pending', 'running'))
-            """);
+              AND NOT EXISTS (SELECT 1 FROM sd_schema.fetch_job_items i WHERE i.job_id = j.id AND i.status IN ('pending', 'running'))
+            """));
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = jobId });
         command.Parameters.Add(ScheduleLeases.Time(now));
         await command.ExecuteNonQueryAsync(cancellationToken);

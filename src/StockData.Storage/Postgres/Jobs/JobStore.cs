@@ -8,7 +8,7 @@ namespace StockData.Storage.Postgres.Jobs;
 /// Fetch jobs: submitted lists of symbol-intervals (with a range and a priority) that running workers pick up item by
 /// item (<see cref="JobItemLeases"/>). Shared by the <c>jobs</c> verbs and the HTTP API, so both show the same thing.
 /// </summary>
-public sealed class JobStore(NpgsqlDataSource dataSource)
+public sealed class JobStore(NpgsqlDataSource dataSource, SchemaSql schemaSql)
 {
     private const int ChunkSize = 1000;
 
@@ -26,7 +26,7 @@ public sealed class JobStore(NpgsqlDataSource dataSource)
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         long id;
         await using (var job = new NpgsqlCommand(
-                         "INSERT INTO fetch_jobs (priority, interval, range_from, range_to) VALUES ($1, $2, $3, $4) RETURNING id",
+                         schemaSql.Qualify("INSERT INTO sd_schema.fetch_jobs (priority, interval, range_from, range_to) VALUES ($1, $2, $3, $4) RETURNING id"),
                          connection, transaction))
         {
             job.Parameters.Add(new NpgsqlParameter<short> { TypedValue = (short)spec.Priority });
@@ -39,12 +39,12 @@ public sealed class JobStore(NpgsqlDataSource dataSource)
         var total = 0;
         foreach (var chunk in items.Chunk(ChunkSize))
         {
-            await using var insert = new NpgsqlCommand("""
-                INSERT INTO fetch_job_items (job_id, symbol, interval, range_from, range_to, priority)
+            await using var insert = new NpgsqlCommand(schemaSql.Qualify("""
+                INSERT INTO sd_schema.fetch_job_items (job_id, symbol, interval, range_from, range_to, priority)
                 SELECT $1, u.symbol, u.interval, u.range_from, u.range_to, $2
                 FROM unnest($3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[]) AS u(symbol, interval, range_from, range_to)
                 ON CONFLICT (job_id, symbol, interval) DO NOTHING
-                """, connection, transaction);
+                """), connection, transaction);
             insert.Parameters.Add(new NpgsqlParameter<long> { TypedValue = id });
             insert.Parameters.Add(new NpgsqlParameter<short> { TypedValue = (short)spec.Priority });
             insert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = chunk.Select(i => i.Symbol).ToArray() });
@@ -54,7 +54,7 @@ public sealed class JobStore(NpgsqlDataSource dataSource)
             total += await insert.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await using (var count = new NpgsqlCommand("UPDATE fetch_jobs SET total = $2 WHERE id = $1", connection, transaction))
+        await using (var count = new NpgsqlCommand(schemaSql.Qualify("UPDATE sd_schema.fetch_jobs SET total = $2 WHERE id = $1"), connection, transaction))
         {
             count.Parameters.Add(new NpgsqlParameter<long> { TypedValue = id });
             count.Parameters.Add(new NpgsqlParameter<int> { TypedValue = total });
@@ -69,10 +69,10 @@ public sealed class JobStore(NpgsqlDataSource dataSource)
     public async Task<JobView?> GetAsync(long id, CancellationToken cancellationToken)
     {
         await using var batch = dataSource.CreateBatch();
-        batch.BatchCommands.Add(Command($"SELECT {JobColumns} FROM fetch_jobs j WHERE j.id = $1", id));
-        batch.BatchCommands.Add(Command("SELECT status, count(*)::int FROM fetch_job_items WHERE job_id = $1 GROUP BY status", id));
+        batch.BatchCommands.Add(Command($"SELECT {JobColumns} FROM sd_schema.fetch_jobs j WHERE j.id = $1", id));
+        batch.BatchCommands.Add(Command("SELECT status, count(*)::int FROM sd_schema.fetch_job_items WHERE job_id = $1 GROUP BY status", id));
         batch.BatchCommands.Add(Command("""
-            SELECT coalesce(error_category, 'unknown'), count(*)::int FROM fetch_job_items
+            SELECT coalesce(error_category, 'unknown'), count(*)::int FROM sd_schema.fetch_job_items
             WHERE job_id = $1 AND status = 'failed' GROUP BY 1 ORDER BY 1
             """, id));
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
@@ -94,19 +94,19 @@ public sealed class JobStore(NpgsqlDataSource dataSource)
     {
         const string sql = $"""
             SELECT {JobColumns}, c.pending, c.running, c.done, c.failed, c.cancelled
-            FROM fetch_jobs j
+            FROM sd_schema.fetch_jobs j
             CROSS JOIN LATERAL (
                 SELECT count(*) FILTER (WHERE i.status = 'pending')::int AS pending,
                        count(*) FILTER (WHERE i.status = 'running')::int AS running,
                        count(*) FILTER (WHERE i.status = 'done')::int AS done,
                        count(*) FILTER (WHERE i.status = 'failed')::int AS failed,
                        count(*) FILTER (WHERE i.status = 'cancelled')::int AS cancelled
-                FROM fetch_job_items i WHERE i.job_id = j.id) c
+                FROM sd_schema.fetch_job_items i WHERE i.job_id = j.id) c
             WHERE ($1::text IS NULL OR j.status = $1)
             ORDER BY j.id DESC
             LIMIT $2
             """;
-        await using var command = dataSource.CreateCommand(sql);
+        await using var command = dataSource.CreateCommand(schemaSql.Qualify(sql));
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)status ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
         var jobs = new List<JobView>();
@@ -134,10 +134,10 @@ public sealed class JobStore(NpgsqlDataSource dataSource)
             return jobs;
         }
 
-        await using var command = dataSource.CreateCommand("""
-            SELECT job_id, coalesce(error_category, 'unknown'), count(*)::int FROM fetch_job_items
+        await using var command = dataSource.CreateCommand(schemaSql.Qualify("""
+            SELECT job_id, coalesce(error_category, 'unknown'), count(*)::int FROM sd_schema.fetch_job_items
             WHERE job_id = ANY($1) AND status = 'failed' GROUP BY 1, 2
-            """);
+            """));
         command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = jobs.Select(j => j.Id).ToArray() });
         var failures = new Dictionary<long, Dictionary<string, int>>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -165,25 +165,25 @@ public sealed class JobStore(NpgsqlDataSource dataSource)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var job = new NpgsqlCommand("""
-                         UPDATE fetch_jobs SET status = 'cancelled', finished_at = $2, updated_at = $2
+        await using (var job = new NpgsqlCommand(schemaSql.Qualify("""
+                         UPDATE sd_schema.fetch_jobs SET status = 'cancelled', finished_at = $2, updated_at = $2
                          WHERE id = $1 AND status IN ('pending', 'running')
-                         """, connection, transaction))
+                         """), connection, transaction))
         {
             job.Parameters.Add(new NpgsqlParameter<long> { TypedValue = id });
             job.Parameters.Add(ScheduleLeases.Time(now));
             if (await job.ExecuteNonQueryAsync(cancellationToken) == 0)
             {
-                await using var exists = new NpgsqlCommand("SELECT 1 FROM fetch_jobs WHERE id = $1", connection, transaction);
+                await using var exists = new NpgsqlCommand(schemaSql.Qualify("SELECT 1 FROM sd_schema.fetch_jobs WHERE id = $1"), connection, transaction);
                 exists.Parameters.Add(new NpgsqlParameter<long> { TypedValue = id });
                 return await exists.ExecuteScalarAsync(cancellationToken) is null ? CancelOutcome.NotFound : CancelOutcome.AlreadyFinished;
             }
         }
 
-        await using (var items = new NpgsqlCommand("""
-                         UPDATE fetch_job_items SET status = 'cancelled', updated_at = $2
+        await using (var items = new NpgsqlCommand(schemaSql.Qualify("""
+                         UPDATE sd_schema.fetch_job_items SET status = 'cancelled', updated_at = $2
                          WHERE job_id = $1 AND status = 'pending'
-                         """, connection, transaction))
+                         """), connection, transaction))
         {
             items.Parameters.Add(new NpgsqlParameter<long> { TypedValue = id });
             items.Parameters.Add(ScheduleLeases.Time(now));
@@ -219,9 +219,9 @@ public sealed class JobStore(NpgsqlDataSource dataSource)
         return counts;
     }
 
-    private static NpgsqlBatchCommand Command(string sql, long id)
+    private NpgsqlBatchCommand Command(string sql, long id)
     {
-        var command = new NpgsqlBatchCommand(sql);
+        var command = new NpgsqlBatchCommand(schemaSql.Qualify(sql));
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = id });
         return command;
     }

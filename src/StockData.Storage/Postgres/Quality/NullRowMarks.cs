@@ -11,19 +11,19 @@ namespace StockData.Storage.Postgres.Quality;
 internal static class NullRowMarks
 {
     private const string Mark = """
-        INSERT INTO quality_null_rows AS n (symbol, interval, trade_date)
+        INSERT INTO sd_schema.quality_null_rows AS n (symbol, interval, trade_date)
         SELECT * FROM unnest($1::text[], $2::text[], $3::date[])
         ON CONFLICT (symbol, interval, trade_date) DO UPDATE SET last_seen_at = now(), times_seen = n.times_seen + 1
         """;
 
     private const string Clear = """
-        DELETE FROM quality_null_rows n
+        DELETE FROM sd_schema.quality_null_rows n
         WHERE n.symbol = ANY($1::text[])
-          AND EXISTS (SELECT 1 FROM daily_bars b WHERE b.symbol = n.symbol AND b.interval = n.interval AND b.trade_date = n.trade_date)
+          AND EXISTS (SELECT 1 FROM sd_schema.daily_bars b WHERE b.symbol = n.symbol AND b.interval = n.interval AND b.trade_date = n.trade_date)
         """;
 
     /// <summary>The statements for <paramref name="plan"/> (none when it has no daily rows and no null rows). They return no rows.</summary>
-    public static IEnumerable<NpgsqlBatchCommand> Commands(BarBatchPlan plan)
+    public static IEnumerable<NpgsqlBatchCommand> Commands(SchemaSql schemaSql, BarBatchPlan plan)
     {
         ArgumentNullException.ThrowIfNull(plan);
         var zones = plan.Symbols.ToDictionary(s => s.Symbol, s => s.Metadata?.ExchangeTimezone, StringComparer.Ordinal);
@@ -45,7 +45,7 @@ internal static class NullRowMarks
 
         if (marks.Count > 0)
         {
-            var mark = new NpgsqlBatchCommand(Mark);
+            var mark = new NpgsqlBatchCommand(schemaSql.Qualify(Mark));
             mark.Parameters.Add(ArrayParameter.Of(marks.Select(m => m.Symbol), NpgsqlDbType.Text));
             mark.Parameters.Add(ArrayParameter.Of(marks.Select(m => m.Interval), NpgsqlDbType.Text));
             mark.Parameters.Add(ArrayParameter.Of(marks.Select(m => m.Date), NpgsqlDbType.Date));
@@ -54,7 +54,7 @@ internal static class NullRowMarks
 
         if (plan.DailyRows > 0)
         {
-            var clear = new NpgsqlBatchCommand(Clear);
+            var clear = new NpgsqlBatchCommand(schemaSql.Qualify(Clear));
             clear.Parameters.Add(ArrayParameter.Of(plan.DailyGroups.Select(g => g.Symbol).Distinct(StringComparer.Ordinal), NpgsqlDbType.Text));
             yield return clear;
         }

@@ -11,15 +11,17 @@ namespace StockData.Storage.Postgres.Quality;
 /// finds new gaps (the peer rule of <see cref="TradingDateRule"/>, and dividend steps), and turns what needs fetching
 /// into low-priority fetch job items that any worker (or <c>stockdata quality repair</c>) picks up when it has room.
 /// </summary>
-public sealed class QualityScanner(NpgsqlDataSource dataSource)
+public sealed class QualityScanner(NpgsqlDataSource dataSource, SchemaSql schemaSql)
 {
     public async Task<QualityScanResult> ScanAsync(GapRules rules, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(rules);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        // The schema's name as a parameter, not current_schema(): the lock must not depend on the session's search_path.
         await using (var lockCommand = new NpgsqlCommand(QualityScanSql.Lock, connection, transaction))
         {
+            lockCommand.Parameters.Add(new NpgsqlParameter<string> { TypedValue = schemaSql.Schema });
             if (await lockCommand.ExecuteScalarAsync(cancellationToken) is not true)
             {
                 return QualityScanResult.Skipped;
@@ -60,11 +62,11 @@ public sealed class QualityScanner(NpgsqlDataSource dataSource)
         return new QualityScanResult(true, found, repaired, confirmed, reopened, items, jobs);
     }
 
-    private static async Task<int> InsertBarGapsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, GapRules rules,
+    private async Task<int> InsertBarGapsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, GapRules rules,
         DateTimeOffset now, CancellationToken cancellationToken)
     {
         var ranges = new List<StoredRange>();
-        await using (var command = new NpgsqlCommand(QualityScanSql.Ranges, connection, transaction))
+        await using (var command = new NpgsqlCommand(schemaSql.Qualify(QualityScanSql.Ranges), connection, transaction))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
@@ -77,7 +79,7 @@ public sealed class QualityScanner(NpgsqlDataSource dataSource)
         }
 
         var barsPerDate = new Dictionary<ExchangeKey, Dictionary<DateOnly, int>>();
-        await using (var command = new NpgsqlCommand(QualityScanSql.BarsPerDate, connection, transaction))
+        await using (var command = new NpgsqlCommand(schemaSql.Qualify(QualityScanSql.BarsPerDate), connection, transaction))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
@@ -125,11 +127,11 @@ public sealed class QualityScanner(NpgsqlDataSource dataSource)
         return (int)(await insert.ExecuteScalarAsync(cancellationToken))!;
     }
 
-    private static async Task<(int Items, IReadOnlyList<long> Jobs)> EnqueueAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
+    private async Task<(int Items, IReadOnlyList<long> Jobs)> EnqueueAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
         GapRules rules, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var needs = new List<RepairPlanner.Need>();
-        await using (var command = new NpgsqlCommand(QualityScanSql.Needs, connection, transaction))
+        await using (var command = new NpgsqlCommand(schemaSql.Qualify(QualityScanSql.Needs), connection, transaction))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
@@ -215,7 +217,7 @@ public sealed class QualityScanner(NpgsqlDataSource dataSource)
     private static TimeZoneInfo Zone(string id) =>
         TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) ? zone : TimeZoneInfo.Utc;
 
-    private static async Task<int> ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql,
+    private async Task<int> ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql,
         CancellationToken cancellationToken, params NpgsqlParameter[] parameters)
     {
         await using var command = Command(connection, transaction, sql, parameters);
@@ -223,9 +225,9 @@ public sealed class QualityScanner(NpgsqlDataSource dataSource)
     }
 
 #pragma warning disable CA2100 // Only the constants of QualityScanSql come here; every value is a parameter.
-    private static NpgsqlCommand Command(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, params NpgsqlParameter[] parameters)
+    private NpgsqlCommand Command(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, params NpgsqlParameter[] parameters)
     {
-        var command = new NpgsqlCommand(sql, connection, transaction);
+        var command = new NpgsqlCommand(schemaSql.Qualify(sql), connection, transaction);
 #pragma warning restore CA2100
         command.Parameters.AddRange(parameters);
         return command;

@@ -20,7 +20,7 @@ namespace StockData.Storage.Postgres.Quality;
 public static class ResponseCheck
 {
     /// <summary>The statements for <paramref name="batch"/>, or none when no chunk qualifies.</summary>
-    public static IEnumerable<NpgsqlBatchCommand> Commands(WriteBatch batch, bool skipDaily, bool skipIntraday)
+    public static IEnumerable<NpgsqlBatchCommand> Commands(SchemaSql schemaSql, WriteBatch batch, bool skipDaily, bool skipIntraday)
     {
         var fetchesPerKey = new Dictionary<(string, string), long>();
         var shared = new HashSet<(string, string)>();
@@ -65,7 +65,7 @@ public static class ResponseCheck
 
         if (daily.Count > 0)
         {
-            var command = daily.Command(ResponseCheckSql.Daily, NpgsqlDbType.Date, withEvents: true);
+            var command = daily.Command(schemaSql.Qualify(ResponseCheckSql.Daily), NpgsqlDbType.Date, withEvents: true);
             command.Parameters.Add(ArrayParameter.Of(dividends.Select(d => d.Symbol).ToArray(), NpgsqlDbType.Text));
             command.Parameters.Add(ArrayParameter.Of(dividends.Select(d => d.ExDate).ToArray(), NpgsqlDbType.Date));
             command.Parameters.Add(ArrayParameter.Of(splits.Select(d => d.Symbol).ToArray(), NpgsqlDbType.Text));
@@ -75,7 +75,7 @@ public static class ResponseCheck
 
         if (intraday.Count > 0)
         {
-            yield return intraday.Command(ResponseCheckSql.Intraday, NpgsqlDbType.TimestampTz, withEvents: false);
+            yield return intraday.Command(schemaSql.Qualify(ResponseCheckSql.Intraday), NpgsqlDbType.TimestampTz, withEvents: false);
         }
     }
 

@@ -19,17 +19,17 @@ public static class ResponseCheckSql
     /// The flagged range is stored as UTC midnights: [first trade date, last trade date + 1 day).
     /// </summary>
     public const string Daily = """
-        INSERT INTO quality_suspicious (symbol, interval, range_from, range_to, response_bars, stored_bars, missing_dividends, missing_splits)
+        INSERT INTO sd_schema.quality_suspicious (symbol, interval, range_from, range_to, response_bars, stored_bars, missing_dividends, missing_splits)
         SELECT u.symbol, u.interval, u.lo::timestamp AT TIME ZONE 'UTC', (u.hi + 1)::timestamp AT TIME ZONE 'UTC', u.n, s.stored,
                dv.missing, sp.missing
         FROM unnest($1::text[], $2::text[], $3::date[], $4::date[], $5::int[], $6::bool[]) AS u(symbol, interval, lo, hi, n, events)
-        CROSS JOIN LATERAL (SELECT count(*)::int AS stored FROM daily_bars b
+        CROSS JOIN LATERAL (SELECT count(*)::int AS stored FROM sd_schema.daily_bars b
                             WHERE b.symbol = u.symbol AND b.interval = u.interval AND b.trade_date BETWEEN u.lo AND u.hi) s
-        CROSS JOIN LATERAL (SELECT count(*)::int AS missing FROM dividends d
+        CROSS JOIN LATERAL (SELECT count(*)::int AS missing FROM sd_schema.dividends d
                             WHERE u.events AND d.symbol = u.symbol AND d.ex_date BETWEEN u.lo AND u.hi
                               AND NOT EXISTS (SELECT 1 FROM unnest($7::text[], $8::date[]) AS r(symbol, ex_date)
                                               WHERE r.symbol = d.symbol AND r.ex_date = d.ex_date)) dv
-        CROSS JOIN LATERAL (SELECT count(*)::int AS missing FROM splits p
+        CROSS JOIN LATERAL (SELECT count(*)::int AS missing FROM sd_schema.splits p
                             WHERE u.events AND p.symbol = u.symbol AND p.ex_date BETWEEN u.lo AND u.hi
                               AND NOT EXISTS (SELECT 1 FROM unnest($9::text[], $10::date[]) AS r(symbol, ex_date)
                                               WHERE r.symbol = p.symbol AND r.ex_date = p.ex_date)) sp
@@ -38,10 +38,10 @@ public static class ResponseCheckSql
 
     /// <summary>Intraday family: $1 symbols, $2 intervals, $3/$4 the first and last bar time of each part, $5 its bar count.</summary>
     public const string Intraday = """
-        INSERT INTO quality_suspicious (symbol, interval, range_from, range_to, response_bars, stored_bars)
+        INSERT INTO sd_schema.quality_suspicious (symbol, interval, range_from, range_to, response_bars, stored_bars)
         SELECT u.symbol, u.interval, u.lo, u.hi, u.n, s.stored
         FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::int[]) AS u(symbol, interval, lo, hi, n)
-        CROSS JOIN LATERAL (SELECT count(*)::int AS stored FROM intraday_bars b
+        CROSS JOIN LATERAL (SELECT count(*)::int AS stored FROM sd_schema.intraday_bars b
                             WHERE b.symbol = u.symbol AND b.interval = u.interval AND b.ts BETWEEN u.lo AND u.hi) s
         WHERE s.stored > u.n
         """;

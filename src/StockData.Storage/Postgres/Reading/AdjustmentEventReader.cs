@@ -19,12 +19,12 @@ internal static class AdjustmentEventReader
     // bar of an earlier local date starts before the ex-date's next UTC midnight in every time zone, which bounds the
     // backward scan.
     private const string PreviousCurrent = """
-        LEFT JOIN LATERAL (SELECT b.close, b.trade_date, b.updated_at AS written_at FROM daily_bars b
+        LEFT JOIN LATERAL (SELECT b.close, b.trade_date, b.updated_at AS written_at FROM sd_schema.daily_bars b
             WHERE b.symbol = c.symbol AND b.interval = '1d' AND b.trade_date < c.ex_date ORDER BY b.trade_date DESC LIMIT 1) p1 ON true
-        LEFT JOIN LATERAL (SELECT b.close, b.trade_date, b.updated_at AS written_at FROM daily_bars b
+        LEFT JOIN LATERAL (SELECT b.close, b.trade_date, b.updated_at AS written_at FROM sd_schema.daily_bars b
             WHERE p1.close IS NULL AND b.symbol = c.symbol AND b.interval = $2 AND b.trade_date < c.ex_date
             ORDER BY b.trade_date DESC LIMIT 1) p2 ON true
-        LEFT JOIN LATERAL (SELECT b.close, b.trade_date, b.updated_at AS written_at FROM intraday_bars b
+        LEFT JOIN LATERAL (SELECT b.close, b.trade_date, b.updated_at AS written_at FROM sd_schema.intraday_bars b
             WHERE p1.close IS NULL AND p2.close IS NULL AND b.symbol = c.symbol AND b.interval = $2 AND b.trade_date < c.ex_date
               AND b.ts < (c.ex_date + 1)::timestamp AT TIME ZONE 'UTC'
             ORDER BY b.ts DESC LIMIT 1) p3 ON true
@@ -34,29 +34,29 @@ internal static class AdjustmentEventReader
     // covered $3 (for one key never both), the later of the two.
     private const string PreviousAsOf = """
         LEFT JOIN LATERAL (SELECT h.close, h.trade_date, h.written_at FROM (
-            (SELECT b.close, b.trade_date, b.updated_at AS written_at FROM daily_bars b
+            (SELECT b.close, b.trade_date, b.updated_at AS written_at FROM sd_schema.daily_bars b
              WHERE b.symbol = c.symbol AND b.interval = '1d' AND b.trade_date < c.ex_date AND b.updated_at <= $3
              ORDER BY b.trade_date DESC LIMIT 1)
             UNION ALL
-            (SELECT r.close, r.trade_date, r.valid_from FROM bar_revisions r
+            (SELECT r.close, r.trade_date, r.valid_from FROM sd_schema.bar_revisions r
              WHERE r.symbol = c.symbol AND r.interval = '1d' AND r.trade_date < c.ex_date AND r.valid_from <= $3 AND r.revised_at > $3
              ORDER BY r.trade_date DESC LIMIT 1)) h ORDER BY h.trade_date DESC LIMIT 1) p1 ON true
         LEFT JOIN LATERAL (SELECT h.close, h.trade_date, h.written_at FROM (
-            (SELECT b.close, b.trade_date, b.updated_at AS written_at FROM daily_bars b
+            (SELECT b.close, b.trade_date, b.updated_at AS written_at FROM sd_schema.daily_bars b
              WHERE p1.close IS NULL AND b.symbol = c.symbol AND b.interval = $2 AND b.trade_date < c.ex_date AND b.updated_at <= $3
              ORDER BY b.trade_date DESC LIMIT 1)
             UNION ALL
-            (SELECT r.close, r.trade_date, r.valid_from FROM bar_revisions r
+            (SELECT r.close, r.trade_date, r.valid_from FROM sd_schema.bar_revisions r
              WHERE p1.close IS NULL AND r.symbol = c.symbol AND r.interval = $2 AND r.trade_date < c.ex_date AND r.valid_from <= $3
                AND r.revised_at > $3
              ORDER BY r.trade_date DESC LIMIT 1)) h ORDER BY h.trade_date DESC LIMIT 1) p2 ON true
         LEFT JOIN LATERAL (SELECT h.close, h.trade_date, h.written_at FROM (
-            (SELECT b.ts, b.close, b.trade_date, b.updated_at AS written_at FROM intraday_bars b
+            (SELECT b.ts, b.close, b.trade_date, b.updated_at AS written_at FROM sd_schema.intraday_bars b
              WHERE p1.close IS NULL AND p2.close IS NULL AND b.symbol = c.symbol AND b.interval = $2 AND b.trade_date < c.ex_date
                AND b.ts < (c.ex_date + 1)::timestamp AT TIME ZONE 'UTC' AND b.updated_at <= $3
              ORDER BY b.ts DESC LIMIT 1)
             UNION ALL
-            (SELECT r.ts, r.close, r.trade_date, r.valid_from FROM bar_revisions r
+            (SELECT r.ts, r.close, r.trade_date, r.valid_from FROM sd_schema.bar_revisions r
              WHERE p1.close IS NULL AND p2.close IS NULL AND r.symbol = c.symbol AND r.interval = $2 AND r.trade_date < c.ex_date
                AND r.valid_from <= $3 AND r.revised_at > $3
              ORDER BY r.ts DESC LIMIT 1)) h ORDER BY h.ts DESC LIMIT 1) p3 ON true
@@ -70,38 +70,38 @@ internal static class AdjustmentEventReader
     private const string Current = $"""
         WITH c AS (
             SELECT symbol, ex_date, sum(amount) AS amount, max(updated_at) AS written_at FROM (
-                SELECT symbol, ex_date, amount, updated_at FROM dividends WHERE symbol = ANY ($1)
+                SELECT symbol, ex_date, amount, updated_at FROM sd_schema.dividends WHERE symbol = ANY ($1)
                 UNION ALL
-                SELECT symbol, ex_date, amount, updated_at FROM capital_gains WHERE symbol = ANY ($1)) paid
+                SELECT symbol, ex_date, amount, updated_at FROM sd_schema.capital_gains WHERE symbol = ANY ($1)) paid
             GROUP BY symbol, ex_date)
         SELECT c.symbol, false AS is_split, c.ex_date, c.amount, c.written_at, {Previous}, true AS known
         FROM c
         {PreviousCurrent}
         UNION ALL
-        SELECT symbol, true, ex_date, numerator / denominator, ts, NULL, NULL, NULL, true FROM splits WHERE symbol = ANY ($1) AND denominator > 0
+        SELECT symbol, true, ex_date, numerator / denominator, ts, NULL, NULL, NULL, true FROM sd_schema.splits WHERE symbol = ANY ($1) AND denominator > 0
         """;
 
     private const string AsOf = $"""
         WITH c AS (
             SELECT symbol, ex_date, sum(amount) AS amount, max(updated_at) AS written_at FROM (
-                SELECT symbol, ex_date, amount, updated_at FROM dividends WHERE symbol = ANY ($1) AND recorded_at <= $3
+                SELECT symbol, ex_date, amount, updated_at FROM sd_schema.dividends WHERE symbol = ANY ($1) AND recorded_at <= $3
                 UNION ALL
-                SELECT symbol, ex_date, amount, updated_at FROM capital_gains WHERE symbol = ANY ($1) AND recorded_at <= $3) paid
+                SELECT symbol, ex_date, amount, updated_at FROM sd_schema.capital_gains WHERE symbol = ANY ($1) AND recorded_at <= $3) paid
             GROUP BY symbol, ex_date)
         SELECT c.symbol, false AS is_split, c.ex_date, c.amount, c.written_at, {Previous}, true AS known
         FROM c
         {PreviousAsOf}
         UNION ALL
         -- Every split, also those recorded later: they still tell which shares a restated amount is in.
-        SELECT symbol, true, ex_date, numerator / denominator, ts, NULL, NULL, NULL, recorded_at <= $3 FROM splits
+        SELECT symbol, true, ex_date, numerator / denominator, ts, NULL, NULL, NULL, recorded_at <= $3 FROM sd_schema.splits
         WHERE symbol = ANY ($1) AND denominator > 0
         """;
 
     /// <summary>One adjuster per symbol of <paramref name="symbols"/>, from one query (a request's symbols at once).</summary>
-    public static async Task<Dictionary<string, PriceAdjuster>> LoadAsync(NpgsqlDataSource dataSource, IReadOnlyList<string> symbols,
+    public static async Task<Dictionary<string, PriceAdjuster>> LoadAsync(NpgsqlDataSource dataSource, SchemaSql schemaSql, IReadOnlyList<string> symbols,
         BarInterval interval, DateTimeOffset? asOf, PriceAdjustment adjustment, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(asOf is null ? Current : AsOf);
+        await using var command = dataSource.CreateCommand(schemaSql.Qualify(asOf is null ? Current : AsOf));
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. symbols], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = interval.Token });
         if (asOf is { } time)

@@ -17,7 +17,7 @@ namespace StockData.Storage.Postgres.Reading;
 /// A bar's last revision ends exactly when its current values began (the writer stamps both with one transaction's
 /// now()), so "current row written at or before T" and "a revision covering T" never both match one key.
 /// </remarks>
-public sealed class BarReader(NpgsqlDataSource dataSource)
+public sealed class BarReader(NpgsqlDataSource dataSource, SchemaSql schemaSql)
 {
     private static readonly DateOnly MinDate = new(1, 1, 1);
     private static readonly DateOnly MaxDate = new(9999, 12, 31);
@@ -30,89 +30,85 @@ public sealed class BarReader(NpgsqlDataSource dataSource)
     private const string WrittenColumns = "ts, trade_date, open, high, low, close, adj_close, volume, written_at";
 
     private const string Daily = $"""
-        SELECT {Columns} FROM daily_bars
+        SELECT {Columns} FROM sd_schema.daily_bars
         WHERE symbol = $1 AND interval = $2 AND trade_date BETWEEN $3 AND $4
         ORDER BY trade_date
         """;
 
     private const string DailyAsOf = $"""
         SELECT {Columns} FROM (
-            SELECT {Columns} FROM daily_bars
+            SELECT {Columns} FROM sd_schema.daily_bars
             WHERE symbol = $1 AND interval = $2 AND trade_date BETWEEN $3 AND $4 AND updated_at <= $5
             UNION ALL
-            SELECT {Columns} FROM bar_revisions
+            SELECT {Columns} FROM sd_schema.bar_revisions
             WHERE symbol = $1 AND interval = $2 AND trade_date BETWEEN $3 AND $4 AND valid_from <= $5 AND revised_at > $5
         ) held
         ORDER BY trade_date
         """;
 
     private const string Intraday = $"""
-        SELECT {Columns} FROM intraday_bars
+        SELECT {Columns} FROM sd_schema.intraday_bars
         WHERE symbol = $1 AND interval = $2 AND ts >= $3 AND ts < $4
         ORDER BY ts
         """;
 
     private const string IntradayAsOf = $"""
         SELECT {Columns} FROM (
-            SELECT {Columns} FROM intraday_bars
+            SELECT {Columns} FROM sd_schema.intraday_bars
             WHERE symbol = $1 AND interval = $2 AND ts >= $3 AND ts < $4 AND updated_at <= $5
             UNION ALL
-            SELECT {Columns} FROM bar_revisions
+            SELECT {Columns} FROM sd_schema.bar_revisions
             WHERE symbol = $1 AND interval = $2 AND ts >= $3 AND ts < $4 AND valid_from <= $5 AND revised_at > $5
         ) held
         ORDER BY ts
         """;
 
     private const string DailyWritten = $"""
-        SELECT {Columns}, updated_at AS written_at FROM daily_bars
+        SELECT {Columns}, updated_at AS written_at FROM sd_schema.daily_bars
         WHERE symbol = $1 AND interval = $2 AND trade_date BETWEEN $3 AND $4
         ORDER BY trade_date
         """;
 
     private const string DailyWrittenAsOf = $"""
         SELECT {WrittenColumns} FROM (
-            SELECT {Columns}, updated_at AS written_at FROM daily_bars
+            SELECT {Columns}, updated_at AS written_at FROM sd_schema.daily_bars
             WHERE symbol = $1 AND interval = $2 AND trade_date BETWEEN $3 AND $4 AND updated_at <= $5
             UNION ALL
-            SELECT {Columns}, valid_from FROM bar_revisions
+            SELECT {Columns}, valid_from FROM sd_schema.bar_revisions
             WHERE symbol = $1 AND interval = $2 AND trade_date BETWEEN $3 AND $4 AND valid_from <= $5 AND revised_at > $5
         ) held
         ORDER BY trade_date
         """;
 
     private const string IntradayWritten = $"""
-        SELECT {Columns}, updated_at AS written_at FROM intraday_bars
+        SELECT {Columns}, updated_at AS written_at FROM sd_schema.intraday_bars
         WHERE symbol = $1 AND interval = $2 AND ts >= $3 AND ts < $4
         ORDER BY ts
         """;
 
     private const string IntradayWrittenAsOf = $"""
         SELECT {WrittenColumns} FROM (
-            SELECT {Columns}, updated_at AS written_at FROM intraday_bars
+            SELECT {Columns}, updated_at AS written_at FROM sd_schema.intraday_bars
             WHERE symbol = $1 AND interval = $2 AND ts >= $3 AND ts < $4 AND updated_at <= $5
             UNION ALL
-            SELECT {Columns}, valid_from FROM bar_revisions
+            SELECT {Columns}, valid_from FROM sd_schema.bar_revisions
             WHERE symbol = $1 AND interval = $2 AND ts >= $3 AND ts < $4 AND valid_from <= $5 AND revised_at > $5
         ) held
         ORDER BY ts
         """;
 
     /// <summary>
-    /// The adjusters of several symbols' reads (<see cref="BarQuery.Adjust"/>), from one query: a multi-symbol request
-    /// loads them all before streaming instead of paying a round trip per symbol.
-    /// </summary>
-    /// <summary>
     /// Of <paramref name="symbols"/>, those the store knows nothing of, in their order: no row in the universe and no
     /// bar of any interval (a symbol removed from the universe still has its bars, and they stay readable).
     /// </summary>
     public async Task<IReadOnlyList<string>> UnknownAsync(IReadOnlyList<string> symbols, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("""
+        await using var command = dataSource.CreateCommand(schemaSql.Qualify("""
             SELECT s FROM unnest($1::text[]) WITH ORDINALITY AS u(s, n)
-            WHERE NOT EXISTS (SELECT 1 FROM symbols WHERE symbol = u.s)
-              AND NOT EXISTS (SELECT 1 FROM bar_counts WHERE symbol = u.s AND rows > 0)
+            WHERE NOT EXISTS (SELECT 1 FROM sd_schema.symbols WHERE symbol = u.s)
+              AND NOT EXISTS (SELECT 1 FROM sd_schema.bar_counts WHERE symbol = u.s AND rows > 0)
             ORDER BY n
-            """);
+            """));
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = symbols as string[] ?? [.. symbols] });
         var unknown = new List<string>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -124,9 +120,13 @@ public sealed class BarReader(NpgsqlDataSource dataSource)
         return unknown;
     }
 
+    /// <summary>
+    /// The adjusters of several symbols' reads (<see cref="BarQuery.Adjust"/>), from one query: a multi-symbol request
+    /// loads them all before streaming instead of paying a round trip per symbol.
+    /// </summary>
     public Task<Dictionary<string, PriceAdjuster>> LoadAdjustersAsync(IReadOnlyList<string> symbols, BarInterval interval, DateTimeOffset? asOf,
         PriceAdjustment adjustment, CancellationToken cancellationToken) =>
-        AdjustmentEventReader.LoadAsync(dataSource, symbols, interval, asOf, adjustment, cancellationToken);
+        AdjustmentEventReader.LoadAsync(dataSource, schemaSql, symbols, interval, asOf, adjustment, cancellationToken);
 
     public IAsyncEnumerable<Bar> ReadAsync(BarQuery query, CancellationToken cancellationToken) => ReadAsync(query, null, cancellationToken);
 
@@ -161,7 +161,7 @@ public sealed class BarReader(NpgsqlDataSource dataSource)
             (false, false, true) => IntradayWritten,
             (false, true, true) => IntradayWrittenAsOf,
         };
-        await using var command = dataSource.CreateCommand(sql);
+        await using var command = dataSource.CreateCommand(schemaSql.Qualify(sql));
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = query.Symbol });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = query.Interval.Token });
         if (daily)
@@ -199,7 +199,7 @@ public sealed class BarReader(NpgsqlDataSource dataSource)
     /// <summary>Whether the store knows <paramref name="symbol"/> at all (the writer registers every symbol it stores).</summary>
     public async Task<bool> KnowsSymbolAsync(string symbol, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("SELECT EXISTS (SELECT 1 FROM symbols WHERE symbol = $1)");
+        await using var command = dataSource.CreateCommand(schemaSql.Qualify("SELECT EXISTS (SELECT 1 FROM sd_schema.symbols WHERE symbol = $1)"));
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = symbol });
         return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
     }

@@ -14,7 +14,7 @@ namespace StockData.Storage.Postgres.Universe;
 /// Every statement that changes a leased row checks <c>lease_owner</c>, so a replica that lost a lease (it expired and
 /// another took it over) can no longer move that row's schedule.
 /// </remarks>
-public sealed class ScheduleLeases(NpgsqlDataSource dataSource)
+public sealed class ScheduleLeases(NpgsqlDataSource dataSource, SchemaSql schemaSql)
 {
     /// <summary>
     /// Claims up to <paramref name="limit"/> due rows (next_fetch_at at or before <paramref name="now"/>) whose lease is
@@ -28,18 +28,18 @@ public sealed class ScheduleLeases(NpgsqlDataSource dataSource)
         const string sql = """
             WITH due AS (
                 SELECT si.symbol, si.interval, si.lease_owner AS previous_owner
-                FROM symbol_intervals si
+                FROM sd_schema.symbol_intervals si
                 WHERE si.next_fetch_at <= $1 AND (si.lease_until IS NULL OR si.lease_until <= $1)
                 ORDER BY si.next_fetch_at
                 LIMIT $2
                 FOR UPDATE OF si SKIP LOCKED)
-            UPDATE symbol_intervals si SET lease_owner = $3, lease_until = $4
+            UPDATE sd_schema.symbol_intervals si SET lease_owner = $3, lease_until = $4
             FROM due
             WHERE si.symbol = due.symbol AND si.interval = due.interval
             RETURNING si.symbol, si.interval, due.previous_owner,
-                      (SELECT s.exchange_timezone FROM symbols s WHERE s.symbol = si.symbol)
+                      (SELECT s.exchange_timezone FROM sd_schema.symbols s WHERE s.symbol = si.symbol)
             """;
-        await using var command = dataSource.CreateCommand(sql);
+        await using var command = dataSource.CreateCommand(schemaSql.Qualify(sql));
         command.Parameters.Add(Time(now));
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = owner });
@@ -66,12 +66,12 @@ public sealed class ScheduleLeases(NpgsqlDataSource dataSource)
         }
 
         const string sql = """
-            UPDATE symbol_intervals si SET lease_until = $3
+            UPDATE sd_schema.symbol_intervals si SET lease_until = $3
             FROM unnest($1::text[], $2::text[]) AS k(symbol, interval)
             WHERE si.symbol = k.symbol AND si.interval = k.interval AND si.lease_owner = $4
             RETURNING si.symbol, si.interval
             """;
-        await using var command = dataSource.CreateCommand(sql);
+        await using var command = dataSource.CreateCommand(schemaSql.Qualify(sql));
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = keys.Select(k => k.Symbol).ToArray() });
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = keys.Select(k => k.Interval).ToArray() });
         command.Parameters.Add(Time(leaseUntil));
@@ -89,7 +89,7 @@ public sealed class ScheduleLeases(NpgsqlDataSource dataSource)
     public async Task<int> FailuresAsync(string symbol, string interval, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(
-            "SELECT consecutive_failures FROM symbol_intervals WHERE symbol = $1 AND interval = $2");
+            schemaSql.Qualify("SELECT consecutive_failures FROM sd_schema.symbol_intervals WHERE symbol = $1 AND interval = $2"));
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = symbol });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = interval });
         return await command.ExecuteScalarAsync(cancellationToken) is int failures ? failures : 0;
@@ -104,14 +104,14 @@ public sealed class ScheduleLeases(NpgsqlDataSource dataSource)
         bool countFailure, DateTimeOffset now, CancellationToken cancellationToken)
     {
         const string release = """
-            UPDATE symbol_intervals SET
+            UPDATE sd_schema.symbol_intervals SET
                 next_fetch_at = CASE WHEN next_fetch_at IS NULL THEN NULL ELSE $4 END,
                 lease_owner = NULL, lease_until = NULL, last_fetch_at = $5,
                 consecutive_failures = CASE WHEN $6 THEN 0 WHEN $7 THEN consecutive_failures + 1 ELSE consecutive_failures END
             WHERE symbol = $1 AND interval = $2 AND lease_owner = $3
             """;
         await using var batch = dataSource.CreateBatch();
-        var command = new NpgsqlBatchCommand(release);
+        var command = new NpgsqlBatchCommand(schemaSql.Qualify(release));
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = symbol });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = interval });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = owner });
@@ -137,12 +137,12 @@ public sealed class ScheduleLeases(NpgsqlDataSource dataSource)
         CancellationToken cancellationToken)
     {
         const string sql = """
-            UPDATE symbol_intervals SET next_fetch_at = $3, consecutive_failures = 0
+            UPDATE sd_schema.symbol_intervals SET next_fetch_at = $3, consecutive_failures = 0
             WHERE symbol = $1 AND interval = $2 AND next_fetch_at IS NOT NULL AND next_fetch_at < $3
               AND (lease_owner IS NULL OR lease_until <= $4)
             """;
         await using var batch = dataSource.CreateBatch();
-        var command = new NpgsqlBatchCommand(sql);
+        var command = new NpgsqlBatchCommand(schemaSql.Qualify(sql));
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = symbol });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = interval });
         command.Parameters.Add(Time(nextFetchAt));
@@ -160,16 +160,16 @@ public sealed class ScheduleLeases(NpgsqlDataSource dataSource)
     public async Task<int> ReleaseAllAsync(string owner, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(
-            "UPDATE symbol_intervals SET lease_owner = NULL, lease_until = $2 WHERE lease_owner = $1");
+            schemaSql.Qualify("UPDATE sd_schema.symbol_intervals SET lease_owner = NULL, lease_until = $2 WHERE lease_owner = $1"));
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = owner });
         command.Parameters.Add(Time(now));
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static NpgsqlBatchCommand ActiveAgain(string symbol)
+    private NpgsqlBatchCommand ActiveAgain(string symbol)
     {
         var command = new NpgsqlBatchCommand(
-            "UPDATE symbols SET status = 'active', last_error = NULL, updated_at = now() WHERE symbol = $1 AND status <> 'active'");
+            schemaSql.Qualify("UPDATE sd_schema.symbols SET status = 'active', last_error = NULL, updated_at = now() WHERE symbol = $1 AND status <> 'active'"));
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = symbol });
         return command;
     }

@@ -8,7 +8,7 @@ namespace StockData.Storage.Postgres.Universe;
 /// a row on the schedule, due at once; removing takes it off and keeps its watermark and bars, so adding it back resumes
 /// incrementally instead of fetching the whole history again.
 /// </summary>
-public sealed class SymbolUniverse(NpgsqlDataSource dataSource)
+public sealed class SymbolUniverse(NpgsqlDataSource dataSource, SchemaSql schemaSql)
 {
     /// <summary>Rows per statement: a 5,000-line import is a handful of round trips.</summary>
     private const int ChunkSize = 1000;
@@ -17,10 +17,10 @@ public sealed class SymbolUniverse(NpgsqlDataSource dataSource)
     public async Task<UniverseAddResult> AddAsync(IReadOnlyList<(string Symbol, string Interval)> entries, DateTimeOffset now,
         CancellationToken cancellationToken)
     {
-        const string symbols = "INSERT INTO symbols (symbol) SELECT DISTINCT unnest($1::text[]) ORDER BY 1 ON CONFLICT (symbol) DO NOTHING";
+        const string symbols = "INSERT INTO sd_schema.symbols (symbol) SELECT DISTINCT unnest($1::text[]) ORDER BY 1 ON CONFLICT (symbol) DO NOTHING";
         // xmax = 0 tells an inserted row from an updated one; rows already scheduled are neither (the WHERE skips them).
         const string schedule = """
-            INSERT INTO symbol_intervals AS si (symbol, interval, next_fetch_at)
+            INSERT INTO sd_schema.symbol_intervals AS si (symbol, interval, next_fetch_at)
             SELECT DISTINCT u.symbol, u.interval, $3::timestamptz FROM unnest($1::text[], $2::text[]) AS u(symbol, interval) ORDER BY 1, 2
             ON CONFLICT (symbol, interval) DO UPDATE SET next_fetch_at = EXCLUDED.next_fetch_at
             WHERE si.next_fetch_at IS NULL
@@ -32,13 +32,13 @@ public sealed class SymbolUniverse(NpgsqlDataSource dataSource)
         foreach (var chunk in entries.Chunk(ChunkSize))
         {
             var names = chunk.Select(e => e.Symbol).ToArray();
-            await using (var insert = new NpgsqlCommand(symbols, connection, transaction))
+            await using (var insert = new NpgsqlCommand(schemaSql.Qualify(symbols), connection, transaction))
             {
                 insert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = names });
                 await insert.ExecuteNonQueryAsync(cancellationToken);
             }
 
-            await using var command = new NpgsqlCommand(schedule, connection, transaction);
+            await using var command = new NpgsqlCommand(schemaSql.Qualify(schedule), connection, transaction);
             command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = names });
             command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = chunk.Select(e => e.Interval).ToArray() });
             command.Parameters.Add(ScheduleLeases.Time(now));
@@ -68,11 +68,11 @@ public sealed class SymbolUniverse(NpgsqlDataSource dataSource)
         CancellationToken cancellationToken)
     {
         const string sql = """
-            UPDATE symbol_intervals SET next_fetch_at = NULL
+            UPDATE sd_schema.symbol_intervals SET next_fetch_at = NULL
             WHERE symbol = ANY($1) AND ($2::text IS NULL OR interval = $2) AND next_fetch_at IS NOT NULL
             RETURNING symbol, interval
             """;
-        await using var command = dataSource.CreateCommand(sql);
+        await using var command = dataSource.CreateCommand(schemaSql.Qualify(sql));
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = symbols.ToArray() });
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)interval ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         var removed = new List<(string, string)>();
@@ -95,11 +95,11 @@ public sealed class SymbolUniverse(NpgsqlDataSource dataSource)
         const string sql = """
             SELECT si.symbol, si.interval, s.status, si.next_fetch_at, si.watermark, si.lease_owner, si.lease_until,
                    si.consecutive_failures, s.last_error, s.exchange_timezone
-            FROM symbol_intervals si JOIN symbols s ON s.symbol = si.symbol
+            FROM sd_schema.symbol_intervals si JOIN sd_schema.symbols s ON s.symbol = si.symbol
             WHERE ($1::text IS NULL OR s.status = $1) AND ($2 OR si.next_fetch_at IS NOT NULL)
             ORDER BY si.symbol, si.interval
             """;
-        await using var command = dataSource.CreateCommand(sql);
+        await using var command = dataSource.CreateCommand(schemaSql.Qualify(sql));
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)status ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         command.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = includeUnscheduled });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);

@@ -7,7 +7,7 @@ using static StockData.IntegrationTests.Infrastructure.TestBars;
 namespace StockData.IntegrationTests.Storage.Postgres;
 
 /// <summary>Several writers and parallel batches against one real database.</summary>
-public sealed class PostgresBarWriterConcurrencyTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
+public class PostgresBarWriterConcurrencyTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 

@@ -7,7 +7,7 @@ using static StockData.IntegrationTests.Infrastructure.TestBars;
 namespace StockData.IntegrationTests.Storage.Postgres;
 
 /// <summary>The COPY-merge writer against a real PostgreSQL: counts, change detection, keys, revisions, events.</summary>
-public sealed class PostgresBarWriterTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
+public class PostgresBarWriterTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using StockData.IntegrationTests.Infrastructure;
 using StockData.Storage.Postgres;
 using StockData.TestSupport;
@@ -27,8 +28,8 @@ public sealed class RejectRecorderTests(PostgresFixture postgres) : IClassFixtur
         await using var batched = await WriterScope.CreateAsync(postgres);
         await using var oneByOne = await WriterScope.CreateAsync(postgres);
 
-        await new RejectRecorder(batched.DataSource).RecordAsync(Rejects, Ct);
-        var single = new RejectRecorder(oneByOne.DataSource);
+        await new RejectRecorder(batched.DataSource, batched.Services.GetRequiredService<SchemaSql>()).RecordAsync(Rejects, Ct);
+        var single = new RejectRecorder(oneByOne.DataSource, oneByOne.Services.GetRequiredService<SchemaSql>());
         foreach (var r in Rejects)
         {
             await single.RecordAsync(r.Symbol, r.Interval, r.Category, r.Detail, r.JobItemId, Ct);

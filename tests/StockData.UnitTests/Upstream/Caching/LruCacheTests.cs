@@ -80,7 +80,7 @@ public sealed class LruCacheTests
         var options = Options.Create(new ResponseCacheOptions { MetadataCapacity = 10, MetadataTtl = TimeSpan.FromMinutes(10) });
         // Never opened: Remember and TryGet do no I/O (the reader is only asked for misses in GetManyAsync).
         using var unused = NpgsqlDataSource.Create("Host=127.0.0.1;Port=1");
-        var cache = new SymbolMetadataCache(new SymbolMetadataReader(unused), options, time);
+        var cache = new SymbolMetadataCache(new SymbolMetadataReader(unused, new SchemaSql("public")), options, time);
         cache.Remember("VOD.L", new SymbolMetadata("GBp", "EQUITY", "LSE", "Europe/London", null, null, null));
 
         Assert.True(cache.TryGet("VOD.L", out var metadata));
