@@ -134,7 +134,7 @@ public sealed class SharedLimiterProcessTests(PostgresFixture postgres, RedisFix
             // A deadline, not a timing claim: the multiplexer's reconnect backs off while Redis is down, and on a loaded
             // 2-core machine its retries and the next probe can take longer than half a minute to come round.
             // Each replica says so itself: one that has exited (its work done) answers nothing, which is no return.
-            var returned = await replicas[0].WaitUntilAsync(async () => (await FallbackGaugesAsync(ports)).Shared == 3, TimeSpan.FromSeconds(90));
+            var returned = await replicas[0].WaitUntilAsync(async () => (await FallbackGaugesAsync(ports)).Shared == 3, TimeSpan.FromSeconds(150));
             Assert.True(returned, $"the replicas did not return to the shared bucket: {await FallbackGaugesAsync(ports)}");
             // The restarted Redis is empty: the bucket reappears once the replicas take their tokens from it again (it
             // expires about a second after the last grant, so it is looked for while they run).
