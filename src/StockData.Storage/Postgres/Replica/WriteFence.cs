@@ -18,6 +18,7 @@ public sealed class WriteFence(ReadDataSource read)
 {
     private readonly ConcurrentDictionary<string, ulong> _bySymbol = new(StringComparer.Ordinal);
     private long _latest;
+    private long _everything;
 
     /// <summary>Whether there is a standby to fence reads from (else the writer skips the LSN query).</summary>
     public bool Enabled => read.Standby is not null;
@@ -32,10 +33,14 @@ public sealed class WriteFence(ReadDataSource read)
             _bySymbol.AddOrUpdate(symbol, lsn, (_, old) => Math.Max(old, lsn));
         }
 
-        long seen;
-        while ((ulong)(seen = Interlocked.Read(ref _latest)) < lsn && Interlocked.CompareExchange(ref _latest, (long)lsn, seen) != seen)
-        {
-        }
+        Raise(ref _latest, lsn);
+    }
+
+    /// <summary>A write every read depends on (a migration's new tables): no read goes to a standby behind it.</summary>
+    public void RecordEverything(ulong lsn)
+    {
+        Raise(ref _everything, lsn);
+        Raise(ref _latest, lsn);
     }
 
     /// <summary>
@@ -49,7 +54,7 @@ public sealed class WriteFence(ReadDataSource read)
             return Latest;
         }
 
-        ulong required = 0;
+        var required = (ulong)Interlocked.Read(ref _everything);
         foreach (var symbol in symbols)
         {
             if (_bySymbol.TryGetValue(symbol, out var lsn) && lsn > required)
@@ -59,5 +64,13 @@ public sealed class WriteFence(ReadDataSource read)
         }
 
         return required;
+    }
+
+    private static void Raise(ref long position, ulong lsn)
+    {
+        long seen;
+        while ((ulong)(seen = Interlocked.Read(ref position)) < lsn && Interlocked.CompareExchange(ref position, (long)lsn, seen) != seen)
+        {
+        }
     }
 }
