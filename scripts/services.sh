@@ -6,11 +6,12 @@
 #            -> exports ConnectionStrings__Postgres / ConnectionStrings__Redis (and STOCKDATA_TEST_PG / _REDIS);
 #               an EXIT trap stops what it started. SD_NEED_REDIS_CLUSTER=1 adds a Redis Cluster (three masters, one
 #               replica each: STOCKDATA_TEST_REDIS_CLUSTER). When ConnectionStrings__Postgres / __Redis are already set, it
-#               starts nothing for that server and uses the given one.
+#               starts nothing for that server and uses the given one. sd_standby_up (after it) adds a streaming standby of
+#               that PostgreSQL (STOCKDATA_TEST_PG_STANDBY).
 # Executed:  scripts/services.sh pg-start DIR [PORT] | pg-start-durable DIR [PORT] | pg-stop DIR | redis-start DIR [PORT]
 #            | redis-stop DIR | redis-cluster-start DIR [REPLICAS] | redis-cluster-stop DIR | prometheus-start DIR CONFIG [PORT] | prometheus-stop DIR
 #            | tinyproxy-start DIR BIND [PORT] | tinyproxy-stop DIR | pgbouncer-start DIR PG_PORT [PORT] | pgbouncer-stop DIR
-#            | free-port [FROM]
+#            | standby-start DIR PRIMARY_PORT [PORT] (a streaming standby; pg-stop / pg-start stop and restart it) | free-port [FROM]
 #            Private instances for tests that stop or restart a server; each prints its connection string.
 #
 # The test servers trade durability for speed (fsync=off, synchronous_commit=off, full_page_writes=off): nothing on
@@ -286,7 +287,42 @@ sd_pgbouncer_up() {
   sd_log "pgbouncer up on 127.0.0.1:$port (transaction pooling, default_pool_size ${SD_PGBOUNCER_POOL:-4}, in front of :$pg_port)"
 }
 
+# sd_standby_start DIR PRIMARY_PORT PORT: a streaming standby (hot standby, read-only) of the PostgreSQL on
+# 127.0.0.1:PRIMARY_PORT, in DIR on 127.0.0.1:PORT: `pg_basebackup -R` (it writes standby.signal and primary_conninfo)
+# over the primary's replication connection (initdb's pg_hba trusts replication from 127.0.0.1; wal_level replica and
+# max_wal_senders 10 are PostgreSQL 15's defaults), then started like any private server, so pg-stop / pg-start
+# stop and restart it (it comes back as a standby and catches up). hot_standby_feedback: a long read on the standby
+# (an export) is not cancelled by the primary's vacuum.
+sd_standby_start() {
+  local dir=$1 primary_port=$2 port=$3 pgbin; pgbin=$(sd_pg_bin)
+  mkdir -p "$dir"; chown postgres:postgres "$dir"
+  if [ ! -f "$dir/data/PG_VERSION" ]; then
+    runuser -u postgres -- "$pgbin/pg_basebackup" -h 127.0.0.1 -p "$primary_port" -U postgres -D "$dir/data" -R -X stream \
+        -c fast --no-sync >"$dir/basebackup.log" 2>&1 || { cat "$dir/basebackup.log" >&2; return 1; }
+    echo "hot_standby_feedback = on" >>"$dir/data/postgresql.auto.conf"
+  fi
+  sd_pg_start "$dir" "$port"
+}
+
+# sd_standby_up: a streaming standby of the PostgreSQL sd_services_up started (call it after); exports
+# STOCKDATA_TEST_PG_STANDBY (the test database on the standby), SD_STANDBY_POSTGRES (the stockdata database on it) and
+# SD_STANDBY_DIR; stopped on exit with the others.
+sd_standby_up() {
+  local pg_port port
+  pg_port=$(sed -n 's/.*Port=\([0-9]*\).*/\1/p' <<<"${STOCKDATA_TEST_PG:-}")
+  [ -n "$pg_port" ] || { sd_log "sd_standby_up: no STOCKDATA_TEST_PG (run sd_services_up first)"; return 1; }
+  SD_STANDBY_DIR=$(mktemp -d /tmp/stockdata-standby.XXXXXX)
+  trap 'rc=$?; sd_services_down; exit $rc' EXIT
+  port=$(sd_free_port "${SD_STANDBY_PORT:-54340}")
+  sd_standby_start "$SD_STANDBY_DIR" "$pg_port" "$port" || return 1
+  export SD_STANDBY_DIR
+  export STOCKDATA_TEST_PG_STANDBY="Host=127.0.0.1;Port=$port;Username=postgres;Database=stockdata_test"
+  export SD_STANDBY_POSTGRES="Host=127.0.0.1;Port=$port;Username=postgres;Database=stockdata"
+  sd_log "standby up on 127.0.0.1:$port (streaming from :$pg_port, $SD_STANDBY_DIR)"
+}
+
 sd_services_down() {
+  if [ -n "${SD_STANDBY_DIR:-}" ]; then sd_pg_stop "$SD_STANDBY_DIR"; rm -rf "$SD_STANDBY_DIR"; SD_STANDBY_DIR=; fi
   if [ -n "${SD_PGBOUNCER_DIR:-}" ]; then sd_pgbouncer_stop "$SD_PGBOUNCER_DIR"; rm -rf "$SD_PGBOUNCER_DIR"; SD_PGBOUNCER_DIR=; fi
   local d; for d in ${SD_TINYPROXY_DIRS:-}; do sd_tinyproxy_stop "$d"; rm -rf "$d"; done; SD_TINYPROXY_DIRS=
   if [ -n "${SD_REDIS_CLUSTER_DIR:-}" ]; then sd_redis_cluster_stop "$SD_REDIS_CLUSTER_DIR"; rm -rf "$SD_REDIS_CLUSTER_DIR"; SD_REDIS_CLUSTER_DIR=; fi
@@ -356,9 +392,11 @@ if [ "${BASH_SOURCE[0]}" = "$0" ]; then
     pgbouncer-start) SD_NEED_PGBOUNCER=1 sd_ensure_packages; port=${3:-$(sd_free_port 48000)}; sd_pgbouncer_start "$1" "$2" "$port"
                      echo "Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres" ;;
     pgbouncer-stop) sd_pgbouncer_stop "$1" ;;
+    standby-start) sd_ensure_packages; port=${3:-$(sd_free_port 45500)}; sd_standby_start "$1" "$2" "$port"
+                   echo "Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres" ;;
     *) echo "usage: $0 pg-start DIR [PORT] | pg-start-durable DIR [PORT] | pg-stop DIR [fast|immediate] | redis-start DIR [PORT] | redis-stop DIR" \
             "| redis-cluster-start DIR [REPLICAS] | redis-cluster-stop DIR" \
             "| prometheus-start DIR CONFIG [PORT] | prometheus-stop DIR | tinyproxy-start DIR BIND [PORT] | tinyproxy-stop DIR" \
-            "| pgbouncer-start DIR PG_PORT [PORT] | pgbouncer-stop DIR | free-port [FROM]" >&2; exit 2 ;;
+            "| pgbouncer-start DIR PG_PORT [PORT] | pgbouncer-stop DIR | standby-start DIR PRIMARY_PORT [PORT] | free-port [FROM]" >&2; exit 2 ;;
   esac
 fi

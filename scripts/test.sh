@@ -19,6 +19,9 @@ sd_services_up
 # The PgBouncer tests (*ThroughPgBouncer*, PgBouncerSchemaTests) run the product through PgBouncer in transaction mode
 # (Debian package `pgbouncer`, installed when missing): STOCKDATA_TEST_PGBOUNCER.
 sd_pgbouncer_up
+# The read-replica tests (*WithStandby*, ReadReplica*) read from a streaming standby of that PostgreSQL (pg_basebackup
+# -R, started through services.sh): STOCKDATA_TEST_PG_STANDBY.
+sd_standby_up
 
 # Under set -e a failed build would end the script before the summary the CI judge reads: report it as one failure.
 if ! dotnet build StockData.Pipeline.sln -c Release -nologo -v quiet -clp:ErrorsOnly; then

@@ -166,6 +166,19 @@ public static class PipelineMetrics
     public static readonly Counter QualityScans = Metrics.CreateCounter(
         "stockdata_quality_scans_total", "Quality scans by result (ran, skipped: another process was scanning, failed).", "result");
 
+    // The read replica (ConnectionStrings:PostgresRead; docs/scaling.md, A read replica): set by the serving process that has one.
+    public static readonly Counter StoreReads = Metrics.CreateCounter(
+        "stockdata_store_reads_total", "Routed reads (bars, catalog, events, export) by the server that answered them (primary, standby).", "target");
+
+    public static readonly Gauge ReplicaLagSeconds = Metrics.CreateGauge(
+        "stockdata_replica_lag_seconds", "Replication lag of the read replica: 0 when it has replayed all WAL, else the age of the last transaction it replayed.");
+
+    public static readonly Gauge ReplicaLagBytes = Metrics.CreateGauge(
+        "stockdata_replica_lag_bytes", "WAL bytes the primary has inserted that the read replica has not replayed.");
+
+    public static readonly Gauge ReplicaUp = Metrics.CreateGauge(
+        "stockdata_replica_up", "1 when the read replica answered its last probe, 0 when reads fall back to the primary.");
+
     public static readonly Gauge BuildInfo = Metrics.CreateGauge(
         "stockdata_build_info", "Always 1; the labels say which build runs.", "version");
 

@@ -32,4 +32,13 @@ public static partial class StorageLog
     [LoggerMessage(1205, LogLevel.Information,
         "Merge of {Symbols}: {Missed} row(s) were changed, re-inserted or inserted by a concurrent writer meanwhile; merging them again by key")]
     public static partial void MergeByKeyFallback(ILogger logger, string symbols, long missed);
+
+    // 1300-1399: the read replica (Postgres/Replica/).
+
+    [LoggerMessage(1300, LogLevel.Warning,
+        "The read replica {Standby} cannot answer ({Reason}): reads go to the primary, the standby is tried again after {RetryAfter}")]
+    public static partial void StandbyDown(ILogger logger, string standby, string reason, TimeSpan retryAfter);
+
+    [LoggerMessage(1301, LogLevel.Information, "The read replica {Standby} answers again: reads go back to it")]
+    public static partial void StandbyBack(ILogger logger, string standby);
 }

@@ -10,6 +10,26 @@ public sealed class StorageOptions
     /// <summary>The PostgreSQL connection string (from <c>ConnectionStrings:Postgres</c>).</summary>
     public string? PostgresConnectionString { get; set; }
 
+    /// <summary>
+    /// A streaming standby of the same cluster for reads (from <c>ConnectionStrings:PostgresRead</c>); optional. When set,
+    /// the bars, catalog and events endpoints and <c>export</c> read from it, except reads that must see this process's own
+    /// recent writes (docs/scaling.md, A read replica).
+    /// </summary>
+    public string? PostgresReadConnectionString { get; set; }
+
+    /// <summary>
+    /// After the standby failed a read or a probe, how long reads go straight to the primary before the standby is tried
+    /// again: each request then skips the standby at once instead of waiting for a connect attempt.
+    /// </summary>
+    /// <value>Default 5 seconds.</value>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    public TimeSpan StandbyRetryAfter { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How often a serving process probes the standby and samples its replication lag.</summary>
+    /// <value>Default 5 seconds.</value>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    public TimeSpan StandbyPollInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>The StackExchange.Redis configuration string (from <c>ConnectionStrings:Redis</c>); optional.</summary>
     public string? RedisConnectionString { get; set; }
 

@@ -34,6 +34,23 @@ public sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
             return ValidateOptionsResult.Fail($"ConnectionStrings:Postgres is not a valid Npgsql connection string ({ex.Message.Split('\n')[0]})");
         }
 
+        if (!string.IsNullOrWhiteSpace(options.PostgresReadConnectionString))
+        {
+            try
+            {
+                var read = new NpgsqlConnectionStringBuilder(options.PostgresReadConnectionString);
+                if (string.IsNullOrEmpty(read.Host))
+                {
+                    return ValidateOptionsResult.Fail(
+                        "ConnectionStrings:PostgresRead has no Host: set ConnectionStrings__PostgresRead to the standby, e.g. \"Host=127.0.0.1;Port=5433;Username=postgres;Database=stockdata\", or leave it unset");
+                }
+            }
+            catch (ArgumentException ex)
+            {
+                return ValidateOptionsResult.Fail($"ConnectionStrings:PostgresRead is not a valid Npgsql connection string ({ex.Message.Split('\n')[0]})");
+            }
+        }
+
         return ValidateOptionsResult.Success;
     }
 }

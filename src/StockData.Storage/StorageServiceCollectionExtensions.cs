@@ -8,12 +8,14 @@ using StockData.Core;
 using StockData.Storage.Postgres;
 using StockData.Storage.Postgres.Jobs;
 using StockData.Storage.Postgres.Reading;
+using StockData.Storage.Postgres.Replica;
 using StockData.Storage.Postgres.Universe;
 
 namespace StockData.Storage;
 
 /// <summary>
-/// The composition file of storage: the only place in <c>src/</c> that builds an <see cref="NpgsqlDataSource"/>.
+/// The composition file of storage: the only place in <c>src/</c> that builds an <see cref="NpgsqlDataSource"/>
+/// (the primary's, and the standby's when <c>ConnectionStrings:PostgresRead</c> is set).
 /// Everything else takes the one data source from DI, so the pool size bounds the backends this process uses.
 /// </summary>
 public static class StorageServiceCollectionExtensions
@@ -38,6 +40,7 @@ public static class StorageServiceCollectionExtensions
             {
                 o.PostgresConnectionString ??= configuration.GetConnectionString("Postgres");
                 o.RedisConnectionString ??= configuration.GetConnectionString("Redis");
+                o.PostgresReadConnectionString ??= configuration.GetConnectionString("PostgresRead");
             })
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsAttributeValidator>();
@@ -46,6 +49,12 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton(sp => CreateDataSource(
             sp.GetRequiredService<IOptions<StorageOptions>>().Value,
             sp.GetRequiredService<ILoggerFactory>()));
+        // The standby's data source: the second purpose (reads that may lag), so the second and last data source.
+        services.AddSingleton(sp => CreateReadDataSource(
+            sp.GetRequiredService<IOptions<StorageOptions>>().Value,
+            sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton<WriteFence>();
+        services.AddSingleton<ReadRouter>();
         services.AddOptions<BarWriterOptions>()
             .Bind(configuration.GetSection(BarWriterOptions.SectionName))
             .ValidateOnStart();
@@ -70,15 +79,52 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<Postgres.Catalog.EventReader>();
         services.AddSingleton<Postgres.Export.BarExportReader>();
         services.AddSingleton<Postgres.Export.CatalogExportReader>();
+        // The same readers on the standby (when there is one), chosen per read by the ReadRouter.
+        services.AddRouted((ds, sql) => new BarReader(ds, sql));
+        services.AddRouted((ds, sql) => new Postgres.Catalog.CoverageReader(ds, sql));
+        services.AddRouted((ds, sql) => new Postgres.Catalog.SymbolDetailReader(ds, sql));
+        services.AddRouted((ds, sql) => new Postgres.Catalog.EventReader(ds, sql));
+        services.AddRouted((ds, sql) => new Postgres.Export.BarExportReader(ds, sql));
+        services.AddRouted((ds, sql) => new Postgres.Export.CatalogExportReader(ds, sql));
         services.AddSingleton<Postgres.Quality.QualityScanner>();
         services.AddSingleton<Postgres.Quality.QualityReader>();
         services.AddSingleton<Postgres.Budget.RequestLedger>();
         return services;
     }
 
+    private static void AddRouted<TReader>(this IServiceCollection services, Func<NpgsqlDataSource, SchemaSql, TReader> create)
+        where TReader : class =>
+        services.AddSingleton(sp => new Routed<TReader>(
+            sp.GetRequiredService<TReader>(),
+            sp.GetRequiredService<ReadDataSource>().Standby is { } standby ? create(standby, sp.GetRequiredService<SchemaSql>()) : null,
+            sp.GetRequiredService<ReadRouter>()));
+
+    private static ReadDataSource CreateReadDataSource(StorageOptions options, ILoggerFactory loggerFactory)
+    {
+        if (string.IsNullOrWhiteSpace(options.PostgresReadConnectionString))
+        {
+            return new ReadDataSource(null, null);
+        }
+
+        // Reads only: no writer staging, so the pool may reset sessions as usual; the same pool size and name, so the
+        // standby's pg_stat_activity shows which process reads. Prepared statements are off when a pooler sits in front.
+        var connectionString = Configure(options.PostgresReadConnectionString, options);
+        connectionString.NoResetOnClose = false;
+        var builder = new NpgsqlDataSourceBuilder(connectionString.ConnectionString);
+        builder.UseLoggerFactory(loggerFactory);
+        return new ReadDataSource(builder.Build(), $"{connectionString.Host}:{connectionString.Port}");
+    }
+
     private static NpgsqlDataSource CreateDataSource(StorageOptions options, ILoggerFactory loggerFactory)
     {
-        var connectionString = new NpgsqlConnectionStringBuilder(options.PostgresConnectionString)
+        var builder = new NpgsqlDataSourceBuilder(Configure(options.PostgresConnectionString!, options).ConnectionString);
+        builder.UseLoggerFactory(loggerFactory);
+        return builder.Build();
+    }
+
+    private static NpgsqlConnectionStringBuilder Configure(string given, StorageOptions options)
+    {
+        var connectionString = new NpgsqlConnectionStringBuilder(given)
         {
             MaxPoolSize = options.MaxPoolSize,
             ApplicationName = options.ApplicationName,
@@ -103,8 +149,6 @@ public static class StorageServiceCollectionExtensions
             connectionString.MaxAutoPrepare = 0;
         }
 
-        var builder = new NpgsqlDataSourceBuilder(connectionString.ConnectionString);
-        builder.UseLoggerFactory(loggerFactory);
-        return builder.Build();
+        return connectionString;
     }
 }

@@ -22,6 +22,15 @@ public class PostgresFixture() : ExternalOrContainerFixture("STOCKDATA_TEST_PG")
     /// <summary>True when <see cref="ProductConnectionString"/> leads through a pooler in transaction mode.</summary>
     public virtual bool ThroughTransactionPooler => false;
 
+    /// <summary>The product's <c>ConnectionStrings:PostgresRead</c> (a streaming standby, <see cref="StandbyFixture"/>); null here.</summary>
+    public virtual string? ReadConnectionString => null;
+
+    /// <summary>
+    /// Waits until the product's read server holds everything written so far (no-op without a standby): a test that
+    /// writes through its own connection and then reads through the product wants the product to see it.
+    /// </summary>
+    public virtual Task CatchUpAsync() => Task.CompletedTask;
+
     /// <summary>The scratch database's name.</summary>
     public string DatabaseName { get; } = "t_" + Guid.NewGuid().ToString("N")[..20];
 

@@ -7,6 +7,7 @@ using StockData.Ingest.Sources;
 using StockData.Pipeline.Output;
 using StockData.Storage.Postgres;
 using StockData.Storage.Postgres.Reading;
+using StockData.Storage.Postgres.Replica;
 using StockData.Yahoo.Client;
 
 namespace StockData.Pipeline.Cli;
@@ -98,7 +99,7 @@ internal static class BarsCommand
         }
 
         await services.GetRequiredService<SchemaMigrator>().MigrateAsync(cancellationToken);
-        var reader = services.GetRequiredService<BarReader>();
+        var (reader, _) = await services.GetRequiredService<Routed<BarReader>>().PickAsync([query.Symbol], fresh: false, cancellationToken);
         if (!await reader.KnowsSymbolAsync(query.Symbol, cancellationToken))
         {
             await Console.Error.WriteLineAsync($"stockdata: --symbol: {query.Symbol} is not in the store");

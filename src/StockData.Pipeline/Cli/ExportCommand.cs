@@ -8,6 +8,7 @@ using StockData.Hosting;
 using StockData.Pipeline.Export;
 using StockData.Storage.Postgres;
 using StockData.Storage.Postgres.Export;
+using StockData.Storage.Postgres.Replica;
 using StockData.Yahoo.Client;
 
 namespace StockData.Pipeline.Cli;
@@ -63,7 +64,10 @@ internal static class ExportCommand
                     return ExitCodes.Usage;
                 }
 
-                var exporter = new Exporter(services.GetRequiredService<BarExportReader>(), services.GetRequiredService<CatalogExportReader>(), timeProvider);
+                // One server for the whole export (a manifest must come from one store): the standby when there is one
+                // and it answers, else the primary.
+                var (bars, target) = await services.GetRequiredService<Routed<BarExportReader>>().PickAsync(null, fresh: false, token);
+                var exporter = new Exporter(bars, services.GetRequiredService<Routed<CatalogExportReader>>().For(target), timeProvider);
                 var started = timeProvider.GetTimestamp();
                 ExportSummary summary;
                 try

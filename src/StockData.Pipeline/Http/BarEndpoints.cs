@@ -6,6 +6,7 @@ using Npgsql;
 using StockData.Core;
 using StockData.Ingest.Sources;
 using StockData.Storage.Postgres.Reading;
+using StockData.Storage.Postgres.Replica;
 using StockData.Yahoo.Client;
 
 namespace StockData.Pipeline.Http;
@@ -28,9 +29,9 @@ internal static class BarEndpoints
 
     public static RouteGroupBuilder MapBars(this RouteGroupBuilder group)
     {
-        group.MapGet("/bars/{symbol}", (string symbol, HttpRequest request, BarRefresher refresher, BarReader reader, IOptions<HttpApiOptions> options, TimeProvider clock,
+        group.MapGet("/bars/{symbol}", (string symbol, HttpRequest request, BarRefresher refresher, Routed<BarReader> reader, IOptions<HttpApiOptions> options, TimeProvider clock,
             CancellationToken cancellationToken) => GetAsync([YahooSymbol.Normalize(symbol)], "symbol", true, request, refresher, reader, options.Value, clock, cancellationToken));
-        group.MapGet("/bars", (HttpRequest request, BarRefresher refresher, BarReader reader, IOptions<HttpApiOptions> options, TimeProvider clock,
+        group.MapGet("/bars", (HttpRequest request, BarRefresher refresher, Routed<BarReader> reader, IOptions<HttpApiOptions> options, TimeProvider clock,
             CancellationToken cancellationToken) =>
         {
             var list = request.Query["symbols"].ToString();
@@ -48,7 +49,7 @@ internal static class BarEndpoints
     }
 
     private static async Task<IResult> GetAsync(IReadOnlyList<string> symbols, string symbolParameter, bool single, HttpRequest request,
-        BarRefresher refresher, BarReader reader, HttpApiOptions options, TimeProvider clock, CancellationToken cancellationToken)
+        BarRefresher refresher, Routed<BarReader> reader, HttpApiOptions options, TimeProvider clock, CancellationToken cancellationToken)
     {
         foreach (var symbol in symbols)
         {
@@ -118,13 +119,26 @@ internal static class BarEndpoints
 
         // Without refresh, a symbol the store has never heard of is most likely a typo: an empty 200 would hide it.
         // (With refresh=true the fetch above has either stored it or answered 404 from the upstream.)
-        if (!refresh && await UnknownAsync(symbols, symbolParameter, single, reader, cancellationToken) is { } unknown)
+        // The bars come from the server that answered that check (the primary after a refresh: it holds what was just
+        // written; see ReadRouter for the standby's rules).
+        BarReader bars;
+        if (refresh)
         {
-            return unknown;
+            (bars, _) = await reader.PickAsync(symbols, fresh: true, cancellationToken);
+        }
+        else
+        {
+            var (unknown, target) = await UnknownAsync(symbols, symbolParameter, single, reader, cancellationToken);
+            if (unknown is not null)
+            {
+                return unknown;
+            }
+
+            bars = reader.For(target);
         }
 
         var csv = request.Headers.Accept.ToString().Contains("text/csv", StringComparison.OrdinalIgnoreCase);
-        return new BarsStreamResult(symbols, interval, from, to, asOf, adjust, csv, single);
+        return new BarsStreamResult(symbols, interval, from, to, asOf, adjust, csv, single, bars);
     }
 
     /// <summary>Refreshes every symbol (a few at a time); the first failure becomes the answer, else null.</summary>
@@ -175,35 +189,36 @@ internal static class BarEndpoints
     /// (the path names a resource that does not exist), for <c>/bars?symbols=</c> a 400 naming the parameter and the
     /// unknown symbols; 503 when the store cannot be asked.
     /// </summary>
-    private static async Task<IResult?> UnknownAsync(IReadOnlyList<string> symbols, string symbolParameter, bool single, BarReader reader,
-        CancellationToken cancellationToken)
+    private static async Task<(IResult? Problem, ReadTarget Target)> UnknownAsync(IReadOnlyList<string> symbols, string symbolParameter, bool single,
+        Routed<BarReader> reader, CancellationToken cancellationToken)
     {
         IReadOnlyList<string> unknown;
+        ReadTarget target;
         try
         {
-            unknown = await reader.UnknownAsync(symbols, cancellationToken);
+            (unknown, target) = await reader.ReadAsync(symbols, fresh: false, (r, token) => r.UnknownAsync(symbols, token), cancellationToken);
         }
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
         {
-            return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Store unavailable", detail: ex.Message);
+            return (Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Store unavailable", detail: ex.Message), ReadTarget.Primary);
         }
 
         if (unknown.Count == 0)
         {
-            return null;
+            return (null, target);
         }
 
         if (single)
         {
-            return SymbolEndpoints.UnknownSymbol(unknown[0]);
+            return (SymbolEndpoints.UnknownSymbol(unknown[0]), target);
         }
 
         var named = string.Join(", ", unknown.Take(MaxNamed)) + (unknown.Count > MaxNamed ? $" and {unknown.Count - MaxNamed} more" : "");
-        return Results.Problem(
+        return (Results.Problem(
             statusCode: StatusCodes.Status400BadRequest,
             title: $"Invalid parameter '{symbolParameter}'",
             detail: $"{symbolParameter}: unknown symbol{(unknown.Count > 1 ? "s" : "")} {named} (not in the universe and no bars stored; add with `stockdata symbols add`, or ask with refresh=true)",
-            extensions: new Dictionary<string, object?> { ["parameter"] = symbolParameter, ["unknown_symbols"] = unknown });
+            extensions: new Dictionary<string, object?> { ["parameter"] = symbolParameter, ["unknown_symbols"] = unknown }), target);
     }
 
     private static Dictionary<string, object?> Extensions(string symbol, RefreshOutcome outcome) =>

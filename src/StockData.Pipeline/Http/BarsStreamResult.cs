@@ -35,7 +35,8 @@ internal sealed class BarsStreamResult(
     DateTimeOffset? asOf,
     PriceAdjustment adjust,
     bool csv,
-    bool single) : IResult
+    bool single,
+    BarReader reader) : IResult
 {
     public const string CsvHeader = BarCsv.Header;
 
@@ -55,7 +56,6 @@ internal sealed class BarsStreamResult(
     public async Task ExecuteAsync(HttpContext httpContext)
     {
         var services = httpContext.RequestServices;
-        var reader = services.GetRequiredService<BarReader>();
         var gate = services.GetRequiredService<BarReadGate>();
         var response = httpContext.Response;
         var cancellationToken = httpContext.RequestAborted;

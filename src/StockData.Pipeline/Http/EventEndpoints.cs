@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using StockData.Ingest.Sources;
 using StockData.Storage.Postgres.Catalog;
+using StockData.Storage.Postgres.Replica;
 using StockData.Yahoo.Client;
 
 namespace StockData.Pipeline.Http;
@@ -31,7 +32,7 @@ internal static class EventEndpoints
         return group;
     }
 
-    private static async Task<IResult> GetAsync(string symbol, HttpContext context, EventReader reader, TimeProvider clock, CancellationToken cancellationToken)
+    private static async Task<IResult> GetAsync(string symbol, HttpContext context, Routed<EventReader> reader, TimeProvider clock, CancellationToken cancellationToken)
     {
         symbol = YahooSymbol.Normalize(symbol);
         if (YahooSymbol.Problem(symbol) is { } symbolProblem)
@@ -89,7 +90,7 @@ internal static class EventEndpoints
         }
 
         var query = new EventQuery(symbol, types == EventTypes.None ? EventTypes.All : types, Date(from), Date(to), asOf, after, limit);
-        var events = await reader.ReadAsync(query, cancellationToken);
+        var (events, _) = await reader.ReadAsync([symbol], fresh: false, (r, token) => r.ReadAsync(query, token), cancellationToken);
         if (events is null)
         {
             return SymbolEndpoints.UnknownSymbol(symbol);

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
+using StockData.Storage.Postgres.Replica;
 using StockData.Upstream.Redis;
 
 namespace StockData.Pipeline.Http;
@@ -25,6 +26,7 @@ internal static class HealthEndpoints
     private const string PostgresCheck = "postgres";
     private const string RedisCheck = "redis";
     private const string PipelineCheck = "pipeline";
+    private const string StandbyCheck = "postgres_read";
 
     public static IServiceCollection AddStockDataHealthChecks(this IServiceCollection services)
     {
@@ -32,19 +34,23 @@ internal static class HealthEndpoints
             .AddNpgSql(sp => sp.GetRequiredService<NpgsqlDataSource>(), name: PostgresCheck, tags: [ReadyTag], timeout: ProbeTimeout)
             // Degraded, not unhealthy: the worker goes on without Redis (limiter fallback), so it stays ready.
             .AddCheck<RedisReadinessCheck>(RedisCheck, HealthStatus.Degraded, [ReadyTag], ProbeTimeout)
-            .AddCheck<PipelineHealthCheck>(PipelineCheck, HealthStatus.Unhealthy, [ReadyTag]);
+            .AddCheck<PipelineHealthCheck>(PipelineCheck, HealthStatus.Unhealthy, [ReadyTag])
+            // Degraded as well: reads fall back to the primary while the standby is away.
+            .AddCheck<StandbyReadinessCheck>(StandbyCheck, HealthStatus.Degraded, [ReadyTag], ProbeTimeout);
         return services;
     }
 
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder endpoints)
     {
         var redis = endpoints.ServiceProvider.GetRequiredService<RedisConnectionProvider>();
+        var router = endpoints.ServiceProvider.GetRequiredService<ReadRouter>();
         endpoints.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteLiveAsync })
             .WithMetadata(new HttpMethodMetadata([HttpMethods.Get]));
         endpoints.MapHealthChecks("/readyz", new HealthCheckOptions
             {
                 // Without a Redis connection string there is nothing to check: the answer says not_configured.
-                Predicate = r => r.Tags.Contains(ReadyTag) && (r.Name != RedisCheck || redis.IsConfigured),
+                // Likewise without a read replica: no postgres_read in the answer.
+                Predicate = r => r.Tags.Contains(ReadyTag) && (r.Name != RedisCheck || redis.IsConfigured) && (r.Name != StandbyCheck || router.Configured),
                 ResponseWriter = WriteReadyAsync,
             })
             .WithMetadata(new HttpMethodMetadata([HttpMethods.Get]));
@@ -55,12 +61,15 @@ internal static class HealthEndpoints
     internal static HealthDocument Readiness(HealthReport report)
     {
         var pipeline = report.Entries[PipelineCheck].Data;
+        var hasStandby = report.Entries.TryGetValue(StandbyCheck, out var standby);
         return new HealthDocument(
             report.Status == HealthStatus.Unhealthy ? "not_ready" : "ready",
             Postgres: report.Entries[PostgresCheck].Status == HealthStatus.Healthy ? "ok" : "unreachable",
             Pipeline: (string)pipeline[PipelineHealthCheck.StatusKey],
             Redis: report.Entries.TryGetValue(RedisCheck, out var redis) ? redis.Status == HealthStatus.Healthy ? "ok" : "degraded" : "not_configured",
-            Error: pipeline.TryGetValue(PipelineHealthCheck.ErrorKey, out var error) ? (string)error : null);
+            Error: pipeline.TryGetValue(PipelineHealthCheck.ErrorKey, out var error) ? (string)error : null,
+            PostgresRead: hasStandby ? standby.Status == HealthStatus.Healthy ? "ok" : "degraded" : null,
+            Standby: hasStandby && standby.Data.TryGetValue(StandbyReadinessCheck.StandbyKey, out var name) ? (string)name : null);
     }
 
     private static Task WriteLiveAsync(HttpContext context, HealthReport report) => WriteAsync(context, new HealthDocument("ok"));

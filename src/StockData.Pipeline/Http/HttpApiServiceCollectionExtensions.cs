@@ -25,6 +25,7 @@ internal static class HttpApiServiceCollectionExtensions
         services.AddProblemDetails();
         services.AddStockDataOpenApi();
         services.AddStockDataHealthChecks();
+        services.AddHostedService<ReplicaLagSampler>();
         // A probe's answer is the report itself; the outages it shows are logged once by the parts that meet them
         // (limiter fallback, writer retries), not again at each probe every few seconds.
         builder.Logging.AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None);

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using StockData.Core;
 using StockData.Storage.Postgres.Catalog;
+using StockData.Storage.Postgres.Replica;
 using StockData.Yahoo.Client;
 
 namespace StockData.Pipeline.Http;
@@ -30,7 +31,7 @@ internal static class SymbolEndpoints
         return group;
     }
 
-    private static async Task<IResult> ListAsync(HttpContext context, CoverageReader reader, CancellationToken cancellationToken)
+    private static async Task<IResult> ListAsync(HttpContext context, Routed<CoverageReader> reader, CancellationToken cancellationToken)
     {
         var query = context.Request.Query;
         if (!TableFormat.TryRead(context.Request, out var csv, out var formatProblem))
@@ -67,7 +68,8 @@ internal static class SymbolEndpoints
             scheduled = value;
         }
 
-        var rows = await reader.ReadAsync(new CoverageQuery(null, NullIfEmpty(interval), NullIfEmpty(status), scheduled, after, limit), cancellationToken);
+        var coverageQuery = new CoverageQuery(null, NullIfEmpty(interval), NullIfEmpty(status), scheduled, after, limit);
+        var (rows, _) = await reader.ReadAsync(null, fresh: false, (r, token) => r.ReadAsync(coverageQuery, token), cancellationToken);
         var items = rows.Select(CoverageItem.From).ToList();
         var next = items.Count == 0 ? null : CatalogPaging.Next(items.Count, limit, new CatalogKey(items[^1].Symbol, items[^1].Interval));
         if (csv)
@@ -79,7 +81,7 @@ internal static class SymbolEndpoints
         return TypedResults.Ok(new CoveragePage(items, next));
     }
 
-    private static async Task<IResult> GetAsync(string symbol, SymbolDetailReader details, CoverageReader coverage, CancellationToken cancellationToken)
+    private static async Task<IResult> GetAsync(string symbol, Routed<SymbolDetailReader> details, Routed<CoverageReader> coverage, CancellationToken cancellationToken)
     {
         symbol = YahooSymbol.Normalize(symbol);
         if (YahooSymbol.Problem(symbol) is { } problem)
@@ -87,13 +89,15 @@ internal static class SymbolEndpoints
             return ParameterProblem.For("symbol", problem);
         }
 
-        var detail = await details.ReadAsync(symbol, cancellationToken);
+        string[] symbols = [symbol];
+        var (detail, _) = await details.ReadAsync(symbols, fresh: false, (r, token) => r.ReadAsync(symbol, token), cancellationToken);
         if (detail is null)
         {
             return UnknownSymbol(symbol);
         }
 
-        var intervals = await coverage.ReadAsync(new CoverageQuery(symbol, null, null, null, null, IntervalsPerSymbol), cancellationToken);
+        var (intervals, _) = await coverage.ReadAsync(symbols, fresh: false,
+            (r, token) => r.ReadAsync(new CoverageQuery(symbol, null, null, null, null, IntervalsPerSymbol), token), cancellationToken);
         return TypedResults.Ok(new SymbolDocument(detail.Symbol, detail.Currency, detail.InstrumentType, detail.ExchangeName, detail.ExchangeTimezone,
             detail.FirstTradeDate?.UtcDateTime, detail.Status, detail.LastError, detail.AddedAt.UtcDateTime, detail.UpdatedAt.UtcDateTime,
             intervals.Select(CoverageItem.From).ToList()));

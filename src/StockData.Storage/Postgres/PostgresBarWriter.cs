@@ -27,7 +27,8 @@ public sealed class PostgresBarWriter(
     IOptions<StorageOptions> storageOptions,
     IOptions<BarWriterOptions> writerOptions,
     TimeProvider timeProvider,
-    ILogger<PostgresBarWriter> logger) : IBarWriter
+    ILogger<PostgresBarWriter> logger,
+    Replica.WriteFence fence) : IBarWriter
 {
     // Rounds of the by-key merge before a batch gives up (MergeByKeyAsync): without concurrent deletes two always do.
     private const int MaxByKeyRounds = 5;
@@ -302,6 +303,12 @@ public sealed class PostgresBarWriter(
 
         var eventsChanged = eventCommands.Sum(c => c.RecordsAffected);
         await transaction.CommitAsync(cancellationToken);
+        if (fence.Enabled)
+        {
+            // Where the primary's WAL stands after this commit: reads of these symbols wait for the standby to pass it.
+            await using var position = new NpgsqlCommand("SELECT pg_current_wal_insert_lsn()", connection);
+            fence.Record(plan.SymbolNames, (ulong)(NpgsqlLogSequenceNumber)(await position.ExecuteScalarAsync(cancellationToken))!);
+        }
 
         var fetches = new List<FetchCommit>();
         for (var i = 0; i < plan.Fetches.Count; i++)

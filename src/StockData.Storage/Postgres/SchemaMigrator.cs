@@ -11,7 +11,8 @@ namespace StockData.Storage.Postgres;
 /// Applies the embedded <c>Migrations/NNNN_name.sql</c> files in order, each once, in one transaction under a
 /// transaction-scoped advisory lock, so replicas starting together serialise and the second finds nothing to do.
 /// </summary>
-public sealed class SchemaMigrator(NpgsqlDataSource dataSource, IOptions<StorageOptions> options, ILogger<SchemaMigrator> logger)
+public sealed class SchemaMigrator(NpgsqlDataSource dataSource, IOptions<StorageOptions> options, ILogger<SchemaMigrator> logger,
+    Replica.WriteFence fence)
 {
     private const string ResourcePrefix = "StockData.Storage.Migrations.";
 
@@ -81,6 +82,13 @@ public sealed class SchemaMigrator(NpgsqlDataSource dataSource, IOptions<Storage
         }
 
         await transaction.CommitAsync(cancellationToken);
+        if (appliedNow.Count > 0 && fence.Enabled)
+        {
+            // New tables: no read of this process may go to a standby that has not replayed them yet.
+            await using var position = new NpgsqlCommand("SELECT pg_current_wal_insert_lsn()", connection);
+            fence.RecordEverything((ulong)(NpgsqlTypes.NpgsqlLogSequenceNumber)(await position.ExecuteScalarAsync(cancellationToken))!);
+        }
+
         StorageLog.MigrationsApplied(logger, schema, appliedNow.Count, All.Count);
         return appliedNow;
     }

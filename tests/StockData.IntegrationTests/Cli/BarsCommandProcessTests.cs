@@ -6,7 +6,7 @@ namespace StockData.IntegrationTests.Cli;
 
 /// <summary><c>stockdata bars</c> as the built binary over a split the writer stored: CSV when redirected, bad input.</summary>
 [Collection(ProcessCollection.Name)]
-public sealed class BarsCommandProcessTests(PostgresFixture postgres, RedisFixture redis) : IClassFixture<PostgresFixture>, IClassFixture<RedisFixture>
+public class BarsCommandProcessTests(PostgresFixture postgres, RedisFixture redis) : IClassFixture<PostgresFixture>, IClassFixture<RedisFixture>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 

@@ -14,7 +14,7 @@ namespace StockData.IntegrationTests.Daemon;
 /// revisions (JSON and CSV), and a large response streamed without the server's memory growing with it.
 /// </summary>
 [Collection(ProcessCollection.Name)]
-public sealed class DaemonBarsTests(PostgresFixture postgres, RedisFixture redis) : IClassFixture<PostgresFixture>, IClassFixture<RedisFixture>
+public class DaemonBarsTests(PostgresFixture postgres, RedisFixture redis) : IClassFixture<PostgresFixture>, IClassFixture<RedisFixture>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 

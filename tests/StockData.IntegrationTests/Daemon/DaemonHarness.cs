@@ -49,6 +49,9 @@ internal sealed class DaemonHarness(PostgresFixture postgres, RedisFixture redis
             ["StockData__Daemon__MaxLeases"] = "4",
             ["StockData__Daemon__StoreMetricsInterval"] = "00:00:00.500",
             ["StockData__Http__Url"] = "http://127.0.0.1:0",
+            ["ConnectionStrings__PostgresRead"] = postgres.ReadConnectionString,
+            ["StockData__Storage__StandbyPollInterval"] = "00:00:00.500",
+            ["StockData__Storage__StandbyRetryAfter"] = "00:00:01",
         };
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
         {
@@ -58,12 +61,19 @@ internal sealed class DaemonHarness(PostgresFixture postgres, RedisFixture redis
         return env;
     }
 
-    public Task<WorkerProcess> StartWorkerAsync(string replica, IDictionary<string, string?>? extra = null, bool waitReady = true) =>
-        WorkerProcess.StartAsync(replica, Environment(replica, extra), waitReady);
+    /// <summary>Starts a worker (with a read replica, once the standby holds what the test wrote before).</summary>
+    public async Task<WorkerProcess> StartWorkerAsync(string replica, IDictionary<string, string?>? extra = null, bool waitReady = true)
+    {
+        await postgres.CatchUpAsync();
+        return await WorkerProcess.StartAsync(replica, Environment(replica, extra), waitReady);
+    }
 
-    /// <summary>Runs a CLI verb on this schema.</summary>
-    public Task<ProcessResult> CliAsync(params string[] arguments) =>
-        ProcessRunner.RunStockDataAsync(arguments, Environment("cli"), TimeSpan.FromMinutes(2));
+    /// <summary>Runs a CLI verb on this schema (with a read replica, once the standby holds what was written before).</summary>
+    public async Task<ProcessResult> CliAsync(params string[] arguments)
+    {
+        await postgres.CatchUpAsync();
+        return await ProcessRunner.RunStockDataAsync(arguments, Environment("cli"), TimeSpan.FromMinutes(2));
+    }
 
     public async Task MigrateAsync()
     {
@@ -93,9 +103,13 @@ internal sealed class DaemonHarness(PostgresFixture postgres, RedisFixture redis
 
     public async Task ExecuteAsync(string sql)
     {
-        await using var connection = await OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
+        await using (var connection = await OpenAsync())
+        await using (var command = new NpgsqlCommand(sql, connection))
+        {
+            await command.ExecuteNonQueryAsync();
+        }
+
+        await postgres.CatchUpAsync();
     }
 
     /// <summary>The simulator's request count per symbol.</summary>

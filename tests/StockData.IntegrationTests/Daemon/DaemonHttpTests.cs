@@ -8,7 +8,7 @@ namespace StockData.IntegrationTests.Daemon;
 
 /// <summary>The worker's HTTP surface: bars with refresh (single-flight), CSV, health, the API key off loopback, bad parameters.</summary>
 [Collection(ProcessCollection.Name)]
-public sealed class DaemonHttpTests(PostgresFixture postgres, RedisFixture redis) : IClassFixture<PostgresFixture>, IClassFixture<RedisFixture>
+public class DaemonHttpTests(PostgresFixture postgres, RedisFixture redis) : IClassFixture<PostgresFixture>, IClassFixture<RedisFixture>
 {
     private const string ApiKey = "test-key-0123456789abcdef";
 

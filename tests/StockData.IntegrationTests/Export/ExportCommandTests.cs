@@ -11,7 +11,7 @@ namespace StockData.IntegrationTests.Export;
 /// same manifest, and bad input refused with one line and exit 2.
 /// </summary>
 [Collection(ProcessCollection.Name)]
-public sealed class ExportCommandTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
+public class ExportCommandTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     [Fact]
     public async Task Parquet_ReadBackByDuckDb_TotalsMatchTheStore_TypesAreReal_RerunWritesNothing()

@@ -22,8 +22,11 @@ internal sealed class ExportHarness(ReplayHarness replay) : IDisposable
         var file = ReplayHarness.WriteSymbolFile(ReplayHarness.SampleSymbols(symbols));
         var result = await replay.RunAsync(file, null, "--from", from);
         Assert.True(result.ExitCode == 0, result.ToString());
-        return new ExportHarness(replay);
+        return new ExportHarness(replay) { Postgres = postgres };
     }
+
+    /// <summary>The fixture, when the harness was filled through one: exports wait for its standby to catch up.</summary>
+    public PostgresFixture? Postgres { get; init; }
 
     public string NewDirectory()
     {
@@ -32,11 +35,28 @@ internal sealed class ExportHarness(ReplayHarness replay) : IDisposable
         return path;
     }
 
-    public Task<ProcessResult> ExportAsync(params string[] arguments) =>
-        ProcessRunner.RunStockDataAsync(new[] { "export" }.Concat(arguments), Replay.Environment(), TimeSpan.FromMinutes(5));
+    /// <summary>
+    /// Runs <c>stockdata export</c>; with a read replica, after it has replayed what the test wrote (the export reads
+    /// from it, and only a process's own writes are fenced).
+    /// </summary>
+    public async Task<ProcessResult> ExportAsync(params string[] arguments)
+    {
+        await (Postgres?.CatchUpAsync() ?? Task.CompletedTask);
+        return await ProcessRunner.RunStockDataAsync(new[] { "export" }.Concat(arguments), Replay.Environment(), TimeSpan.FromMinutes(5));
+    }
 
-    public ChildProcess StartExport(IDictionary<string, string?>? environment, params string[] arguments) =>
-        ChildProcess.StartStockData(new[] { "export" }.Concat(arguments), Replay.Environment(environment));
+    /// <summary>As <see cref="ExportAsync"/> with extra settings (e.g. no read replica).</summary>
+    public async Task<ProcessResult> ExportWithAsync(IDictionary<string, string?> environment, params string[] arguments)
+    {
+        await (Postgres?.CatchUpAsync() ?? Task.CompletedTask);
+        return await ProcessRunner.RunStockDataAsync(new[] { "export" }.Concat(arguments), Replay.Environment(environment), TimeSpan.FromMinutes(5));
+    }
+
+    public ChildProcess StartExport(IDictionary<string, string?>? environment, params string[] arguments)
+    {
+        Postgres?.CatchUpAsync().GetAwaiter().GetResult();
+        return ChildProcess.StartStockData(new[] { "export" }.Concat(arguments), Replay.Environment(environment));
+    }
 
     /// <summary>Rows, total volume and the sum of closes of the store's daily bars.</summary>
     public async Task<(long Rows, long Volume, double Close)> StoreTotalsAsync()

@@ -17,7 +17,7 @@ namespace StockData.IntegrationTests.Http;
 /// bad input the issue lists, each named.
 /// </summary>
 [Collection(ProcessCollection.Name)]
-public sealed class EventEndpointsTests(PostgresFixture postgres, RedisFixture redis) : IClassFixture<PostgresFixture>, IClassFixture<RedisFixture>
+public class EventEndpointsTests(PostgresFixture postgres, RedisFixture redis) : IClassFixture<PostgresFixture>, IClassFixture<RedisFixture>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 

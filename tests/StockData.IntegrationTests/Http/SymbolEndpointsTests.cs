@@ -17,7 +17,7 @@ namespace StockData.IntegrationTests.Http;
 /// symbol).
 /// </summary>
 [Collection(ProcessCollection.Name)]
-public sealed class SymbolEndpointsTests(PostgresFixture postgres, RedisFixture redis) : IClassFixture<PostgresFixture>, IClassFixture<RedisFixture>
+public class SymbolEndpointsTests(PostgresFixture postgres, RedisFixture redis) : IClassFixture<PostgresFixture>, IClassFixture<RedisFixture>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 

@@ -12,7 +12,11 @@ internal sealed class ReplayHarness(string connectionString, SimulatorProcess si
     public ReplayHarness(PostgresFixture postgres, SimulatorProcess simulator, string? schema = null)
         : this(postgres.DatabaseConnectionString, simulator, schema)
     {
+        ReadConnectionString = postgres.ReadConnectionString;
     }
+
+    /// <summary>The product's read replica (<see cref="StandbyFixture"/>), when the fixture has one.</summary>
+    public string? ReadConnectionString { get; }
 
     public const string Now = "2026-11-27T21:00:00Z";
 
@@ -38,6 +42,7 @@ internal sealed class ReplayHarness(string connectionString, SimulatorProcess si
         var env = new Dictionary<string, string?>
         {
             ["ConnectionStrings__Postgres"] = connectionString,
+            ["ConnectionStrings__PostgresRead"] = ReadConnectionString,
             ["StockData__Storage__Schema"] = Schema,
             ["StockData__Storage__ApplicationName"] = "replay_" + Schema,
             ["StockData__Fetch__RetryBaseDelay"] = "00:00:00.050",

@@ -68,10 +68,30 @@ public sealed class HealthEndpointsTests
     }
 
     [Fact]
+    public async Task Readiness_ReadReplicaDown_DegradedButReady_NamesTheStandby()
+    {
+        var report = await ReportAsync(DaemonStatus.Running, postgres: HealthStatus.Healthy, redis: HealthStatus.Healthy, standby: HealthStatus.Degraded);
+
+        Assert.Equal(HealthStatus.Degraded, report.Status); // 200: reads go to the primary meanwhile
+        Assert.Equal("""{"status":"ready","postgres":"ok","pipeline":"running","redis":"ok","postgres_read":"degraded","standby":"127.0.0.1:5433"}""",
+            Json(HealthEndpoints.Readiness(report)));
+    }
+
+    [Fact]
+    public async Task Readiness_ReadReplicaUp_Ok()
+    {
+        var report = await ReportAsync(DaemonStatus.Running, postgres: HealthStatus.Healthy, redis: null, standby: HealthStatus.Healthy);
+
+        Assert.Equal("""{"status":"ready","postgres":"ok","pipeline":"running","redis":"not_configured","postgres_read":"ok","standby":"127.0.0.1:5433"}""",
+            Json(HealthEndpoints.Readiness(report)));
+    }
+
+    [Fact]
     public void Liveness_Document() => Assert.Equal("""{"status":"ok"}""", Json(new HealthDocument("ok")));
 
     /// <summary>A report as the health check service builds it: the pipeline's own check run on a real state.</summary>
-    private static async Task<HealthReport> ReportAsync(DaemonStatus pipeline, HealthStatus postgres, HealthStatus? redis, string? error = null)
+    private static async Task<HealthReport> ReportAsync(DaemonStatus pipeline, HealthStatus postgres, HealthStatus? redis, string? error = null,
+        HealthStatus? standby = null)
     {
         var state = new DaemonState();
         state.Set(pipeline, error);
@@ -85,6 +105,12 @@ public sealed class HealthEndpointsTests
         if (redis is { } status)
         {
             entries["redis"] = new(status, null, TimeSpan.Zero, null, null);
+        }
+
+        if (standby is { } standbyStatus)
+        {
+            entries["postgres_read"] = new(standbyStatus, null, TimeSpan.Zero, null,
+                new Dictionary<string, object> { [StandbyReadinessCheck.StandbyKey] = "127.0.0.1:5433" });
         }
 
         return new HealthReport(entries, TimeSpan.Zero);

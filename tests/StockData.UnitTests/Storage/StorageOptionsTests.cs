@@ -16,6 +16,36 @@ public sealed class StorageOptionsTests
         Assert.Equal("stockdata", options.ApplicationName);
         Assert.Equal(TimeSpan.FromMinutes(5), options.CommandTimeout);
         Assert.True(options.KeepRevisions);
+        Assert.Null(options.PostgresReadConnectionString);
+        Assert.Equal(TimeSpan.FromSeconds(5), options.StandbyRetryAfter);
+        Assert.Equal(TimeSpan.FromSeconds(5), options.StandbyPollInterval);
+    }
+
+    [Fact]
+    public void Validate_ReadReplica_BoundFromConnectionStrings_AndCheckedLikeThePrimary()
+    {
+        var options = Resolve(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Postgres"] = "Host=127.0.0.1;Username=postgres;Database=x",
+            ["ConnectionStrings:PostgresRead"] = "Host=127.0.0.2;Port=5433;Username=postgres;Database=x",
+        });
+        Assert.Equal("Host=127.0.0.2;Port=5433;Username=postgres;Database=x", options.PostgresReadConnectionString);
+
+        var noHost = Assert.Throws<OptionsValidationException>(() => Resolve(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Postgres"] = "Host=127.0.0.1;Username=postgres;Database=x",
+            ["ConnectionStrings:PostgresRead"] = "Username=postgres;Database=x",
+        }));
+        Assert.Contains("ConnectionStrings__PostgresRead", Assert.Single(noHost.Failures), StringComparison.Ordinal);
+        var bad = Assert.Throws<OptionsValidationException>(() => Resolve(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Postgres"] = "Host=127.0.0.1;Username=postgres;Database=x",
+            ["ConnectionStrings:PostgresRead"] = "Host=h;Password=s3cret;Bogus Keyword=1",
+            ["StockData:Storage:StandbyRetryAfter"] = "00:00:00",
+        }));
+        Assert.Contains(bad.Failures, f => f.Contains("ConnectionStrings:PostgresRead", StringComparison.Ordinal));
+        Assert.Contains(bad.Failures, f => f.Contains("StandbyRetryAfter", StringComparison.Ordinal));
+        Assert.DoesNotContain("s3cret", bad.Message, StringComparison.Ordinal);
     }
 
     [Fact]
