@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 
 namespace StockData.Pipeline.Export;
@@ -94,10 +95,31 @@ internal sealed class ExportDirectory
         return info.Exists && info.Length == entry.Bytes && await Sha256Async(info.FullName, cancellationToken) == entry.Sha256;
     }
 
-    public static async Task<string> Sha256Async(string path, CancellationToken cancellationToken)
+    /// <remarks>
+    /// Read synchronously, a megabyte at a time: the file was just written (it is in the page cache), and the
+    /// asynchronous read went through the thread pool 4 KB at a time, a fifth of a small Parquet file's CPU in the
+    /// profile of a 100-file export.
+    /// </remarks>
+    public static Task<string> Sha256Async(string path, CancellationToken cancellationToken)
     {
-        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
-        return Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken));
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 0, FileOptions.SequentialScan);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = ArrayPool<byte>.Shared.Rent(1 << 20);
+        try
+        {
+            int read;
+            while ((read = stream.Read(buffer, 0, buffer.Length)) > 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                hash.AppendData(buffer, 0, read);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        return Task.FromResult(Convert.ToHexStringLower(hash.GetHashAndReset()));
     }
 
     /// <summary>Writes the manifest to a temporary file and renames it over the old one (unless unchanged: a rerun that

@@ -59,6 +59,37 @@ internal static class ExportTables
         }
     }
 
+    /// <summary>
+    /// <see cref="Bars"/> filled straight from the store's reader (<see cref="BarExportReader.CopyAsync"/>), a row group
+    /// written whenever the buffers fill.
+    /// </summary>
+    public sealed class BarsSink(Bars bars, ExportFileWriter writer, string interval, ExportProgress progress) : IBarExportSink
+    {
+        public bool IsFull => bars.Table.IsFull;
+
+        public void Add(string symbol, DateTime ts, DateOnly tradeDate, double open, double high, double low, double close, double? adjClose, long? volume)
+        {
+            var i = bars.Table.Count++;
+            bars.Symbol.Values[i] = symbol;
+            bars.Interval.Values[i] = interval;
+            bars.Ts.Plain[i] = ts;
+            bars.TradeDate.Values[i] = tradeDate;
+            bars.Open.Plain[i] = open;
+            bars.High.Plain[i] = high;
+            bars.Low.Plain[i] = low;
+            bars.Close.Plain[i] = close;
+            bars.AdjClose.Values[i] = adjClose;
+            bars.Volume.Values[i] = volume;
+        }
+
+        public async Task FlushAsync(CancellationToken cancellationToken)
+        {
+            var rows = bars.Table.Count;
+            await writer.FlushAsync(cancellationToken);
+            progress.Rows(rows);
+        }
+    }
+
     /// <summary>Events: <c>symbol,type,ex_date,ts,amount,numerator,denominator</c>; type is dividend, split or capital_gain.</summary>
     public sealed class Events
     {

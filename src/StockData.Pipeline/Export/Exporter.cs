@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using StockData.Core;
 using StockData.Storage.Postgres.Export;
 
 namespace StockData.Pipeline.Export;
@@ -32,7 +33,7 @@ internal sealed class Exporter(BarExportReader bars, CatalogExportReader catalog
         var symbols = await ResolveSymbolsAsync(request, cancellationToken);
         var scope = new ExportScope(symbols, request.Interval, request.From, request.To, request.AsOf);
         var adjustment = await BarAdjustment.LoadAsync(request.Adjust, bars, scope, cancellationToken);
-        var plan = await PlanAsync(request, scope, cancellationToken);
+        var plan = await PlanAsync(request, scope, directory, cancellationToken);
         progress.Start(plan.Count);
         directory.RemovePartials();
 
@@ -48,7 +49,12 @@ internal sealed class Exporter(BarExportReader bars, CatalogExportReader catalog
             var result = kept ? entry! : await WriteAsync(directory, request, scope, adjustment, file, progress, token);
             lock (done)
             {
-                done.Add(result);
+                // A bars file planned without stamps whose symbols turned out to have no rows in the scope: no file.
+                if (result is not null)
+                {
+                    done.Add(result);
+                }
+
                 if (kept)
                 {
                     unchanged++;
@@ -94,10 +100,25 @@ internal sealed class Exporter(BarExportReader bars, CatalogExportReader catalog
                 $"unknown symbol{(unknown.Count > 1 ? "s" : "")} {string.Join(", ", unknown.Take(5))}{(unknown.Count > 5 ? $" and {unknown.Count - 5} more" : "")} (not in the store)");
     }
 
-    private async Task<List<PlannedFile>> PlanAsync(ExportRequest request, ExportScope scope, CancellationToken cancellationToken)
+    private async Task<List<PlannedFile>> PlanAsync(ExportRequest request, ExportScope scope, ExportDirectory directory, CancellationToken cancellationToken)
     {
-        var stamps = await bars.ReadStampsAsync(scope, cancellationToken);
         var ext = request.Extension;
+        var plan = new List<PlannedFile>();
+        if (StampsWhileWriting(request, directory))
+        {
+            // Nothing to compare with, so no stamp is needed before a file is written: each bars file's source is what
+            // its own read counted (rows, last write), and a symbol without rows in the scope makes no file.
+            foreach (var group in scope.Symbols.GroupBy(SafeName, StringComparer.Ordinal))
+            {
+                plan.Add(new PlannedFile($"bars/{request.Interval.Token}/{group.Key}.{ext}", "bars", null,
+                    group.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray(), null));
+            }
+
+            await PlanTablesAsync(plan, scope, ext, cancellationToken);
+            return plan;
+        }
+
+        var stamps = await bars.ReadStampsAsync(scope, cancellationToken);
         // An adjusted file also depends on the events (of every date: a later split or dividend changes earlier
         // prices) and on the adjustment itself, so both go into its source: a rerun with another --adjust, or after
         // an event arrived, rewrites the bars files instead of keeping them.
@@ -108,7 +129,6 @@ internal sealed class Exporter(BarExportReader bars, CatalogExportReader catalog
             adjusted = $";adjust={request.Adjust};{Source(events.Rows, events.LastWrite).Replace("rows=", "event_rows=", StringComparison.Ordinal).Replace("last_write=", "event_last_write=", StringComparison.Ordinal)}";
         }
 
-        var plan = new List<PlannedFile>();
         var groups = request.Partition == ExportPartition.Year
             ? stamps.GroupBy(s => s.Year.ToString(CultureInfo.InvariantCulture))
             : stamps.GroupBy(s => SafeName(s.Symbol));
@@ -121,41 +141,63 @@ internal sealed class Exporter(BarExportReader bars, CatalogExportReader catalog
                 Source(members.Sum(s => s.Rows), members.Max(s => s.LastWrite)) + adjusted, symbols, year));
         }
 
+        await PlanTablesAsync(plan, scope, ext, cancellationToken);
+        return plan;
+    }
+
+    /// <summary>
+    /// Whether each bars file is stamped from its own read instead of a pass over every bar of the scope before the
+    /// first file (<see cref="BarExportReader.ReadStampsAsync"/>: about as long as a COPY of the rows themselves). Only
+    /// when no earlier manifest needs comparing, the files are per symbol (year files need the years first), the
+    /// read is of the current rows (an <c>as_of</c> read's rows are not what the stamp counts) and unadjusted (the
+    /// adjusted read takes the row-at-a-time path).
+    /// </summary>
+    private static bool StampsWhileWriting(ExportRequest request, ExportDirectory directory) =>
+        directory.Previous is not { Files.Count: > 0 } && request.Partition == ExportPartition.Symbol && request.AsOf is null && request.Adjust == "none";
+
+    /// <summary>The events and symbol metadata files, then the plan in path order.</summary>
+    private async Task PlanTablesAsync(List<PlannedFile> plan, ExportScope scope, string ext, CancellationToken cancellationToken)
+    {
         var eventStamp = await catalog.EventStampAsync(scope, cancellationToken);
         plan.Add(new PlannedFile($"events.{ext}", "events", Source(eventStamp.Rows, eventStamp.LastWrite), [], null));
         var metadata = await catalog.SymbolStampAsync(scope, cancellationToken);
         plan.Add(new PlannedFile($"symbols.{ext}", "symbols", Source(metadata.Rows, metadata.LastWrite), [], null));
         plan.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
-        return plan;
     }
 
-    private async Task<ManifestFile> WriteAsync(ExportDirectory directory, ExportRequest request, ExportScope scope, BarAdjustment adjustment, PlannedFile file,
+    private async Task<ManifestFile?> WriteAsync(ExportDirectory directory, ExportRequest request, ExportScope scope, BarAdjustment adjustment, PlannedFile file,
         ExportProgress progress, CancellationToken cancellationToken)
     {
         var path = directory.FullPath(file.Path);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var partial = path + ExportDirectory.PartialSuffix;
-        long rows;
+        ExportedRows read;
         await using (var stream = new FileStream(partial, FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16))
         {
-            rows = file.Kind switch
+            read = file.Kind switch
             {
                 "bars" => await WriteBarsAsync(request, scope, adjustment, file, stream, progress, cancellationToken),
-                "events" => await WriteEventsAsync(request, scope, stream, cancellationToken),
-                _ => await WriteSymbolsAsync(request, scope, stream, cancellationToken),
+                "events" => new ExportedRows(await WriteEventsAsync(request, scope, stream, cancellationToken), null),
+                _ => new ExportedRows(await WriteSymbolsAsync(request, scope, stream, cancellationToken), null),
             };
             // No fsync per file: a killed process loses nothing the kernel holds, and after a power cut the rerun
             // checks each file's size and SHA-256 against the manifest before it trusts it.
             await stream.FlushAsync(cancellationToken);
         }
 
+        if (file.Source is null && read.Rows == 0)
+        {
+            File.Delete(partial);
+            return null;
+        }
+
         var sha = await ExportDirectory.Sha256Async(partial, cancellationToken);
         var bytes = new FileInfo(partial).Length;
         File.Move(partial, path, overwrite: true);
-        return new ManifestFile(file.Path, file.Kind, rows, bytes, sha, file.Source);
+        return new ManifestFile(file.Path, file.Kind, read.Rows, bytes, sha, file.Source ?? Source(read.Rows, read.LastWrite));
     }
 
-    private async Task<long> WriteBarsAsync(ExportRequest request, ExportScope scope, BarAdjustment adjustment, PlannedFile file, Stream stream,
+    private async Task<ExportedRows> WriteBarsAsync(ExportRequest request, ExportScope scope, BarAdjustment adjustment, PlannedFile file, Stream stream,
         ExportProgress progress, CancellationToken cancellationToken)
     {
         // One set of buffers per file in flight, reused by the next file: they are 6 MB of large-object-heap arrays,
@@ -172,11 +214,21 @@ internal sealed class Exporter(BarExportReader bars, CatalogExportReader catalog
         }
     }
 
-    private async Task<long> WriteBarsAsync(ExportTables.Bars table, ExportRequest request, ExportScope scope, BarAdjustment adjustment,
+    private async Task<ExportedRows> WriteBarsAsync(ExportTables.Bars table, ExportRequest request, ExportScope scope, BarAdjustment adjustment,
         PlannedFile file, Stream stream, ExportProgress progress, CancellationToken cancellationToken)
     {
-        long rows = 0;
         await using var writer = await ExportFileWriter.CreateAsync(request.Format, table.Table, stream, cancellationToken);
+        if (adjustment.Adjustment == PriceAdjustment.None)
+        {
+            // Straight from the reader's typed getters into the column buffers: no row objects, no batches between
+            // threads (two files are written at once, so decoding one overlaps encoding the other).
+            var sink = new ExportTables.BarsSink(table, writer, request.Interval.Token, progress);
+            var read = await bars.CopyAsync(scope, file.Symbols, file.Year, sink, cancellationToken);
+            await sink.FlushAsync(cancellationToken);
+            return read;
+        }
+
+        long rows = 0;
         var source = bars.ReadAsync(scope, file.Symbols, file.Year, adjustment.NeedsWriteTimes(file.Symbols), cancellationToken);
         await foreach (var batch in ReadAhead.BatchesAsync(adjustment.Apply(source, cancellationToken), cancellationToken))
         {
@@ -195,7 +247,7 @@ internal sealed class Exporter(BarExportReader bars, CatalogExportReader catalog
 
         progress.Rows(table.Table.Count);
         await writer.FlushAsync(cancellationToken);
-        return rows;
+        return new ExportedRows(rows, null);
     }
 
     private Task<long> WriteEventsAsync(ExportRequest request, ExportScope scope, Stream stream, CancellationToken cancellationToken)
@@ -245,5 +297,6 @@ internal sealed class Exporter(BarExportReader bars, CatalogExportReader catalog
     internal static string SafeName(string symbol) =>
         string.Concat(symbol.Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '^' or '=' or '_' ? c : '_'));
 
-    private sealed record PlannedFile(string Path, string Kind, string Source, string[] Symbols, int? Year);
+    /// <param name="Source">What the file is made from (<see cref="SourceStamp"/> totals); null when stamped from its own read.</param>
+    private sealed record PlannedFile(string Path, string Kind, string? Source, string[] Symbols, int? Year);
 }

@@ -16,8 +16,6 @@ internal static class BarCsv
     /// </summary>
     private const int FixedLineBytes = 20 + 10 + 5 * 24 + 20 + 10;
 
-    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
-
     /// <summary>One CSV row: invariant culture, round-trip doubles, ISO-8601 UTC timestamps, empty for null.</summary>
     public static string Line(string symbol, string interval, Bar bar) => string.Create(CultureInfo.InvariantCulture,
         $"{symbol},{interval},{bar.Timestamp.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ},{bar.TradeDate:yyyy-MM-dd},{bar.Open:R},{bar.High:R},{bar.Low:R},{bar.Close:R},{bar.AdjClose:R},{bar.Volume}");
@@ -39,24 +37,24 @@ internal static class BarCsv
         }
 
         var at = prefix.Length;
-        if (!bar.Timestamp.UtcDateTime.TryFormat(destination[at..], out var n, "yyyy-MM-ddTHH:mm:ssZ", Invariant)
+        if (!Utf8Text.TryFormatTimestamp(bar.Timestamp.UtcDateTime, destination[at..], out var n)
             || !Separator(destination, ref at, n)
-            || !bar.TradeDate.TryFormat(destination[at..], out n, "yyyy-MM-dd", Invariant)
+            || !Utf8Text.TryFormatDate(bar.TradeDate, destination[at..], out n)
             || !Separator(destination, ref at, n)
-            || !bar.Open.TryFormat(destination[at..], out n, "R", Invariant)
+            || !Utf8Text.TryFormatDouble(bar.Open, destination[at..], out n)
             || !Separator(destination, ref at, n)
-            || !bar.High.TryFormat(destination[at..], out n, "R", Invariant)
+            || !Utf8Text.TryFormatDouble(bar.High, destination[at..], out n)
             || !Separator(destination, ref at, n)
-            || !bar.Low.TryFormat(destination[at..], out n, "R", Invariant)
+            || !Utf8Text.TryFormatDouble(bar.Low, destination[at..], out n)
             || !Separator(destination, ref at, n)
-            || !bar.Close.TryFormat(destination[at..], out n, "R", Invariant)
+            || !Utf8Text.TryFormatDouble(bar.Close, destination[at..], out n)
             || !Separator(destination, ref at, n))
         {
             return false;
         }
 
         n = 0;
-        if (bar.AdjClose is { } adjClose && !adjClose.TryFormat(destination[at..], out n, "R", Invariant))
+        if (bar.AdjClose is { } adjClose && !Utf8Text.TryFormatDouble(adjClose, destination[at..], out n))
         {
             return false;
         }
@@ -67,7 +65,7 @@ internal static class BarCsv
         }
 
         n = 0;
-        if (bar.Volume is { } volume && !volume.TryFormat(destination[at..], out n, default, Invariant))
+        if (bar.Volume is { } volume && !Utf8Text.TryFormatInteger(volume, destination[at..], out n))
         {
             return false;
         }

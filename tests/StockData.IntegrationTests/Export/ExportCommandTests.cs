@@ -128,6 +128,39 @@ public class ExportCommandTests(PostgresFixture postgres) : IClassFixture<Postgr
     }
 
     [Fact]
+    public async Task FreshExport_StampsEachFileFromItsOwnRead_SymbolWithoutRowsMakesNoFile_RerunAgrees()
+    {
+        postgres.EnsureAvailable();
+        await using var sim = await SimulatorProcess.StartAsync("--now", ReplayHarness.Now, "--null-rows", "0");
+        using var harness = await ExportHarness.ReplayAsync(postgres, sim, 3, "2018-01-01");
+        // A symbol the store knows but holds no bars of: a fresh export plans a file for it and must not write one.
+        await harness.Replay.ScalarAsync<int>("INSERT INTO symbols (symbol, currency) VALUES ('ZZBARE', 'USD'); SELECT 1");
+        var sample = ReplayHarness.SampleSymbols(3);
+        var symbolFile = ReplayHarness.WriteSymbolFile([.. sample, "ZZBARE"]);
+        var dir = harness.NewDirectory();
+        string[] request = ["--symbols", symbolFile, "--from", "2020-01-01", "--to", "2020-12-31", "--format", "parquet", "--out", dir];
+        var result = await harness.ExportAsync(request);
+        Assert.True(result.ExitCode == 0, result.ToString());
+
+        var manifest = ExportHarness.Manifest(dir);
+        var bars = manifest.GetProperty("files").EnumerateArray().Where(f => f.GetProperty("kind").GetString() == "bars").ToList();
+        Assert.Equal(sample.Select(s => $"bars/1d/{s}.parquet").Order(StringComparer.Ordinal), bars.Select(f => f.GetProperty("path").GetString()));
+        Assert.False(File.Exists(Path.Combine(dir, "bars", "1d", "ZZBARE.parquet")));
+        Assert.Empty(Directory.EnumerateFiles(dir, "*.partial", SearchOption.AllDirectories));
+        var inRange = await harness.Replay.ScalarAsync<long>("SELECT count(*) FROM daily_bars WHERE trade_date BETWEEN '2020-01-01' AND '2020-12-31'");
+        Assert.Equal(inRange, bars.Sum(f => f.GetProperty("rows").GetInt64()));
+        Assert.Equal(inRange, ExportHarness.Long(ExportHarness.DuckRow($"SELECT count(*) FROM read_parquet('{dir}/bars/1d/*.parquet')")[0]));
+
+        // The rerun plans from the store's stamps (a manifest is there to compare with): it must find every file's
+        // source equal to what the first run counted while writing, so it writes nothing.
+        var manifestText = File.ReadAllText(Path.Combine(dir, "manifest.json"));
+        var rerun = await harness.ExportAsync(request);
+        Assert.True(rerun.ExitCode == 0, rerun.ToString());
+        Assert.Contains("(0 written,", rerun.StandardOutput, StringComparison.Ordinal);
+        Assert.Equal(manifestText, File.ReadAllText(Path.Combine(dir, "manifest.json")));
+    }
+
+    [Fact]
     public async Task KilledExport_RerunsToTheSameManifest()
     {
         postgres.EnsureAvailable();

@@ -100,6 +100,76 @@ public sealed class BarExportReader(NpgsqlDataSource dataSource, SchemaSql schem
         }
     }
 
+    /// <summary>
+    /// The bars of <paramref name="symbols"/> (of the scope, optionally of one trade year), unadjusted, by symbol then
+    /// time, handed to <paramref name="sink"/> a row at a time with typed getters: no row object, no async enumerator
+    /// per row, and the symbol column only read when the file holds more than one symbol. Returns the rows and, when the
+    /// scope has no <c>as_of</c>, their last write (max updated_at): the same <see cref="SourceStamp"/> totals
+    /// <see cref="ReadStampsAsync"/> gives for these rows, from the same snapshot as the rows written, so a fresh export
+    /// needs no separate pass over the bars to stamp its files.
+    /// </summary>
+    public async Task<ExportedRows> CopyAsync(ExportScope scope, IReadOnlyList<string> symbols, int? year, IBarExportSink sink,
+        CancellationToken cancellationToken)
+    {
+        var table = Table(scope.Interval);
+        var order = scope.Interval.IsDailyOrLonger ? "symbol, trade_date" : "symbol, ts";
+        var one = symbols.Count == 1;
+        var sql = scope.AsOf is null
+            ? $"SELECT {Columns}, updated_at FROM {table} WHERE {Filter} ORDER BY {order}"
+            : $"""
+               SELECT {Columns} FROM (
+                   SELECT {Columns} FROM {table} WHERE {Filter} AND updated_at <= $7
+                   UNION ALL
+                   SELECT {Columns} FROM sd_schema.bar_revisions WHERE {Filter} AND valid_from <= $7 AND revised_at > $7
+               ) held
+               ORDER BY {order}
+               """;
+        await using var command = dataSource.CreateCommand(schemaSql.Qualify(sql));
+        AddFilter(command, scope, symbols, year);
+        if (scope.AsOf is { } asOf)
+        {
+            command.Parameters.Add(Time(asOf));
+        }
+
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var stamped = scope.AsOf is null;
+        string? symbol = one ? symbols[0] : null;
+        long rows = 0;
+        var lastWrite = DateTime.MinValue;
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            if (!one)
+            {
+                // One string per symbol, not per row: rows of a symbol are consecutive.
+                var name = reader.GetString(0);
+                symbol = symbol == name ? symbol : name;
+            }
+
+            sink.Add(symbol!,
+                reader.GetFieldValue<DateTime>(1),
+                reader.GetFieldValue<DateOnly>(2),
+                reader.GetDouble(3),
+                reader.GetDouble(4),
+                reader.GetDouble(5),
+                reader.GetDouble(6),
+                reader.IsDBNull(7) ? null : reader.GetDouble(7),
+                reader.IsDBNull(8) ? null : reader.GetInt64(8));
+            if (stamped)
+            {
+                var written = reader.GetFieldValue<DateTime>(9);
+                lastWrite = written > lastWrite ? written : lastWrite;
+            }
+
+            rows++;
+            if (sink.IsFull)
+            {
+                await sink.FlushAsync(cancellationToken);
+            }
+        }
+
+        return new ExportedRows(rows, stamped && rows > 0 ? new DateTimeOffset(lastWrite, TimeSpan.Zero) : null);
+    }
+
     private static string Table(BarInterval interval) => interval.IsDailyOrLonger ? "sd_schema.daily_bars" : "sd_schema.intraday_bars";
 
     private static void AddFilter(NpgsqlCommand command, ExportScope scope, IReadOnlyList<string> symbols, int? year)

@@ -21,3 +21,20 @@ public readonly record struct SymbolBar(string Symbol, Bar Bar, DateTimeOffset? 
 /// write. A rerun of an export compares it with what it recorded to skip a file whose source has not changed.
 /// </summary>
 public readonly record struct SourceStamp(string Symbol, int Year, long Rows, DateTimeOffset LastWrite);
+
+/// <summary>What <see cref="BarExportReader.CopyAsync"/> read: rows, and their last write when the scope has no <c>as_of</c>.</summary>
+public readonly record struct ExportedRows(long Rows, DateTimeOffset? LastWrite);
+
+/// <summary>
+/// Where <see cref="BarExportReader.CopyAsync"/> puts each row: an export's column buffers. When it reports
+/// <see cref="IsFull"/> after a row, the reader waits for <see cref="FlushAsync"/> before the next.
+/// </summary>
+public interface IBarExportSink
+{
+    bool IsFull { get; }
+
+    /// <param name="ts">The bar's time, UTC.</param>
+    void Add(string symbol, DateTime ts, DateOnly tradeDate, double open, double high, double low, double close, double? adjClose, long? volume);
+
+    Task FlushAsync(CancellationToken cancellationToken);
+}
