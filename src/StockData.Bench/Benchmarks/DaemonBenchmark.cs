@@ -88,8 +88,9 @@ internal sealed class DaemonBenchmark(
     private async Task<DateOnly> CutoffAsync(int newBars, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(schemaSql.Qualify(
-            $"SELECT trade_date FROM (SELECT DISTINCT trade_date FROM sd_schema.daily_bars WHERE symbol = $1) d ORDER BY 1 DESC OFFSET {newBars} LIMIT 1"));
+            "SELECT trade_date FROM (SELECT DISTINCT trade_date FROM sd_schema.daily_bars WHERE symbol = $1) d ORDER BY 1 DESC OFFSET $2 LIMIT 1"));
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = SymbolName(1) });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = newBars });
         return await command.ExecuteScalarAsync(cancellationToken) is DateOnly date
             ? date
             : throw new InvalidOperationException($"seeding left fewer than {newBars + 1} bars for {SymbolName(1)}");
@@ -262,6 +263,7 @@ internal sealed class DaemonBenchmark(
     private async Task<BackendSamples> SampleBackendsAsync(string applicationName, CancellationToken cancellationToken)
     {
         var samples = new List<BackendSample>();
+        var waits = new Dictionary<string, int>(StringComparer.Ordinal);
         try
         {
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -286,6 +288,22 @@ internal sealed class DaemonBenchmark(
                         (int)reader.GetInt64(4), (int)reader.GetInt64(5), (int)reader.GetInt64(6)));
                 }
 
+                // Which waits exactly (a row lock is Lock:transactionid or Lock:tuple, a commit's flush IO:WALSync, …).
+                await using (var command = new NpgsqlCommand("""
+                    SELECT coalesce(wait_event_type || ':' || wait_event, 'none'), count(*)
+                    FROM pg_stat_activity
+                    WHERE backend_type = 'client backend' AND application_name = $1 AND state = 'active'
+                    GROUP BY 1
+                    """, connection))
+                {
+                    command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = applicationName });
+                    await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                    while (await reader.ReadAsync(cancellationToken))
+                    {
+                        waits[reader.GetString(0)] = waits.GetValueOrDefault(reader.GetString(0)) + (int)reader.GetInt64(1);
+                    }
+                }
+
                 await Task.Delay(200, cancellationToken);
             }
         }
@@ -293,7 +311,7 @@ internal sealed class DaemonBenchmark(
         {
         }
 
-        return BackendSamples.Of(samples);
+        return BackendSamples.Of(samples, waits);
     }
 
     /// <summary>The database's commits (pg_stat_database) and the server's WAL records, bytes and syncs (pg_stat_wal).</summary>

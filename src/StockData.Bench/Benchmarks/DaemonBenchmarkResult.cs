@@ -10,14 +10,17 @@ internal readonly record struct BackendSample(int Open, int Active, int All, int
 /// pg_stat_activity sampled during a run: the replicas' backends open and active, the server's all; and the mean number of
 /// active ones on CPU (no wait event), waiting for a WAL flush (a commit's fsync), for a lock, for other I/O.
 /// </summary>
+/// <param name="Waits">Each wait event seen on an active backend ("none": on CPU or runnable), its mean count per sample.</param>
 internal sealed record BackendSamples(int Samples, int OpenMax, double OpenMean, int ActiveMax, double ActiveMean, int ServerMax,
-    double OnCpuMean, double WalFlushMean, double LockMean, double OtherIoMean)
+    double OnCpuMean, double WalFlushMean, double LockMean, double OtherIoMean, IReadOnlyDictionary<string, double> Waits)
 {
-    public static BackendSamples Of(IReadOnlyList<BackendSample> samples) => samples.Count == 0
-        ? new BackendSamples(0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+    public static BackendSamples Of(IReadOnlyList<BackendSample> samples, IReadOnlyDictionary<string, int> waits) => samples.Count == 0
+        ? new BackendSamples(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, new Dictionary<string, double>())
         : new BackendSamples(samples.Count, samples.Max(s => s.Open), samples.Average(s => s.Open), samples.Max(s => s.Active),
             samples.Average(s => s.Active), samples.Max(s => s.All), samples.Average(s => s.OnCpu), samples.Average(s => s.WalFlush),
-            samples.Average(s => s.Locks), samples.Average(s => s.OtherIo));
+            samples.Average(s => s.Locks), samples.Average(s => s.OtherIo),
+            waits.OrderByDescending(w => w.Value).ThenBy(w => w.Key, StringComparer.Ordinal)
+                .ToDictionary(w => w.Key, w => (double)w.Value / samples.Count, StringComparer.Ordinal));
 }
 
 /// <summary>Server-wide counters: the database's commits, and WAL records, bytes and syncs (fsyncs of the WAL).</summary>
@@ -96,6 +99,7 @@ internal sealed record DaemonBenchmarkResult(
             ["active_wal_flush_mean"] = Math.Round(Backends.WalFlushMean, 2),
             ["active_lock_mean"] = Math.Round(Backends.LockMean, 2),
             ["active_other_io_mean"] = Math.Round(Backends.OtherIoMean, 2),
+            ["active_waits_mean"] = Backends.Waits.ToDictionary(w => w.Key, w => Math.Round(w.Value, 3)),
         },
         ["postgres_cpu_s"] = PostgresCpuSeconds is { } pg ? Math.Round(pg, 2) : null,
         ["postgres_cores"] = PostgresCpuSeconds is { } cores ? Math.Round(cores / Seconds, 2) : null,
