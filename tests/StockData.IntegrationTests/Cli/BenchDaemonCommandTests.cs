@@ -16,7 +16,7 @@ public sealed class BenchDaemonCommandTests(PostgresFixture postgres, RedisFixtu
         "symbols", "replicas", "seconds", "refreshed", "failed", "symbols_per_s", "rows", "rows_inserted", "rows_updated", "rows_unchanged",
         "claim_rounds", "claim_rounds_per_s", "leases_claimed", "leases_claimed_per_s", "leases_renewed", "leases_renewed_per_s", "lease_takeovers",
         "backends", "postgres_cpu_s", "postgres_cores", "postgres_cpu_ms_per_symbol", "replicas_cpu_s", "replicas_cores", "replica_cpu_s",
-        "replicas_cpu_ms_per_symbol", "simulator_cpu_s", "simulator_cores", "cores", "load_before", "load_after", "settings", "server",
+        "replicas_cpu_ms_per_symbol", "commits", "commits_per_symbol", "wal_syncs", "wal_syncs_per_s", "wal_bytes_per_symbol", "simulator_cpu_s", "simulator_cores", "cores", "load_before", "load_after", "settings", "server",
     ];
 
     [Fact]
@@ -86,6 +86,12 @@ public sealed class BenchDaemonCommandTests(PostgresFixture postgres, RedisFixtu
             Assert.True(postgresCpu > 0, "PostgreSQL did the writes");
             Assert.Equal(postgresCpu / symbols * 1000, run.GetProperty("postgres_cpu_ms_per_symbol").GetDouble(), 1.0);
             Assert.Equal(postgresCpu / seconds, run.GetProperty("postgres_cores").GetDouble(), 0.05);
+            // Every refresh commits at least its lease's release and writes WAL; the WAL is synced only where fsync is on
+            // (the test servers run without it, scripts/bench.sh's with it).
+            Assert.True(Long(run, "commits") >= symbols, $"{Long(run, "commits")} commits");
+            Assert.Equal((double)Long(run, "commits") / symbols, run.GetProperty("commits_per_symbol").GetDouble(), 0.01);
+            Assert.True(run.GetProperty("wal_bytes_per_symbol").GetDouble() > 0);
+            Assert.Equal(run.GetProperty("server").GetProperty("fsync").GetString() == "on", Long(run, "wal_syncs") > 0);
             Assert.Equal(Environment.ProcessorCount, run.GetProperty("cores").GetInt32());
             Assert.Equal(3, run.GetProperty("load_before").GetString()!.Split(' ').Length);
             var settings = run.GetProperty("settings");
