@@ -259,6 +259,7 @@ internal sealed class DaemonBenchmark(
     /// pg_stat_activity every 200 ms: the replicas' backends (their application_name), open and active (not idle),
     /// and every client backend of the server; of the active ones, what they wait for (the WAL flush of a commit, a
     /// lock, other I/O) or none (on CPU, or runnable and waiting for one): the measured answer to "what limits it".
+    /// The four groups are disjoint: a backend queued behind another's WAL flush is LWLock:WALWrite, a lock wait.
     /// </summary>
     private async Task<BackendSamples> SampleBackendsAsync(string applicationName, CancellationToken cancellationToken)
     {
@@ -275,7 +276,7 @@ internal sealed class DaemonBenchmark(
                            count(*) FILTER (WHERE mine AND state = 'active'),
                            count(*),
                            count(*) FILTER (WHERE mine AND state = 'active' AND wait_event IS NULL),
-                           count(*) FILTER (WHERE mine AND state = 'active' AND wait_event IN ('WALSync', 'WALWrite', 'WALInsert')),
+                           count(*) FILTER (WHERE mine AND state = 'active' AND wait_event_type = 'IO' AND wait_event IN ('WALSync', 'WALWrite')),
                            count(*) FILTER (WHERE mine AND state = 'active' AND wait_event_type IN ('Lock', 'LWLock')),
                            count(*) FILTER (WHERE mine AND state = 'active' AND wait_event_type = 'IO' AND wait_event NOT IN ('WALSync', 'WALWrite'))
                     FROM (SELECT *, application_name = $1 AS mine FROM pg_stat_activity WHERE backend_type = 'client backend') a

@@ -8,7 +8,8 @@ internal readonly record struct BackendSample(int Open, int Active, int All, int
 
 /// <summary>
 /// pg_stat_activity sampled during a run: the replicas' backends open and active, the server's all; and the mean number of
-/// active ones on CPU (no wait event), waiting for a WAL flush (a commit's fsync), for a lock, for other I/O.
+/// active ones on CPU (no wait event), flushing WAL (IO:WALSync, IO:WALWrite: a commit's write and fsync), waiting for a
+/// lock (heavyweight or lightweight; LWLock:WALWrite is waiting for another backend's flush), for other I/O.
 /// </summary>
 /// <param name="Waits">Each wait event seen on an active backend ("none": on CPU or runnable), its mean count per sample.</param>
 internal sealed record BackendSamples(int Samples, int OpenMax, double OpenMean, int ActiveMax, double ActiveMean, int ServerMax,
