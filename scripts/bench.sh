@@ -7,6 +7,8 @@
 #   scripts/bench.sh writer   [--symbols 500] [--bars 2520] [--rounds 3] [--json]
 #   scripts/bench.sh pipeline [--symbols 500] [--years 10] [--rounds 3] [--json]
 #   scripts/bench.sh read     [--symbols 100] [--years 10] [--rounds 3] [--json]
+#   scripts/bench.sh daemon   [--symbols 1000] [--replicas 1,2,4] [--json]   M symbols due at once, refreshed by R real
+#                                                   `stockdata run` replicas (docs/performance.md, Daemon capacity curve)
 #   scripts/bench.sh writer --via-pgbouncer [...]   the same through PgBouncer in transaction mode (services.sh
 #                                                   sd_pgbouncer_up) with StockData__Storage__Pooler=Transaction
 #
@@ -14,7 +16,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
-[ $# -ge 1 ] || { echo "usage: $0 writer|pipeline|read [bench options]" >&2; exit 2; }
+[ $# -ge 1 ] || { echo "usage: $0 writer|pipeline|read|daemon [bench options]" >&2; exit 2; }
 
 via_pgbouncer=0
 args=()

@@ -145,6 +145,17 @@ public static class PipelineMetrics
     public static readonly Counter LeaseTakeovers = Metrics.CreateCounter(
         "stockdata_lease_takeovers_total", "Expired leases of another replica taken over.");
 
+    // Lease traffic, so a capacity measurement (stockdata-bench daemon) and an operator can see what the schedule costs
+    // the database per replica: every claim round is a few statements, every renewal round one UPDATE over all leases.
+    public static readonly Counter LeaseClaimRounds = Metrics.CreateCounter(
+        "stockdata_lease_claim_rounds_total", "Claim rounds this replica ran (each a few claim statements against the schedule and job items).");
+
+    public static readonly Counter LeasesClaimed = Metrics.CreateCounter(
+        "stockdata_leases_claimed_total", "Leases this replica claimed: scheduled symbol intervals and job items.");
+
+    public static readonly Counter LeasesRenewed = Metrics.CreateCounter(
+        "stockdata_leases_renewed_total", "Leases this replica renewed (a renewal round extends every lease it holds in one statement per kind).");
+
     // Store-wide "work exists" signal for the no-progress alert (docs/observability.md): overdue lags by design ("well past"), so an
     // alert on it alone would wait that long before it could say the fleet is stuck.
     public static readonly Gauge SymbolsDue = Metrics.CreateGauge(

@@ -21,7 +21,18 @@ internal sealed class BenchSimulator : IAsyncDisposable
 
     public string BaseUrl { get; }
 
-    public static async Task<BenchSimulator> StartAsync(string simulatorDll, CancellationToken cancellationToken)
+    /// <summary>CPU time the simulator process has used so far (user and system).</summary>
+    public TimeSpan CpuTime
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.HasExited ? TimeSpan.Zero : _process.TotalProcessorTime;
+        }
+    }
+
+    /// <param name="cacheMegabytes">The simulator's response cache: a run that asks for many symbols again needs it to hold them all.</param>
+    public static async Task<BenchSimulator> StartAsync(string simulatorDll, CancellationToken cancellationToken, int cacheMegabytes = 64)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -29,7 +40,8 @@ internal sealed class BenchSimulator : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[] { simulatorDll, "--urls", "http://127.0.0.1:0", "--now", Now, "--null-rows", "0", "--cache-mb", "64" })
+        foreach (var argument in new[] { simulatorDll, "--urls", "http://127.0.0.1:0", "--now", Now, "--null-rows", "0", "--cache-mb",
+                     cacheMegabytes.ToString(System.Globalization.CultureInfo.InvariantCulture) })
         {
             info.ArgumentList.Add(argument);
         }

@@ -21,6 +21,7 @@ internal static class BenchCommand
         command.Subcommands.Add(BenchLimiterWorkerCommand.Create());
         command.Subcommands.Add(CreateWriterFetch());
         command.Subcommands.Add(CreateRead());
+        command.Subcommands.Add(BenchDaemonCommand.Create());
         return command;
     }
 
@@ -207,7 +208,7 @@ internal static class BenchCommand
     }
 
     /// <summary>src/StockData.Pipeline/bin/CONFIG/net10.0/stockdata.dll beside this binary's src/StockData.Bench/bin/CONFIG/net10.0.</summary>
-    private static string DefaultStockDataPath()
+    internal static string DefaultStockDataPath()
     {
         var binary = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         var beside = Path.Combine(binary.FullName, "stockdata.dll");
@@ -216,7 +217,7 @@ internal static class BenchCommand
     }
 
     /// <summary>src/StockData.YahooSim/bin/CONFIG/net10.0 beside this binary's src/StockData.Pipeline/bin/CONFIG/net10.0.</summary>
-    private static string DefaultSimulatorPath()
+    internal static string DefaultSimulatorPath()
     {
         var binary = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         var configuration = binary.Parent!.Name;
@@ -231,13 +232,13 @@ internal static class BenchCommand
     }
 
     /// <summary>Logs go to stderr so stdout holds only the verb's output (the JSON object, the probe's lines).</summary>
-    private static void ConfigureLogging(HostApplicationBuilder builder)
+    internal static void ConfigureLogging(HostApplicationBuilder builder)
     {
         builder.Logging.ClearProviders();
         builder.Logging.AddConsole(options => options.LogToStandardErrorThreshold = LogLevel.Trace);
     }
 
-    private static async Task DropSchemaAsync(NpgsqlDataSource dataSource, string schema)
+    internal static async Task DropSchemaAsync(NpgsqlDataSource dataSource, string schema)
     {
         try
         {
@@ -253,7 +254,7 @@ internal static class BenchCommand
         }
     }
 
-    private static Option<int> PositiveOption(string name, string description, int defaultValue, int max, int min = 1)
+    internal static Option<int> PositiveOption(string name, string description, int defaultValue, int max, int min = 1)
     {
         var option = new Option<int>(name) { Description = $"{description} Default {defaultValue:N0}.", DefaultValueFactory = _ => defaultValue };
         option.Validators.Add(result =>

@@ -150,6 +150,8 @@ internal sealed class DaemonWorker(
                 {
                     var work = await claimer.ClaimAsync(owner, want, token);
                     failing = false;
+                    PipelineMetrics.LeaseClaimRounds.Inc();
+                    PipelineMetrics.LeasesClaimed.Inc(work.Count);
                     foreach (var item in work)
                     {
                         book.Add(item);
@@ -205,6 +207,7 @@ internal sealed class DaemonWorker(
                 var renewedKeys = await schedule.RenewAsync(owner, keys, until, token);
                 var renewedIds = await jobItems.RenewAsync(owner, ids, until, token);
                 failing = false;
+                PipelineMetrics.LeasesRenewed.Inc(renewedKeys.Count + renewedIds.Count);
                 // A lease released between the snapshot and the renewal is not lost: only count what is still held.
                 var stillHeld = book.ScheduledKeys.ToHashSet();
                 var stillHeldIds = book.JobItemIds.ToHashSet();
