@@ -11,21 +11,28 @@ namespace StockData.Pipeline.Output;
 /// </summary>
 internal static class Utf8Text
 {
-    /// <summary>Decimal places the fast path tries; a stored price has at most six.</summary>
-    private const int MaxDecimals = 8;
+    /// <summary>
+    /// Decimal places the fast path tries. A stored price has at most six; an adjusted one has ten significant digits
+    /// (PriceAdjuster.Significant), so an adjusted price from 0.01 up has at most eleven.
+    /// </summary>
+    private const int MaxDecimals = 12;
+
+    /// <summary>Below this, value × 10^12 is under 2^52 (4096 × 10^12 ≈ 4.1e15 &lt; 4.5e15).</summary>
+    private const double OneShotLimit = 4096;
 
     /// <summary>Integers up to here are held exactly by a double (2^53), so m and the division above are exact.</summary>
     private const double MaxExact = 9_007_199_254_740_992d;
 
-    private static readonly double[] Pow10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8];
+    private static readonly double[] Pow10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12];
 
-    private static readonly long[] Pow10Long = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000];
+    private static readonly long[] Pow10Long =
+        [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000, 10_000_000_000, 100_000_000_000, 1_000_000_000_000];
 
     /// <summary>
     /// <paramref name="value"/> as <c>value.TryFormat(destination, out written, "R", InvariantCulture)</c> writes it.
     /// </summary>
     /// <remarks>
-    /// A value that is an integer m over 10^k with k ≤ 8 (every stored price) is written as m with k decimals, for the
+    /// A value that is an integer m over 10^k with k ≤ 12 (every stored price, and adjusted prices from 0.01 up) is written as m with k decimals, for the
     /// smallest such k. That is the shortest text that reads back as the same double: m / 10^k is one correctly
     /// rounded division of two exactly held numbers, so it equals the value exactly when parsing the text does; a
     /// shorter text would have fewer decimals and have been found first; and m, the nearest integer to value × 10^k,
@@ -36,6 +43,27 @@ internal static class Utf8Text
     public static bool TryFormatDouble(double value, Span<byte> destination, out int written)
     {
         var magnitude = Math.Abs(value);
+        if (magnitude is >= 1e-4 and < OneShotLimit)
+        {
+            // One try at twelve decimals instead of up to thirteen: below 4096, value × 10^12 stays under 2^52, where
+            // a double's spacing is finer than 10^-12, so at most one twelve-decimal text reads back as the value. If
+            // this m does, the shortest text is m without its trailing zeros (a shorter text with j decimals would be
+            // that same text padded with zeros to twelve); if it does not, the loop below decides.
+            var m12 = Math.Round(magnitude * 1e12);
+            if (m12 / 1e12 == magnitude)
+            {
+                var digits = (long)m12;
+                var decimals = 12;
+                while (decimals > 0 && digits % 10 == 0)
+                {
+                    digits /= 10;
+                    decimals--;
+                }
+
+                return TryWriteDecimal(value < 0, digits, decimals, destination, out written);
+            }
+        }
+
         if (magnitude is >= 1e-4 and < 1e9)
         {
             for (var k = 0; k <= MaxDecimals; k++)

@@ -53,6 +53,21 @@ public sealed class Utf8TextTests
     }
 
     [Fact]
+    public void TryFormatDouble_AdjustedPricesOfTenSignificantDigits_AsTheRuntimesRoundTripFormat()
+    {
+        // What an adjusted read prints: a stored price times a split and cash factor, rounded to ten significant
+        // digits, from fractions of a cent to large prices (up to twelve decimals on the fast path).
+        var random = new Random(29);
+        for (var i = 0; i < 200_000; i++)
+        {
+            var stored = random.NextInt64(1, 100_000_000) / 1e4;
+            var factor = random.NextDouble() * Math.Pow(10, random.Next(-4, 2));
+            AssertSameAsRuntime(StockData.Core.PriceAdjuster.Significant(stored * factor));
+            AssertSameAsRuntime(-StockData.Core.PriceAdjuster.Significant(stored * factor));
+        }
+    }
+
+    [Fact]
     public void TryFormatDouble_AnyBitPattern_AsTheRuntimesRoundTripFormat()
     {
         var random = new Random(71);
