@@ -24,6 +24,8 @@ public sealed partial class SqlParameterisationTests
         [("BarWriterSql.cs", "InsertNew(daily, $\"FROM {stage} WHERE o_ctid IS NULL\")")] = "the shared insert of new rows, its source a literal around the staging-table constant",
         [("BarWriterSql.cs", "InsertNew(daily, \"FROM j WHERE j.is_new\")")] = "the shared insert of new rows, its source a literal",
         [("BarWriterSql.cs", "rows")] = "InsertNew's source: one of the two literals above",
+        [("BarWriterSql.cs", "(daily ? \"\" : OldRowPartition)")] = "a literal partition-key condition (a constant) or empty, by the interval family",
+        [("BarWriterSql.cs", "(daily ? \"\" : RowPartition)")] = "a literal partition-key condition (a constant) or empty, by the interval family",
         [("BarCopy.cs", "stage")] = "a staging-table constant of the writer (StagingTables.Daily/Intraday)",
         [("StagingTables.cs", "(daily ? Daily : Intraday)")] = "chosen between the two staging-table constants by the interval family",
         [("BarWriterSql.cs", "(keepRevisions ? StagedRevisions : \"\")")] = "a literal SQL fragment (a constant) or empty, by a bool option",
