@@ -30,6 +30,7 @@ public sealed partial class SqlParameterisationTests
         [("StagingTables.cs", "(daily ? Daily : Intraday)")] = "chosen between the two staging-table constants by the interval family",
         [("BarWriterSql.cs", "(keepRevisions ? StagedRevisions : \"\")")] = "a literal SQL fragment (a constant) or empty, by a bool option",
         [("SchemaMigrator.cs", "schema")] = "StorageOptions.Schema, validated at start-up as a lower-case identifier (StorageOptionsValidator), and quoted",
+        [("IntradayWriterBenchmark.cs", "schemaSql.Quoted")] = "the benchmark's generated scratch schema name (bench_ + hex), validated by SchemaSql and quoted",
         [("BenchCommand.cs", "schema")] = "the benchmark's generated scratch schema name (bench_ + hex), quoted",
         [("PipelineBenchmark.cs", "round")] = "a progress or report line (mentions raw COPY), not SQL",
         [("PipelineBenchmark.cs", "referenceRows:N0")] = "a progress or report line (mentions raw COPY), not SQL",
