@@ -13,7 +13,7 @@ namespace StockData.Bench.Benchmarks;
 /// <c>stockdata-bench writer-intraday</c>: the writer's fresh, unchanged and changed passes on 1m bars, first on the
 /// unpartitioned intraday_bars (the schema as migrations 0001–0010 left it), then, in the same process and on the same
 /// rows, after migration 0011 partitioned it (the migration of the last round's rows is timed too). Each pass is
-/// divided by a raw-COPY sample into an empty unpartitioned copy of intraday_bars taken right before it, the same
+/// divided by a raw-copy sample into an empty unpartitioned copy of intraday_bars taken right before it, the same
 /// reference in both layouts, so the two ratios compare the layouts and not the machine's drift.
 /// </summary>
 internal sealed class IntradayWriterBenchmark(
@@ -235,7 +235,7 @@ internal sealed class IntradayWriterBenchmark(
 
     private static string Line(string name, int rows, TimeSpan elapsed, TimeSpan raw) =>
         string.Create(CultureInfo.InvariantCulture,
-            $"{name}: {rows:N0} rows in {elapsed.TotalSeconds:0.000} s = {rows / elapsed.TotalSeconds:N0} rows/s, × raw COPY {raw.TotalSeconds / elapsed.TotalSeconds:0.00}");
+            $"{name}: {rows:N0} rows in {elapsed.TotalSeconds:0.000} s = {rows / elapsed.TotalSeconds:N0} rows/s, × raw copy {raw.TotalSeconds / elapsed.TotalSeconds:0.00}");
 }
 
 /// <summary>The timed passes of one layout.</summary>
@@ -269,11 +269,11 @@ internal sealed record IntradayWriterBenchmarkResult(
         var c = CultureInfo.InvariantCulture;
         var text = new StringBuilder();
         text.AppendLine(c, $"stockdata bench writer-intraday: {Symbols:N0} symbols, {Rows:N0} 1m rows; batch {BatchSize:N0} rows, 1 writer connection; " +
-                           $"{Unpartitioned.Fresh.Times.Count} rounds per layout, each pass right after a raw-COPY sample into an unpartitioned copy");
+                           $"{Unpartitioned.Fresh.Times.Count} rounds per layout, each pass right after a raw-copy sample into an unpartitioned copy");
         text.AppendLine(c, $"server: {Server}");
         text.AppendLine(c, $"migration 0011 (partitioning {Rows:N0} rows in place): {Migration.TotalSeconds:0.00} s");
         text.AppendLine();
-        text.AppendLine(c, $"{"layout",-14} {"pass",-10} {"rows/s: median (min–max)",-30} {"× raw COPY: median (min–max)",-30} target");
+        text.AppendLine(c, $"{"layout",-14} {"pass",-10} {"rows/s: median (min–max)",-30} {"× raw copy: median (min–max)",-30} target");
         foreach (var s in new[] { Unpartitioned, Partitioned })
         {
             Row(s.Layout, "fresh", s.Fresh, WriterBenchmarkResult.FreshTarget, "");
