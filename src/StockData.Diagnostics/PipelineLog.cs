@@ -136,4 +136,20 @@ public static partial class PipelineLog
 
     [LoggerMessage(3500, LogLevel.Warning, "Request counts not written to the budget ledger ({Requests} requests kept for the next try): {Message}")]
     public static partial void RequestCountsNotWritten(ILogger logger, long requests, string message);
+
+    // 3600-3699: intraday partitions and retention.
+
+    [LoggerMessage(3600, LogLevel.Warning,
+        "{Rows} {Interval} row(s) of {Month:yyyy-MM} were in the DEFAULT partition (no month partition existed for them); moving them into a new partition. " +
+        "Raise StockData:Retention:PartitionMonthsBehind/Ahead if this recurs")]
+    public static partial void IntradayDefaultRowsFound(ILogger logger, long rows, string interval, DateOnly month);
+
+    [LoggerMessage(3601, LogLevel.Information, "Created intraday partition {Interval} {Month:yyyy-MM} ({Moved} row(s) moved from the DEFAULT partition)")]
+    public static partial void IntradayPartitionCreated(ILogger logger, string interval, DateOnly month, long moved);
+
+    [LoggerMessage(3602, LogLevel.Information, "Retention dropped intraday partition {Name} ({Interval}, up to {RangeTo:u}): {Rows} row(s)")]
+    public static partial void IntradayPartitionDropped(ILogger logger, string name, string interval, DateTimeOffset rangeTo, long rows);
+
+    [LoggerMessage(3603, LogLevel.Warning, "Partition maintenance failed, next run in {Interval}: {Message}")]
+    public static partial void PartitionMaintenanceFailed(ILogger logger, string message, TimeSpan interval);
 }

@@ -189,6 +189,24 @@ public static class PipelineMetrics
 
     public static readonly Gauge ReplicaUp = Metrics.CreateGauge(
         "stockdata_replica_up", "1 when the read replica answered its last probe, 0 when reads fall back to the primary.");
+    // Intraday partitions (docs/scaling.md, "Partitioned intraday bars and retention"): counted by whichever replica's
+    // maintenance run did the work, so dashboards and alerts sum over replicas.
+    public static readonly Counter IntradayDefaultRows = Metrics.CreateCounter(
+        "stockdata_intraday_default_rows_total",
+        "Intraday rows found in an interval's DEFAULT partition (no month partition existed for them) and moved into a new one, by interval.",
+        "interval");
+
+    public static readonly Counter IntradayPartitionsCreated = Metrics.CreateCounter(
+        "stockdata_intraday_partitions_created_total", "Month partitions of intraday_bars created, by interval.", "interval");
+
+    public static readonly Counter IntradayPartitionsDropped = Metrics.CreateCounter(
+        "stockdata_intraday_partitions_dropped_total", "Month partitions of intraday_bars dropped by retention, by interval.", "interval");
+
+    public static readonly Counter IntradayRowsDropped = Metrics.CreateCounter(
+        "stockdata_intraday_rows_dropped_total", "Intraday rows removed by retention (whole partitions dropped), by interval.", "interval");
+
+    public static readonly Counter PartitionMaintenanceRuns = Metrics.CreateCounter(
+        "stockdata_partition_maintenance_runs_total", "Partition maintenance runs by result (ran, failed).", "result");
 
     public static readonly Gauge BuildInfo = Metrics.CreateGauge(
         "stockdata_build_info", "Always 1; the labels say which build runs.", "version");
@@ -202,6 +220,11 @@ public static class PipelineMetrics
         foreach (var result in new[] { "ran", "skipped", "failed" })
         {
             QualityScans.WithLabels(result);
+        }
+
+        foreach (var result in new[] { "ran", "failed" })
+        {
+            PartitionMaintenanceRuns.WithLabels(result);
         }
 
         foreach (var stage in new[] { Stages.Source, Stages.Fetch, Stages.Parse, Stages.Batch, Stages.Write })

@@ -61,8 +61,15 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<BarWriterOptions>, BarWriterOptionsAttributeValidator>();
         services.AddSingleton<IValidateOptions<BarWriterOptions>, BarWriterOptionsValidator>();
 
+        services.AddOptions<RetentionOptions>()
+            .Bind(configuration.GetSection(RetentionOptions.SectionName))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<RetentionOptions>, RetentionOptionsAttributeValidator>();
+        services.AddSingleton<IValidateOptions<RetentionOptions>, RetentionOptionsValidator>();
+
         services.AddSingleton(sp => new SchemaSql(sp.GetRequiredService<IOptions<StorageOptions>>().Value.Schema));
         services.AddSingleton<SchemaMigrator>();
+        services.AddSingleton<Postgres.Partitions.IntradayPartitions>();
         services.AddSingleton<IBarWriter, PostgresBarWriter>();
         // Whatever feeds the writer (the planner, a benchmark) takes its fetch ids from this one sequence.
         services.AddSingleton<FetchIdSequence>();

@@ -19,6 +19,7 @@ internal static class BenchCommand
         command.Subcommands.Add(CreatePipeline());
         command.Subcommands.Add(BenchLimiterCommand.Create());
         command.Subcommands.Add(BenchLimiterWorkerCommand.Create());
+        command.Subcommands.Add(CreateWriterIntraday());
         command.Subcommands.Add(CreateWriterFetch());
         command.Subcommands.Add(CreateRead());
         command.Subcommands.Add(BenchDaemonCommand.Create());
@@ -53,6 +54,42 @@ internal static class BenchCommand
                     var result = await benchmark.RunAsync(parse.GetValue(symbols), parse.GetValue(bars), parse.GetValue(rounds),
                         line => Console.Error.WriteLine($"bench writer: {line}"), token);
                     Console.WriteLine(asJson ? result.ToJson() : result.ToTable());
+                    return ExitCodes.Ok;
+                }
+                finally
+                {
+                    await DropSchemaAsync(host.Services.GetRequiredService<NpgsqlDataSource>(), schema);
+                }
+            }, ct, builder => ConfigureBench(builder, schema));
+        });
+        return command;
+    }
+
+    /// <summary>
+    /// <c>bench writer-intraday</c>: the writer's passes on 1m bars before and after intraday_bars is partitioned, in one
+    /// run on one scratch schema (dropped at the end, also on failure).
+    /// </summary>
+    private static Command CreateWriterIntraday()
+    {
+        var symbols = PositiveOption("--symbols", "Symbols to write.", 100, 10_000);
+        var days = PositiveOption("--days", "Business days of 1m bars per symbol (390 bars a day).", 20, 60);
+        var rounds = PositiveOption("--rounds", "Rounds per layout.", 3, 20);
+        var command = new Command("writer-intraday",
+            "The writer on 1m bars: fresh, unchanged and changed passes against raw COPY, on the unpartitioned intraday_bars and after migration 0011 partitions it.")
+        {
+            symbols, days, rounds,
+        };
+        command.SetAction((parse, ct) =>
+        {
+            var schema = "bench_" + Guid.NewGuid().ToString("N")[..12];
+            return VerbRunner.RunAsync(async (host, token) =>
+            {
+                var benchmark = ActivatorUtilities.CreateInstance<IntradayWriterBenchmark>(host.Services);
+                try
+                {
+                    var result = await benchmark.RunAsync(parse.GetValue(symbols), parse.GetValue(days), parse.GetValue(rounds),
+                        line => Console.Error.WriteLine($"bench writer-intraday: {line}"), token);
+                    Console.WriteLine(result.ToTable());
                     return ExitCodes.Ok;
                 }
                 finally

@@ -10,6 +10,7 @@ using StockData.Hosting;
 using StockData.Pipeline.Daemon;
 using StockData.Diagnostics;
 using StockData.Pipeline.Http;
+using StockData.Pipeline.Maintenance;
 using StockData.Ingest;
 using StockData.Pipeline.Quality;
 using StockData.Storage.Postgres;
@@ -51,6 +52,7 @@ internal static class RunCommand
         // The web host is not built by StockDataHost, so it adds stockdata's own area here as Program.cs does for the others.
         builder.AddStockDataQuality();
         builder.AddStockDataDaemon();
+        builder.Services.AddStockDataPartitionMaintenanceService();
         builder.AddStockDataQualityMonitor();
         builder.AddStockDataHttpApi();
         builder.WebHost.UseUrls(builder.Configuration[$"{HttpApiOptions.SectionName}:{nameof(HttpApiOptions.Url)}"] ?? new HttpApiOptions().Url);

@@ -10,6 +10,7 @@ internal static class StockDataCli
     {
         var root = new RootCommand("stockdata: keeps a PostgreSQL store of stock price bars up to date from Yahoo Finance's chart API.");
         root.Subcommands.Add(MigrateCommand.Create());
+        root.Subcommands.Add(RetentionCommand.Create());
         root.Subcommands.Add(ReplayCommand.Create());
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(SymbolsCommand.Create());

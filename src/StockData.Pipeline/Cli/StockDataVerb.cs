@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using StockData.Hosting;
+using StockData.Pipeline.Maintenance;
 using StockData.Pipeline.Quality;
 
 namespace StockData.Pipeline.Cli;
@@ -17,6 +18,7 @@ internal static class StockDataVerb
         VerbRunner.RunAsync(body, cancellationToken, builder =>
         {
             builder.AddStockDataQuality();
+            builder.Services.AddStockDataPartitionMaintenance();
             configure?.Invoke(builder);
         }, requireDatabase);
 

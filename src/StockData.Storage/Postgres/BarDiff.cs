@@ -32,7 +32,8 @@ public static class BarDiff
         SELECT u.ord::int, b.ctid, b.xmin, b.trade_date, b.ts, b.open, b.high, b.low, b.close, b.adj_close, b.volume
         FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[]) WITH ORDINALITY AS u(symbol, interval, lo, hi, ord)
         CROSS JOIN LATERAL (SELECT p.ctid, p.xmin, p.* FROM sd_schema.intraday_bars p
-                            WHERE p.symbol = u.symbol AND p.interval = u.interval AND p.ts BETWEEN u.lo AND u.hi) b
+                            WHERE p.symbol = u.symbol AND p.interval = u.interval AND p.ts BETWEEN u.lo AND u.hi
+                              AND p.interval = ANY($5::text[]) AND p.ts BETWEEN $6 AND $7) b
         """;
 
     /// <summary>The read of one family's stored rows, to run in the writer's transaction.</summary>
@@ -51,6 +52,12 @@ public static class BarDiff
         {
             command.Parameters.Add(ArrayParameter.Of(groups.Select(g => g.Rows[0].Timestamp.UtcDateTime), NpgsqlDbType.TimestampTz));
             command.Parameters.Add(ArrayParameter.Of(groups.Select(g => g.Rows[^1].Timestamp.UtcDateTime), NpgsqlDbType.TimestampTz));
+            // The batch's intervals and whole time range, redundant with the per-group bounds: intraday_bars is partitioned
+            // by interval and month (migration 0011), and these let the planner prune at plan time to the partitions
+            // the batch can touch instead of planning every one (BarWriterSql.Merge says the same of the merge).
+            command.Parameters.Add(ArrayParameter.Of(groups.Select(g => g.Interval).Distinct(), NpgsqlDbType.Text));
+            command.Parameters.Add(new NpgsqlParameter { Value = groups.Min(g => g.Rows[0].Timestamp.UtcDateTime), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            command.Parameters.Add(new NpgsqlParameter { Value = groups.Max(g => g.Rows[^1].Timestamp.UtcDateTime), NpgsqlDbType = NpgsqlDbType.TimestampTz });
         }
 
         return command;

@@ -224,7 +224,12 @@ public sealed class PostgresBarWriter(
 
         if (intradayStaged.Count > 0)
         {
-            batch.BatchCommands.Add(new NpgsqlBatchCommand(schemaSql.Qualify(BarWriterSql.Merge(daily: false, _keepRevisions))));
+            var merge = new NpgsqlBatchCommand(schemaSql.Qualify(BarWriterSql.Merge(daily: false, _keepRevisions)));
+            // The batch's intervals and time range: plan-time partition pruning (BarWriterSql.Merge).
+            merge.Parameters.Add(ArrayParameter.Of(intradayStaged.Select(r => r.Interval).Distinct(), NpgsqlDbType.Text));
+            merge.Parameters.Add(new NpgsqlParameter { Value = intradayStaged.Min(r => r.Bar.Timestamp.UtcDateTime), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            merge.Parameters.Add(new NpgsqlParameter { Value = intradayStaged.Max(r => r.Bar.Timestamp.UtcDateTime), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            batch.BatchCommands.Add(merge);
         }
 
         // After the merges: flags responses that lacked stored rows or events (docs/data-quality.md); inserts flags only, returns

@@ -146,5 +146,11 @@ public sealed class DashboardLiveTests
         QualityGaps.WithLabels("bar", "repaired").Set(120);
         QualitySuspiciousResponses.WithLabels("flagged").Set(3);
         QualityScans.WithLabels("ran").Inc();
+        // Maintenance moving rows out of a DEFAULT partition would fire an alert: exported at 0 here, as a quiet store has it.
+        IntradayDefaultRows.WithLabels("1m").Inc(0);
+        IntradayPartitionsCreated.WithLabels("1m").Inc();
+        IntradayPartitionsDropped.WithLabels("1m").Inc();
+        IntradayRowsDropped.WithLabels("1m").Inc(10_000);
+        PartitionMaintenanceRuns.WithLabels("ran").Inc();
     }
 }

@@ -1,0 +1,290 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using StockData.Core;
+using StockData.Storage;
+using StockData.Storage.Postgres;
+using StockData.Storage.Postgres.Partitions;
+
+namespace StockData.Bench.Benchmarks;
+
+/// <summary>
+/// <c>stockdata-bench writer-intraday</c>: the writer's fresh, unchanged and changed passes on 1m bars, first on the
+/// unpartitioned intraday_bars (the schema as migrations 0001–0010 left it), then, in the same process and on the same
+/// rows, after migration 0011 partitioned it (the migration of the last round's rows is timed too). Each pass is
+/// divided by a raw-copy sample into an empty unpartitioned copy of intraday_bars taken right before it, the same
+/// reference in both layouts, so the two ratios compare the layouts and not the machine's drift.
+/// </summary>
+internal sealed class IntradayWriterBenchmark(
+    NpgsqlDataSource dataSource,
+    SchemaSql schemaSql,
+    IBarWriter writer,
+    FetchIdSequence fetchIds,
+    SchemaMigrator migrator,
+    IntradayPartitions partitions,
+    IOptions<StorageOptions> storageOptions,
+    IOptions<BarWriterOptions> writerOptions,
+    TimeProvider timeProvider)
+{
+    private const string RawTable = "sd_schema.bench_raw_intraday";
+
+    private const string CreateRaw = """
+        DROP TABLE IF EXISTS sd_schema.bench_raw_intraday;
+        CREATE TABLE sd_schema.bench_raw_intraday (LIKE sd_schema.intraday_bars INCLUDING DEFAULTS INCLUDING CONSTRAINTS);
+        ALTER TABLE sd_schema.bench_raw_intraday ADD PRIMARY KEY (symbol, interval, ts);
+        """;
+
+    private const string Reset = """
+        TRUNCATE sd_schema.intraday_bars, sd_schema.bar_revision_sets, sd_schema.symbol_intervals, sd_schema.symbols
+        """;
+
+    public async Task<IntradayWriterBenchmarkResult> RunAsync(int symbols, int days, int rounds, Action<string> progress, CancellationToken ct)
+    {
+        var batchSize = writerOptions.Value.BatchSize;
+        await CreateUnpartitionedSchemaAsync(ct);
+        var server = await BenchServer.ReadAsync(dataSource, storageOptions.Value.PostgresConnectionString, ct);
+        progress($"server: {server}");
+        // Business days from mid-November: the rows span two months, so the partitioned layout writes into two partitions.
+        var history = Enumerable.Range(0, symbols).Select(i => MinuteBars(i, days)).ToArray();
+        var changed = history.Select(bars => bars.Select(b => b with { Close = Math.Round(b.Close * 1.01, 4) + 0.0001 }).ToArray()).ToArray();
+        var rows = history.Sum(h => h.Length);
+        progress($"{symbols:N0} symbols × {history[0].Length:N0} 1m bars = {rows:N0} rows");
+
+        var unpartitioned = await PassesAsync("unpartitioned", 0);
+        var months = history.SelectMany(h => new[] { h[0].Timestamp, h[^1].Timestamp }).Distinct().ToList();
+        var migrationStart = timeProvider.GetTimestamp();
+        await migrator.MigrateAsync(ct);
+        var migration = timeProvider.GetElapsedTime(migrationStart);
+        progress(string.Create(CultureInfo.InvariantCulture, $"migration 0011 of {rows:N0} rows: {migration.TotalSeconds:0.00} s"));
+        foreach (var month in months)
+        {
+            await partitions.EnsureAsync(month, 0, 0, new Dictionary<string, TimeSpan>(), ct);
+        }
+
+        var partitioned = await PassesAsync("partitioned", rounds);
+        return new IntradayWriterBenchmarkResult(symbols, rows, batchSize, server, unpartitioned, partitioned, migration);
+
+        async Task<IntradayLayoutSamples> PassesAsync(string layout, int roundOffset)
+        {
+            var s = new IntradayLayoutSamples(layout);
+            for (var round = 1; round <= rounds; round++)
+            {
+                var names = Enumerable.Range(0, symbols).Select(i => $"I{round + roundOffset}{SyntheticBars.Symbol(i)}").ToArray();
+                await ExecuteAsync(Reset, ct);
+                var raw = await RawCopyAsync(names, history, ct);
+                await CheckpointAsync(ct);
+                s.Fresh.Add(await TimeAsync(() => WriteAllAsync(names, history, batchSize, ct)), raw);
+                progress(Line($"{layout} round {round}: fresh", rows, s.Fresh.Times[^1], raw));
+
+                raw = await RawCopyAsync(names, history, ct);
+                await PrepareAsync(ct);
+                var txid = await ScalarAsync<long>("SELECT txid_current()", ct);
+                s.Unchanged.Add(await TimeAsync(() => WriteAllAsync(names, history, batchSize, ct)), raw);
+                s.UnchangedTuplesWritten = Math.Max(s.UnchangedTuplesWritten, await RowsWrittenSinceAsync(txid, ct));
+                progress(Line($"{layout} round {round}: unchanged", rows, s.Unchanged.Times[^1], raw));
+
+                raw = await RawCopyAsync(names, history, ct);
+                await PrepareAsync(ct);
+                s.Changed.Add(await TimeAsync(() => WriteAllAsync(names, changed, batchSize, ct)), raw);
+                s.ChangedRevisions = await ScalarAsync<long>("SELECT count(*) FROM sd_schema.bar_revisions", ct);
+                progress(Line($"{layout} round {round}: changed", rows, s.Changed.Times[^1], raw));
+            }
+
+            return s;
+        }
+    }
+
+    /// <summary>The schema as it stood before migration 0011, recorded in schema_migrations as the migrator would.</summary>
+    private async Task CreateUnpartitionedSchemaAsync(CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+#pragma warning disable CA2100 // The scratch schema's validated, quoted name and the embedded migrations' own text.
+        await using (var create = new NpgsqlCommand($"CREATE SCHEMA IF NOT EXISTS {schemaSql.Quoted}", connection, transaction))
+        {
+            await create.ExecuteNonQueryAsync(ct);
+        }
+
+        await using (var path = new NpgsqlCommand("SELECT set_config('search_path', $1, true)", connection, transaction))
+        {
+            path.Parameters.Add(new NpgsqlParameter { Value = schemaSql.Quoted });
+            await path.ExecuteNonQueryAsync(ct);
+        }
+
+        await using (var table = new NpgsqlCommand(schemaSql.Qualify("""
+            CREATE TABLE sd_schema.schema_migrations (version integer PRIMARY KEY, name text NOT NULL, checksum text NOT NULL,
+                                                      applied_at timestamptz NOT NULL DEFAULT now())
+            """), connection, transaction))
+        {
+            await table.ExecuteNonQueryAsync(ct);
+        }
+
+        foreach (var migration in SchemaMigrator.All.Where(m => m.Version <= 10))
+        {
+            await using (var apply = new NpgsqlCommand(migration.Sql, connection, transaction))
+            {
+                await apply.ExecuteNonQueryAsync(ct);
+            }
+
+            await using var record = new NpgsqlCommand(
+                schemaSql.Qualify("INSERT INTO sd_schema.schema_migrations (version, name, checksum) VALUES ($1, $2, $3)"), connection, transaction);
+            record.Parameters.Add(new NpgsqlParameter { Value = migration.Version });
+            record.Parameters.Add(new NpgsqlParameter { Value = migration.Name });
+            record.Parameters.Add(new NpgsqlParameter { Value = migration.Checksum });
+            await record.ExecuteNonQueryAsync(ct);
+        }
+#pragma warning restore CA2100
+
+        await transaction.CommitAsync(ct);
+    }
+
+    /// <summary>390 one-minute bars per business day (14:30–20:59 UTC) from 2024-11-18, a random walk per symbol.</summary>
+    private static Bar[] MinuteBars(int seed, int days)
+    {
+        var daily = SyntheticBars.History(seed, days, new DateOnly(2024, 11, 18));
+        var bars = new List<Bar>(days * 390);
+        foreach (var day in daily)
+        {
+            var open = day.Timestamp;
+            for (var m = 0; m < 390; m++)
+            {
+                var drift = 1 + (((m * 7919 + seed) % 201) - 100) * 0.00001;
+                var close = Math.Round(day.Open * drift, 4);
+                bars.Add(new Bar(open.AddMinutes(m), day.TradeDate, close, Math.Round(close * 1.001, 4), Math.Round(close * 0.999, 4), close,
+                    null, 1000 + ((m * 31 + seed) % 5000)));
+            }
+        }
+
+        return [.. bars];
+    }
+
+    private async Task WriteAllAsync(string[] names, Bar[][] bars, int batchSize, CancellationToken ct)
+    {
+        var interval = BarInterval.Parse("1m");
+        var fetches = names.Select((symbol, i) => new FetchChunk(fetchIds.Next(), symbol, interval, true, 0, bars[i], true));
+        foreach (var batch in WriteBatch.Pack(fetches, batchSize))
+        {
+            await writer.WriteAsync(batch, ct);
+        }
+    }
+
+    private async Task<TimeSpan> RawCopyAsync(string[] names, Bar[][] history, CancellationToken ct)
+    {
+        await ExecuteAsync(CreateRaw, ct);
+        await CheckpointAsync(ct);
+        var elapsed = await TimeAsync(async () =>
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(ct);
+            await BarCopy.CopyAsync(connection, schemaSql.Qualify(RawTable),
+                [.. names.Select((s, i) => new BarGroup(s, "1m", history[i]))], storageOptions.Value.CommandTimeout, ct);
+        });
+        await ExecuteAsync("DROP TABLE sd_schema.bench_raw_intraday", ct);
+        return elapsed;
+    }
+
+    private async Task PrepareAsync(CancellationToken ct)
+    {
+        await ExecuteAsync("VACUUM ANALYZE sd_schema.intraday_bars", ct);
+        await ExecuteAsync("VACUUM ANALYZE sd_schema.symbol_intervals", ct);
+        await CheckpointAsync(ct);
+    }
+
+    private async Task<long> RowsWrittenSinceAsync(long txid, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand(
+            schemaSql.Qualify("SELECT count(*) FROM sd_schema.intraday_bars WHERE ((xmin::text::bigint - $1 + 4294967296) % 4294967296) < 2147483648"));
+        command.Parameters.Add(new NpgsqlParameter { Value = txid % 4294967296L });
+        return (long)(await command.ExecuteScalarAsync(ct))!;
+    }
+
+    private async Task CheckpointAsync(CancellationToken ct)
+    {
+        try
+        {
+            await ExecuteAsync("CHECKPOINT", ct);
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+        {
+            // Without the privilege the passes start with dirtier buffers; the figures stay comparable within the run.
+        }
+    }
+
+    private async Task<TimeSpan> TimeAsync(Func<Task> pass)
+    {
+        var start = timeProvider.GetTimestamp();
+        await pass();
+        return timeProvider.GetElapsedTime(start);
+    }
+
+    private async Task ExecuteAsync(string sql, CancellationToken ct)
+    {
+#pragma warning disable CA2100 // Constant statements of this file.
+        await using var command = dataSource.CreateCommand(schemaSql.Qualify(sql));
+#pragma warning restore CA2100
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    private async Task<T> ScalarAsync<T>(string sql, CancellationToken ct)
+    {
+#pragma warning disable CA2100 // Constant statements of this file.
+        await using var command = dataSource.CreateCommand(schemaSql.Qualify(sql));
+#pragma warning restore CA2100
+        return (T)(await command.ExecuteScalarAsync(ct))!;
+    }
+
+    private static string Line(string name, int rows, TimeSpan elapsed, TimeSpan raw) =>
+        string.Create(CultureInfo.InvariantCulture,
+            $"{name}: {rows:N0} rows in {elapsed.TotalSeconds:0.000} s = {rows / elapsed.TotalSeconds:N0} rows/s, × raw copy {raw.TotalSeconds / elapsed.TotalSeconds:0.00}");
+}
+
+/// <summary>The timed passes of one layout.</summary>
+internal sealed class IntradayLayoutSamples(string layout)
+{
+    public string Layout { get; } = layout;
+
+    public PairedSamples Fresh { get; } = new();
+
+    public PairedSamples Unchanged { get; } = new();
+
+    public PairedSamples Changed { get; } = new();
+
+    public long UnchangedTuplesWritten { get; set; }
+
+    public long ChangedRevisions { get; set; }
+}
+
+/// <summary>One <c>bench writer-intraday</c> run: both layouts against the daily targets of <c>bench writer</c>.</summary>
+internal sealed record IntradayWriterBenchmarkResult(
+    int Symbols,
+    int Rows,
+    int BatchSize,
+    BenchServer Server,
+    IntradayLayoutSamples Unpartitioned,
+    IntradayLayoutSamples Partitioned,
+    TimeSpan Migration)
+{
+    public string ToTable()
+    {
+        var c = CultureInfo.InvariantCulture;
+        var text = new StringBuilder();
+        text.AppendLine(c, $"stockdata bench writer-intraday: {Symbols:N0} symbols, {Rows:N0} 1m rows; batch {BatchSize:N0} rows, 1 writer connection; " +
+                           $"{Unpartitioned.Fresh.Times.Count} rounds per layout, each pass right after a raw-copy sample into an unpartitioned copy");
+        text.AppendLine(c, $"server: {Server}");
+        text.AppendLine(c, $"migration 0011 (partitioning {Rows:N0} rows in place): {Migration.TotalSeconds:0.00} s");
+        text.AppendLine();
+        text.AppendLine(c, $"{"layout",-14} {"pass",-10} {"rows/s: median (min–max)",-30} {"× raw copy: median (min–max)",-30} target");
+        foreach (var s in new[] { Unpartitioned, Partitioned })
+        {
+            Row(s.Layout, "fresh", s.Fresh, WriterBenchmarkResult.FreshTarget, "");
+            Row(s.Layout, "unchanged", s.Unchanged, WriterBenchmarkResult.UnchangedTarget, $"; {s.UnchangedTuplesWritten:N0} tuples written");
+            Row(s.Layout, "changed", s.Changed, WriterBenchmarkResult.ChangedTarget, $"; {s.ChangedRevisions:N0} revisions kept");
+        }
+
+        return text.ToString();
+
+        void Row(string layout, string pass, PairedSamples samples, double target, string note) =>
+            text.AppendLine(c, $"{layout,-14} {pass,-10} {samples.Rates(Rows).Format("N0"),-30} {samples.Ratios.Format("0.00"),-30} " +
+                               $"≥ {target:0.00} {(samples.Ratios.Median >= target ? "met" : "MISSED")}{note}");
+    }
+}
