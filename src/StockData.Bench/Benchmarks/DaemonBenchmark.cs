@@ -133,7 +133,7 @@ internal sealed class DaemonBenchmark(
         var runId = Guid.NewGuid().ToString("N")[..8];
         var applicationName = $"{storage.Value.ApplicationName}_d{runId}";
         var keyPrefix = rateLimit.Value.KeyPrefix;
-        var replicas = new List<DaemonReplica>();
+        var replicas = new List<StockDataProcess>();
         try
         {
             for (var i = 1; i <= replicaCount; i++)
@@ -146,7 +146,7 @@ internal sealed class DaemonBenchmark(
                     ["StockData__RateLimit__KeyPrefix"] = $"{keyPrefix}{runId}:",
                     ["StockData__Cache__KeyPrefix"] = $"{keyPrefix}{runId}:cache:",
                 };
-                replicas.Add(await DaemonReplica.StartAsync($"r{i}", settings.StockDataDll, environment, cancellationToken));
+                replicas.Add(await StockDataProcess.StartRunAsync($"r{i}", settings.StockDataDll, environment, cancellationToken));
             }
 
             var loadBefore = ProcCpu.LoadAverage();
@@ -193,7 +193,7 @@ internal sealed class DaemonBenchmark(
         {
             foreach (var replica in replicas)
             {
-                var exit = await replica.StopAsync();
+                var exit = await replica.StopAsync(CancellationToken.None); // also on cancellation: the replicas must go
                 if (exit != 0)
                 {
                     log($"replica {replica.Name} exited {exit}:\n{replica.Output}");
@@ -205,7 +205,7 @@ internal sealed class DaemonBenchmark(
     }
 
     /// <summary>Polls (every 500 ms) until every symbol was fetched and handed back; false at the deadline or if every replica died.</summary>
-    private async Task<bool> WaitAllFetchedAsync(int symbols, TimeSpan timeout, IReadOnlyList<DaemonReplica> replicas, Action<string> log,
+    private async Task<bool> WaitAllFetchedAsync(int symbols, TimeSpan timeout, IReadOnlyList<StockDataProcess> replicas, Action<string> log,
         CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
@@ -247,7 +247,7 @@ internal sealed class DaemonBenchmark(
         return (reader.GetInt64(0), reader.GetInt64(1));
     }
 
-    private static async Task<Snapshot> SnapshotAsync(IReadOnlyList<DaemonReplica> replicas, BenchSimulator simulator, int? postmaster,
+    private static async Task<Snapshot> SnapshotAsync(IReadOnlyList<StockDataProcess> replicas, BenchSimulator simulator, int? postmaster,
         CancellationToken cancellationToken)
     {
         var metrics = await Task.WhenAll(replicas.Select(r => r.MetricsAsync(cancellationToken)));

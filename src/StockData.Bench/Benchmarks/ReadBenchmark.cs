@@ -57,7 +57,14 @@ internal sealed class ReadBenchmark(
             var oneSymbolFile = Path.Combine(work.FullName, "one-symbol.txt");
             await File.WriteAllLinesAsync(oneSymbolFile, symbols[..1], cancellationToken);
             var oneSymbolRows = rows / symbols.Length;
-            await using var worker = await ReadWorker.StartAsync(settings.StockDataDll, Environment(), cancellationToken);
+            // HTTP only: no daemon fetching, no quality checks beside the reads.
+            var workerEnvironment = new Dictionary<string, string?>(Environment())
+            {
+                ["StockData__Daemon__Enabled"] = "false",
+                ["StockData__Quality__Enabled"] = "false",
+                ["StockData__Http__Url"] = "http://127.0.0.1:0",
+            };
+            await using var worker = await StockDataProcess.StartRunAsync("worker", settings.StockDataDll, workerEnvironment, cancellationToken);
             log($"worker listening on {worker.BaseUrl}");
             var query = $"/bars?interval=1d&symbols={string.Join(',', symbols)}";
 
@@ -192,7 +199,7 @@ internal sealed class ReadBenchmark(
         var output = Path.Combine(work, $"export-{Guid.NewGuid():N}");
         try
         {
-            var (exit, text) = await ReadWorker.RunAsync(stockDataDll, environment,
+            var (exit, text) = await StockDataProcess.RunVerbAsync(stockDataDll, environment,
                 ["export", "--symbols", symbolFile, "--format", format, "--out", output], cancellationToken);
             if (exit != 0)
             {
