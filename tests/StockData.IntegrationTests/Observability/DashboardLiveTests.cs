@@ -152,5 +152,12 @@ public sealed class DashboardLiveTests
         IntradayPartitionsDropped.WithLabels("1m").Inc();
         IntradayRowsDropped.WithLabels("1m").Inc(10_000);
         PartitionMaintenanceRuns.WithLabels("ran").Inc();
+        // A worker with a read replica: reads on both servers, the standby caught up. Set here rather than left to the
+        // standby tests, which may not have run in this process before this one.
+        StoreReads.WithLabels("standby").Inc(30);
+        StoreReads.WithLabels("primary").Inc(2);
+        ReplicaLagSeconds.Set(0);
+        ReplicaLagBytes.Set(0);
+        ReplicaUp.Set(1);
     }
 }
