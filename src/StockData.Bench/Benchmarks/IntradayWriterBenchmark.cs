@@ -27,6 +27,8 @@ internal sealed class IntradayWriterBenchmark(
     IOptions<BarWriterOptions> writerOptions,
     TimeProvider timeProvider)
 {
+    private readonly BenchStatements _statements = new(dataSource, schemaSql, timeProvider);
+
     private const string RawTable = "sd_schema.bench_raw_intraday";
 
     private const string CreateRaw = """
@@ -71,23 +73,23 @@ internal sealed class IntradayWriterBenchmark(
             for (var round = 1; round <= rounds; round++)
             {
                 var names = Enumerable.Range(0, symbols).Select(i => $"I{round + roundOffset}{SyntheticBars.Symbol(i)}").ToArray();
-                await ExecuteAsync(Reset, ct);
+                await _statements.ExecuteAsync(Reset, ct);
                 var raw = await RawCopyAsync(names, history, ct);
-                await CheckpointAsync(ct);
-                s.Fresh.Add(await TimeAsync(() => WriteAllAsync(names, history, batchSize, ct)), raw);
+                await _statements.CheckpointAsync(ct);
+                s.Fresh.Add(await _statements.TimeAsync(() => WriteAllAsync(names, history, batchSize, ct)), raw);
                 progress(Line($"{layout} round {round}: fresh", rows, s.Fresh.Times[^1], raw));
 
                 raw = await RawCopyAsync(names, history, ct);
                 await PrepareAsync(ct);
-                var txid = await ScalarAsync<long>("SELECT txid_current()", ct);
-                s.Unchanged.Add(await TimeAsync(() => WriteAllAsync(names, history, batchSize, ct)), raw);
+                var txid = await _statements.ScalarAsync<long>("SELECT txid_current()", ct);
+                s.Unchanged.Add(await _statements.TimeAsync(() => WriteAllAsync(names, history, batchSize, ct)), raw);
                 s.UnchangedTuplesWritten = Math.Max(s.UnchangedTuplesWritten, await RowsWrittenSinceAsync(txid, ct));
                 progress(Line($"{layout} round {round}: unchanged", rows, s.Unchanged.Times[^1], raw));
 
                 raw = await RawCopyAsync(names, history, ct);
                 await PrepareAsync(ct);
-                s.Changed.Add(await TimeAsync(() => WriteAllAsync(names, changed, batchSize, ct)), raw);
-                s.ChangedRevisions = await ScalarAsync<long>("SELECT count(*) FROM sd_schema.bar_revisions", ct);
+                s.Changed.Add(await _statements.TimeAsync(() => WriteAllAsync(names, changed, batchSize, ct)), raw);
+                s.ChangedRevisions = await _statements.ScalarAsync<long>("SELECT count(*) FROM sd_schema.bar_revisions", ct);
                 progress(Line($"{layout} round {round}: changed", rows, s.Changed.Times[^1], raw));
             }
 
@@ -171,23 +173,23 @@ internal sealed class IntradayWriterBenchmark(
 
     private async Task<TimeSpan> RawCopyAsync(string[] names, Bar[][] history, CancellationToken ct)
     {
-        await ExecuteAsync(CreateRaw, ct);
-        await CheckpointAsync(ct);
-        var elapsed = await TimeAsync(async () =>
+        await _statements.ExecuteAsync(CreateRaw, ct);
+        await _statements.CheckpointAsync(ct);
+        var elapsed = await _statements.TimeAsync(async () =>
         {
             await using var connection = await dataSource.OpenConnectionAsync(ct);
             await BarCopy.CopyAsync(connection, schemaSql.Qualify(RawTable),
                 [.. names.Select((s, i) => new BarGroup(s, "1m", history[i]))], storageOptions.Value.CommandTimeout, ct);
         });
-        await ExecuteAsync("DROP TABLE sd_schema.bench_raw_intraday", ct);
+        await _statements.ExecuteAsync("DROP TABLE sd_schema.bench_raw_intraday", ct);
         return elapsed;
     }
 
     private async Task PrepareAsync(CancellationToken ct)
     {
-        await ExecuteAsync("VACUUM ANALYZE sd_schema.intraday_bars", ct);
-        await ExecuteAsync("VACUUM ANALYZE sd_schema.symbol_intervals", ct);
-        await CheckpointAsync(ct);
+        await _statements.ExecuteAsync("VACUUM ANALYZE sd_schema.intraday_bars", ct);
+        await _statements.ExecuteAsync("VACUUM ANALYZE sd_schema.symbol_intervals", ct);
+        await _statements.CheckpointAsync(ct);
     }
 
     private async Task<long> RowsWrittenSinceAsync(long txid, CancellationToken ct)
@@ -196,41 +198,6 @@ internal sealed class IntradayWriterBenchmark(
             schemaSql.Qualify("SELECT count(*) FROM sd_schema.intraday_bars WHERE ((xmin::text::bigint - $1 + 4294967296) % 4294967296) < 2147483648"));
         command.Parameters.Add(new NpgsqlParameter { Value = txid % 4294967296L });
         return (long)(await command.ExecuteScalarAsync(ct))!;
-    }
-
-    private async Task CheckpointAsync(CancellationToken ct)
-    {
-        try
-        {
-            await ExecuteAsync("CHECKPOINT", ct);
-        }
-        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.InsufficientPrivilege)
-        {
-            // Without the privilege the passes start with dirtier buffers; the figures stay comparable within the run.
-        }
-    }
-
-    private async Task<TimeSpan> TimeAsync(Func<Task> pass)
-    {
-        var start = timeProvider.GetTimestamp();
-        await pass();
-        return timeProvider.GetElapsedTime(start);
-    }
-
-    private async Task ExecuteAsync(string sql, CancellationToken ct)
-    {
-#pragma warning disable CA2100 // Constant statements of this file.
-        await using var command = dataSource.CreateCommand(schemaSql.Qualify(sql));
-#pragma warning restore CA2100
-        await command.ExecuteNonQueryAsync(ct);
-    }
-
-    private async Task<T> ScalarAsync<T>(string sql, CancellationToken ct)
-    {
-#pragma warning disable CA2100 // Constant statements of this file.
-        await using var command = dataSource.CreateCommand(schemaSql.Qualify(sql));
-#pragma warning restore CA2100
-        return (T)(await command.ExecuteScalarAsync(ct))!;
     }
 
     private static string Line(string name, int rows, TimeSpan elapsed, TimeSpan raw) =>

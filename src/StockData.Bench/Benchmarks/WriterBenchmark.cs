@@ -22,6 +22,8 @@ internal sealed class WriterBenchmark(
     IOptions<BarWriterOptions> writerOptions,
     TimeProvider timeProvider)
 {
+    private readonly BenchStatements _statements = new(dataSource, schemaSql, timeProvider);
+
     private const int RefreshBars = 5;
 
     public async Task<WriterBenchmarkResult> RunAsync(int symbols, int barsPerSymbol, int rounds, Action<string> progress, CancellationToken ct)
@@ -63,17 +65,17 @@ internal sealed class WriterBenchmark(
 
             // (6) The old way, on the same empty table the writer's fresh pass gets.
             var raw = await RawSampleAsync(names);
-            await CheckpointAsync(ct);
-            s.OldWay.Add(await TimeAsync(() => WriterBenchmarkOldWay.WriteAsync(oldWayConnection, schemaSql, names.Zip(history), ct)), raw);
+            await _statements.CheckpointAsync(ct);
+            s.OldWay.Add(await _statements.TimeAsync(() => WriterBenchmarkOldWay.WriteAsync(oldWayConnection, schemaSql, names.Zip(history), ct)), raw);
             progress(Line("(6) old way", rows, s.OldWay.Times[^1]));
             await ResetAsync(ct);
 
             // (2) Fresh history through the writer: 5,000-row batches, one writer connection.
             raw = await RawSampleAsync(names);
-            await CheckpointAsync(ct);
+            await _statements.CheckpointAsync(ct);
             var fastPathBatches = 0;
             var batches = 0;
-            s.Fresh.Add(await TimeAsync(async () =>
+            s.Fresh.Add(await _statements.TimeAsync(async () =>
             {
                 foreach (var batch in WriteBatch.Pack(Fetches(names, history, full: true), batchSize))
                 {
@@ -92,8 +94,8 @@ internal sealed class WriterBenchmark(
             raw = await RawSampleAsync(names);
             await PrepareTableAsync(ct);
             var statBefore = await StableTupleStatsAsync(ct);
-            var txidBefore = await ScalarAsync<long>("SELECT txid_current()", ct);
-            s.Unchanged.Add(await TimeAsync(() => WriteAllAsync(Fetches(names, history, full: true), batchSize, ct)), raw);
+            var txidBefore = await _statements.ScalarAsync<long>("SELECT txid_current()", ct);
+            s.Unchanged.Add(await _statements.TimeAsync(() => WriteAllAsync(Fetches(names, history, full: true), batchSize, ct)), raw);
             s.UnchangedTuplesWritten = Math.Max(s.UnchangedTuplesWritten, await RowsWrittenSinceAsync(txidBefore, ct));
             s.UnchangedStatTuplesWritten = Math.Max(s.UnchangedStatTuplesWritten, await StableTupleStatsAsync(ct) - statBefore);
             progress(Line("(3) unchanged, rows checked", rows, s.Unchanged.Times[^1]) + $", {s.UnchangedTuplesWritten} tuples written");
@@ -101,14 +103,14 @@ internal sealed class WriterBenchmark(
             // (4) Every close changed (revisions on): every row is updated and leaves its old values.
             raw = await RawSampleAsync(names);
             await PrepareTableAsync(ct);
-            s.Changed.Add(await TimeAsync(() => WriteAllAsync(Fetches(names, changedHistory, full: true), batchSize, ct)), raw);
-            s.ChangedRevisions = await ScalarAsync<long>("SELECT count(*) FROM sd_schema.bar_revisions", ct);
+            s.Changed.Add(await _statements.TimeAsync(() => WriteAllAsync(Fetches(names, changedHistory, full: true), batchSize, ct)), raw);
+            s.ChangedRevisions = await _statements.ScalarAsync<long>("SELECT count(*) FROM sd_schema.bar_revisions", ct);
             progress(Line("(4) changed", rows, s.Changed.Times[^1]));
 
             // (5) The daemon's daily case: every symbol gets 5 new bars, all of them in one pass (one batch when they
             // fit); then the same rows the old way, onto the same table state (the writer's new rows removed again).
             await PrepareTableAsync(ct);
-            var refreshTime = await TimeAsync(() => WriteAllAsync(Fetches(names, refresh, full: false), batchSize, ct));
+            var refreshTime = await _statements.TimeAsync(() => WriteAllAsync(Fetches(names, refresh, full: false), batchSize, ct));
             await using (var delete = dataSource.CreateCommand(schemaSql.Qualify("DELETE FROM sd_schema.daily_bars WHERE trade_date > $1")))
             {
                 delete.Parameters.Add(new NpgsqlParameter { Value = history[0][^1].TradeDate });
@@ -116,7 +118,7 @@ internal sealed class WriterBenchmark(
             }
 
             await PrepareTableAsync(ct);
-            var oldWayRefresh = await TimeAsync(() => WriterBenchmarkOldWay.WriteAsync(oldWayConnection, schemaSql, names.Zip(refresh), ct));
+            var oldWayRefresh = await _statements.TimeAsync(() => WriterBenchmarkOldWay.WriteAsync(oldWayConnection, schemaSql, names.Zip(refresh), ct));
             s.Refresh.Add(refreshTime);
             s.OldWayRefresh.Add(oldWayRefresh);
             progress(Line("(5) refresh", s.RefreshRows, refreshTime) + "; " + Line("old way", s.RefreshRows, oldWayRefresh));
@@ -139,15 +141,15 @@ internal sealed class WriterBenchmark(
     /// </summary>
     private async Task<TimeSpan> RawCopyAsync(string[] names, Bar[][] history, bool packed, CancellationToken ct)
     {
-        await ExecuteAsync(packed ? RawCopyTable.CreatePacked : RawCopyTable.Create, ct);
-        await CheckpointAsync(ct);
-        var elapsed = await TimeAsync(async () =>
+        await _statements.ExecuteAsync(packed ? RawCopyTable.CreatePacked : RawCopyTable.Create, ct);
+        await _statements.CheckpointAsync(ct);
+        var elapsed = await _statements.TimeAsync(async () =>
         {
             await using var connection = await dataSource.OpenConnectionAsync(ct);
             await BarCopy.CopyAsync(connection, schemaSql.Qualify(RawCopyTable.Name),
                 [.. names.Select((s, i) => new BarGroup(s, "1d", history[i]))], storageOptions.Value.CommandTimeout, ct);
         });
-        await ExecuteAsync(RawCopyTable.Drop, ct);
+        await _statements.ExecuteAsync(RawCopyTable.Drop, ct);
         return elapsed;
     }
 
@@ -173,16 +175,16 @@ internal sealed class WriterBenchmark(
 
     private async Task ResetAsync(CancellationToken ct)
     {
-        await ExecuteAsync("TRUNCATE sd_schema.daily_bars, sd_schema.bar_revision_sets, sd_schema.dividends, sd_schema.splits, sd_schema.capital_gains, sd_schema.symbol_intervals, sd_schema.symbols", ct);
-        await CheckpointAsync(ct);
+        await _statements.ExecuteAsync("TRUNCATE sd_schema.daily_bars, sd_schema.bar_revision_sets, sd_schema.dividends, sd_schema.splits, sd_schema.capital_gains, sd_schema.symbol_intervals, sd_schema.symbols", ct);
+        await _statements.CheckpointAsync(ct);
     }
 
     /// <summary>Before a timed pass over a loaded table: dead tuples vacuumed, statistics current, dirty pages flushed.</summary>
     private async Task PrepareTableAsync(CancellationToken ct)
     {
-        await ExecuteAsync("VACUUM ANALYZE sd_schema.daily_bars", ct);
-        await ExecuteAsync("VACUUM ANALYZE sd_schema.symbol_intervals", ct);
-        await CheckpointAsync(ct);
+        await _statements.ExecuteAsync("VACUUM ANALYZE sd_schema.daily_bars", ct);
+        await _statements.ExecuteAsync("VACUUM ANALYZE sd_schema.symbol_intervals", ct);
+        await _statements.CheckpointAsync(ct);
     }
 
     private async Task<long> RowsWrittenSinceAsync(long txid, CancellationToken ct)
@@ -206,7 +208,7 @@ internal sealed class WriterBenchmark(
         for (var i = 0; i < 100 && same < 3; i++)
         {
             await Task.Delay(TimeSpan.FromMilliseconds(200), timeProvider, ct);
-            var now = await ScalarAsync<long>(
+            var now = await _statements.ScalarAsync<long>(
                 "SELECT n_tup_ins + n_tup_upd + n_tup_del FROM pg_stat_user_tables WHERE relid = 'sd_schema.daily_bars'::regclass", ct);
             same = now == last ? same + 1 : 0;
             last = now;
@@ -214,41 +216,6 @@ internal sealed class WriterBenchmark(
         }
 
         return last;
-    }
-
-    private async Task CheckpointAsync(CancellationToken ct)
-    {
-        try
-        {
-            await ExecuteAsync("CHECKPOINT", ct);
-        }
-        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.InsufficientPrivilege)
-        {
-            // CHECKPOINT needs superuser or pg_checkpoint: without it the passes just start with dirtier buffers.
-        }
-    }
-
-    private async Task<TimeSpan> TimeAsync(Func<Task> pass)
-    {
-        var start = timeProvider.GetTimestamp();
-        await pass();
-        return timeProvider.GetElapsedTime(start);
-    }
-
-    private async Task ExecuteAsync(string sql, CancellationToken ct)
-    {
-#pragma warning disable CA2100 // Constant statements of this file.
-        await using var command = dataSource.CreateCommand(schemaSql.Qualify(sql));
-#pragma warning restore CA2100
-        await command.ExecuteNonQueryAsync(ct);
-    }
-
-    private async Task<T> ScalarAsync<T>(string sql, CancellationToken ct)
-    {
-#pragma warning disable CA2100 // Constant statements of this file.
-        await using var command = dataSource.CreateCommand(schemaSql.Qualify(sql));
-#pragma warning restore CA2100
-        return (T)(await command.ExecuteScalarAsync(ct))!;
     }
 
     private static string Line(string name, int rows, TimeSpan elapsed) =>
