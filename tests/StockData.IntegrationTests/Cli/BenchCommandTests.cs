@@ -145,6 +145,31 @@ public sealed partial class BenchCommandTests(PostgresFixture postgres) : IClass
     }
 
     [Fact]
+    public async Task BenchWriterIntraday_SmallRun_BothLayoutsEveryPass_MigrationInPlace_UnchangedWritesNothing_DropsItsScratchSchema()
+    {
+        postgres.EnsureAvailable();
+        var result = await ProcessRunner.RunStockDataBenchAsync(["writer-intraday", "--symbols", "2", "--days", "1", "--rounds", "1"],
+            new Dictionary<string, string?> { ["ConnectionStrings__Postgres"] = postgres.DatabaseConnectionString }, TimeSpan.FromMinutes(3));
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        // Two symbols × one day of 390 one-minute bars, written through the product's writer before and after the
+        // partitioning migration runs on the same table in place.
+        Assert.Contains("2 symbols, 780 1m rows", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("migration 0011 (partitioning 780 rows in place)", result.StandardOutput, StringComparison.Ordinal);
+        foreach (var layout in new[] { "unpartitioned", "partitioned" })
+        {
+            var lines = result.StandardOutput.Split('\n').Where(l => l.StartsWith(layout + " ", StringComparison.Ordinal)).ToList();
+            Assert.Equal(3, lines.Count);
+            Assert.Contains(lines, l => l.Contains(" fresh ", StringComparison.Ordinal));
+            Assert.Contains(lines, l => l.Contains(" unchanged ", StringComparison.Ordinal) && l.EndsWith("0 tuples written", StringComparison.Ordinal));
+            // Every close changed: one revision per row.
+            Assert.Contains(lines, l => l.Contains(" changed ", StringComparison.Ordinal) && l.EndsWith("780 revisions kept", StringComparison.Ordinal));
+        }
+
+        Assert.Equal(0L, await postgres.ScalarAsync<long>("SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'bench\\_%'"));
+    }
+
+    [Fact]
     public async Task BenchPipeline_SmallRunWithWarmUpAsJson_TimedRowsOnly_IssueKeys_DropsItsScratchSchema()
     {
         postgres.EnsureAvailable();
