@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace StockData.Storage.Postgres;
 
 /// <summary>
@@ -27,7 +29,8 @@ public static class BarWriterSql
     /// was replaced. New rows are inserted with <c>ON CONFLICT DO NOTHING</c>: a key a concurrent writer inserted after
     /// the read is left alone here, because an <c>ON CONFLICT DO UPDATE</c> could not return the values it replaced.
     /// Keys are unique in the stage (deduplicated before the COPY), so no row is touched twice; rows lock in stage
-    /// (key) order.
+    /// (key) order, intraday rows one month partition after another (<see cref="MonthOf"/>: <paramref name="months"/>
+    /// groups, at least one).
     /// Columns: inserted, updated, staged rows (checked against what was COPYed), and staged rows left alone (changed
     /// rows the UPDATE did not update, new rows the INSERT did not insert): when that is above zero the caller runs
     /// <see cref="MergeByKey"/> in the same transaction, whose new snapshot sees the concurrent versions (rows merged
@@ -35,18 +38,15 @@ public static class BarWriterSql
     /// Run between <see cref="NestedLoopsOnly"/> and <see cref="JoinsRestored"/>, so both joins stay TID probes per row
     /// whatever the planner guesses of the unanalysed TEMP stage.
     /// </summary>
-    public static string Merge(bool daily, bool keepRevisions)
+    public static string Merge(bool daily, bool keepRevisions, int months = 1)
     {
         var (table, stage, _, compared) = Family(daily);
+        var updates = daily
+            ? $"upd AS ({Update(table, stage, compared, "", "")})"
+            : string.Join(",\n", Enumerable.Range(0, months).Select(k => $"upd{k} AS ({Update(table, stage, compared, MonthOf("o", k), MonthOf("s", k) + MonthOf("b", k))})"))
+              + $",\nupd AS ({string.Join(" UNION ALL ", Enumerable.Range(0, months).Select(k => $"SELECT * FROM upd{k}"))})";
         return $"""
-            WITH upd AS (
-                UPDATE {table} b
-                SET {compared} = s.{compared}, open = s.open, high = s.high, low = s.low, close = s.close, adj_close = s.adj_close,
-                    volume = s.volume, updated_at = now()
-                FROM {stage} s JOIN {table} o ON o.ctid = s.o_ctid{(daily ? "" : OldRowPartition)}
-                WHERE s.o_ctid IS NOT NULL AND b.ctid = s.o_ctid AND b.xmin = s.o_xmin{(daily ? "" : RowPartition)}
-                RETURNING o.symbol, o.interval, o.ts, o.trade_date, o.open, o.high, o.low, o.close, o.adj_close, o.volume,
-                          o.updated_at),
+            WITH {updates},
             ins AS (
                 {InsertNew(daily, $"FROM {stage} WHERE o_ctid IS NULL")}){(keepRevisions ? StagedRevisions : "")},
             staged AS (SELECT count(*) AS n FROM {stage})
@@ -57,20 +57,33 @@ public static class BarWriterSql
             """;
     }
 
+    /// <summary>The update of the changed staged rows by row id (<see cref="Merge"/>); <paramref name="oldRow"/> and
+    /// <paramref name="row"/> narrow the probes and the stage (intraday: to one month partition).</summary>
+    private static string Update(string table, string stage, string compared, string oldRow, string row) => $"""
+        UPDATE {table} b
+            SET {compared} = s.{compared}, open = s.open, high = s.high, low = s.low, close = s.close, adj_close = s.adj_close,
+                volume = s.volume, updated_at = now()
+            FROM {stage} s JOIN {table} o ON o.ctid = s.o_ctid{oldRow}
+            WHERE s.o_ctid IS NOT NULL AND b.ctid = s.o_ctid AND b.xmin = s.o_xmin{row}
+            RETURNING o.symbol, o.interval, o.ts, o.trade_date, o.open, o.high, o.low, o.close, o.adj_close, o.volume,
+                      o.updated_at
+        """;
+
     /// <summary>
     /// intraday_bars is partitioned (by interval, then by month of ts; migration 0011), and a row id is unique only within
-    /// one partition: rows of two partitions can share a ctid, and even an xmin when one merge wrote both. The partition
-    /// key pins each probe to the staged row's own partition (run-time pruning of the parameterised scan), where the
-    /// ctid is again one row and stays a TID probe. Keys never change, so the staged row's interval and ts are the
-    /// stored row's. The batch's intervals and time range as parameters ($1 intervals, $2 and $3 the first and last ts
-    /// staged) add nothing to the result but let the planner leave out, at plan time, every partition the batch cannot
-    /// touch: without them each statement plans every month partition of every interval (11 ms a statement with 16
-    /// months of 8 intervals against 0.07 ms unpartitioned; docs/scaling.md, "Partitioned intraday bars and retention").
+    /// one partition: rows of two partitions can share a ctid, and even an xmin when one merge wrote both. So the
+    /// intraday merge updates one month partition at a time: one UPDATE per (interval, UTC month) of the changed staged
+    /// rows, group k's interval, first instant and the next month's first instant bound as $(3k+1), $(3k+2), $(3k+3).
+    /// Those are known when the statement is planned, so the planner keeps exactly that one partition for both probes:
+    /// a plain TID probe per row, as on an unpartitioned table, and the staged row's month pins its stored row's
+    /// partition (keys never change, so the stored row has the staged row's interval and ts). One UPDATE over all the
+    /// batch's months instead needs each staged row's interval and ts to find its partition: an Append with run-time
+    /// pruning in front of each of the two probes, pruned again for every row, which cost about a fifth of the merge
+    /// (docs/performance.md, "Writer on partitioned intraday_bars"). Rows lock in (interval, month, key) order, the
+    /// same order in every writer's merge.
     /// </summary>
-    private const string OldRowPartition = " AND o.interval = s.interval AND o.ts = s.ts AND o.interval = ANY($1::text[]) AND o.ts BETWEEN $2 AND $3";
-
-    /// <inheritdoc cref="OldRowPartition"/>
-    private const string RowPartition = " AND b.interval = s.interval AND b.ts = s.ts AND b.interval = ANY($1::text[]) AND b.ts BETWEEN $2 AND $3";
+    private static string MonthOf(string alias, int group) => string.Create(CultureInfo.InvariantCulture,
+        $" AND {alias}.interval = ${(3 * group) + 1}::text AND {alias}.ts >= ${(3 * group) + 2}::timestamptz AND {alias}.ts < ${(3 * group) + 3}::timestamptz");
 
     /// <summary>
     /// The old values of the rows <see cref="Merge"/> updated, as revisions: one bar_revision_sets row per symbol and
@@ -246,6 +259,10 @@ public static class BarWriterSql
     /// timestamp, read back from the table in this transaction, only when the fetch completes (its last chunk, every
     /// earlier chunk committed). A split or dividend dated after the stored watermark (the old value: SET expressions
     /// all read the row as it was) marks a full re-fetch pending; a completed full-history fetch clears it.
+    /// $8, the intraday intervals among the rows, adds nothing to the result (every intraday row's interval is in it)
+    /// but lets the planner leave out, at plan time, every other interval's partitions of intraday_bars: the watermark
+    /// read's interval comes from the unnest, so without it each batch planned every month partition of every interval
+    /// (1.8 ms a batch with 48 partitions, 13 ms with 136; docs/performance.md, "Writer on partitioned intraday_bars").
     /// </summary>
     public const string UpdateSymbolIntervals = """
         WITH recovered AS (
@@ -260,7 +277,7 @@ public static class BarWriterSql
                          THEN (SELECT b.ts FROM sd_schema.daily_bars b WHERE b.symbol = u.symbol AND b.interval = u.interval
                                ORDER BY b.trade_date DESC LIMIT 1)
                          ELSE (SELECT b.ts FROM sd_schema.intraday_bars b WHERE b.symbol = u.symbol AND b.interval = u.interval
-                               ORDER BY b.ts DESC LIMIT 1) END,
+                               AND b.interval = ANY($8::text[]) ORDER BY b.ts DESC LIMIT 1) END,
                     si.watermark) ELSE si.watermark END,
             last_success_at = CASE WHEN u.completes THEN now() ELSE si.last_success_at END,
             full_refetch_pending = CASE WHEN u.clears THEN false

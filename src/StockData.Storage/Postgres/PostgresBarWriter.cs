@@ -224,11 +224,16 @@ public sealed class PostgresBarWriter(
 
         if (intradayStaged.Count > 0)
         {
-            var merge = new NpgsqlBatchCommand(schemaSql.Qualify(BarWriterSql.Merge(daily: false, _keepRevisions)));
-            // The batch's intervals and time range: plan-time partition pruning (BarWriterSql.Merge).
-            merge.Parameters.Add(ArrayParameter.Of(intradayStaged.Select(r => r.Interval).Distinct(), NpgsqlDbType.Text));
-            merge.Parameters.Add(new NpgsqlParameter { Value = intradayStaged.Min(r => r.Bar.Timestamp.UtcDateTime), NpgsqlDbType = NpgsqlDbType.TimestampTz });
-            merge.Parameters.Add(new NpgsqlParameter { Value = intradayStaged.Max(r => r.Bar.Timestamp.UtcDateTime), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            // One UPDATE per month partition the changed rows are in, each pruned to it at plan time (BarWriterSql.MonthOf).
+            var months = ChangedMonths(intradayStaged);
+            var merge = new NpgsqlBatchCommand(schemaSql.Qualify(BarWriterSql.Merge(daily: false, _keepRevisions, months.Count)));
+            foreach (var (interval, month) in months)
+            {
+                merge.Parameters.Add(new NpgsqlParameter { Value = interval, NpgsqlDbType = NpgsqlDbType.Text });
+                merge.Parameters.Add(new NpgsqlParameter { Value = month, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+                merge.Parameters.Add(new NpgsqlParameter { Value = month.AddMonths(1), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            }
+
             batch.BatchCommands.Add(merge);
         }
 
@@ -334,6 +339,20 @@ public sealed class PostgresBarWriter(
         var distinctRows = plan.DailyRows + plan.IntradayRows;
         return new WriteResult((int)inserted, (int)updated, distinctRows - (int)inserted - (int)updated, plan.Superseded,
             (int)eventsChanged, fetches, dailyFresh || intradayFresh, attempt);
+    }
+
+    /// <summary>
+    /// The (interval, first instant of the UTC month) of the changed intraday rows, in order: the month partitions the
+    /// merge updates. With none (only new rows) one empty month, so the statement keeps its shape and updates nothing.
+    /// </summary>
+    internal static List<(string Interval, DateTime Month)> ChangedMonths(IReadOnlyList<StagedBar> staged)
+    {
+        var months = staged.Where(r => r.Stored is not null)
+            .Select(r => (r.Interval, Month: new DateTime(r.Bar.Timestamp.UtcDateTime.Year, r.Bar.Timestamp.UtcDateTime.Month, 1, 0, 0, 0, DateTimeKind.Utc)))
+            .Distinct()
+            .OrderBy(m => m.Interval, StringComparer.Ordinal).ThenBy(m => m.Month)
+            .ToList();
+        return months.Count > 0 ? months : [(staged[0].Interval, DateTime.UnixEpoch.AddMonths(-1))];
     }
 
     private async Task CreateStagingForTransactionAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, bool daily,
@@ -532,6 +551,9 @@ public sealed class PostgresBarWriter(
         update.Parameters.Add(ArrayParameter.Of(completions.Select(c => c.Clears), NpgsqlDbType.Boolean));
         update.Parameters.Add(ArrayParameter.Of(completions.Select(c => c.ActionAt?.UtcDateTime), NpgsqlDbType.TimestampTz));
         update.Parameters.Add(ArrayParameter.Of(completions.Select(c => c.ActionReason), NpgsqlDbType.Text));
+        // Plan-time partition pruning of the watermark read (BarWriterSql.UpdateSymbolIntervals).
+        update.Parameters.Add(ArrayParameter.Of(completions.Where(c => c.Interval.IsIntraday).Select(c => c.Interval.Token).Distinct(),
+            NpgsqlDbType.Text));
         batch.BatchCommands.Add(update);
     }
 

@@ -46,12 +46,27 @@ public sealed class ResponseCheckTests
         Assert.Equal(new[] { false }, Value<bool[]>(command, 5));
     }
 
+    [Fact]
+    public void Commands_IntradayParts_IntervalsAndWholeRangeForPruning()
+    {
+        var batch = new WriteBatch([Chunk(1, "AAA", 3, interval: "1m"), Chunk(2, "BBB", 5, interval: "5m"), Chunk(3, "CCC", 2, interval: "1m")]);
+
+        var command = Assert.Single(ResponseCheck.Commands(new SchemaSql("public"), batch, skipDaily: false, skipIntraday: false));
+
+        Assert.Equal(new SchemaSql("public").Qualify(ResponseCheckSql.Intraday), command.CommandText);
+        Assert.Equal(new[] { "1m", "5m", "1m" }, Value<string[]>(command, 1));
+        Assert.Equal(new[] { "1m", "5m" }, Value<string[]>(command, 5));
+        Assert.Equal(Value<DateTime[]>(command, 2).Min(), Value<DateTime>(command, 6));
+        Assert.Equal(Value<DateTime[]>(command, 3).Max(), Value<DateTime>(command, 7));
+        Assert.Equal(At(4).UtcDateTime, Value<DateTime>(command, 7));
+    }
+
     private static T Value<T>(NpgsqlBatchCommand command, int index) => (T)command.Parameters[index].Value!;
 
     private static DateTimeOffset At(int day) => new(2024, 1, 2 + day, 14, 30, 0, TimeSpan.Zero);
 
-    private static FetchChunk Chunk(long fetchId, string symbol, int bars, FetchEvents? events = null) =>
-        new(fetchId, symbol, BarInterval.Daily, false, 0,
+    private static FetchChunk Chunk(long fetchId, string symbol, int bars, FetchEvents? events = null, string interval = "1d") =>
+        new(fetchId, symbol, BarInterval.Parse(interval), false, 0,
             new BarSlice([.. Enumerable.Range(0, bars).Select(i => new Bar(At(i), new DateOnly(2024, 1, 2 + i), 1, 2, 0.5, 1.5, 1.4, 100))]),
             true, events);
 }

@@ -75,7 +75,12 @@ public static class ResponseCheck
 
         if (intraday.Count > 0)
         {
-            yield return intraday.Command(schemaSql.Qualify(ResponseCheckSql.Intraday), NpgsqlDbType.TimestampTz, withEvents: false);
+            var command = intraday.Command(schemaSql.Qualify(ResponseCheckSql.Intraday), NpgsqlDbType.TimestampTz, withEvents: false);
+            // Plan-time partition pruning (ResponseCheckSql.Intraday): the parts' intervals and overall time range.
+            command.Parameters.Add(ArrayParameter.Of(intraday.Intervals.Distinct().ToArray(), NpgsqlDbType.Text));
+            command.Parameters.Add(new NpgsqlParameter { Value = intraday.Firsts.Min(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            command.Parameters.Add(new NpgsqlParameter { Value = intraday.Lasts.Max(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            yield return command;
         }
     }
 
@@ -90,6 +95,12 @@ public static class ResponseCheck
         private readonly List<bool> _events = [];
 
         public int Count => _symbols.Count;
+
+        public IReadOnlyList<string> Intervals => _intervals;
+
+        public IReadOnlyList<TKey> Firsts => _first;
+
+        public IReadOnlyList<TKey> Lasts => _last;
 
         public void Add(FetchChunk chunk, TKey first, TKey last, bool events)
         {

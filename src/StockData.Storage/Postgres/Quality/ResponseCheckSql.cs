@@ -36,13 +36,20 @@ public static class ResponseCheckSql
         WHERE s.stored > u.n OR dv.missing > 0 OR sp.missing > 0
         """;
 
-    /// <summary>Intraday family: $1 symbols, $2 intervals, $3/$4 the first and last bar time of each part, $5 its bar count.</summary>
+    /// <summary>
+    /// Intraday family: $1 symbols, $2 intervals, $3/$4 the first and last bar time of each part, $5 its bar count;
+    /// $6 the distinct intervals and $7/$8 the earliest first and latest last bar time of all parts. Those three add
+    /// nothing to the result (every part lies inside them) but let the planner leave out, at plan time, every partition
+    /// of intraday_bars the batch cannot touch; the per-part bounds come from the unnest and prune only at run time,
+    /// after every month partition of every interval was planned.
+    /// </summary>
     public const string Intraday = """
         INSERT INTO sd_schema.quality_suspicious (symbol, interval, range_from, range_to, response_bars, stored_bars)
         SELECT u.symbol, u.interval, u.lo, u.hi, u.n, s.stored
         FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::int[]) AS u(symbol, interval, lo, hi, n)
         CROSS JOIN LATERAL (SELECT count(*)::int AS stored FROM sd_schema.intraday_bars b
-                            WHERE b.symbol = u.symbol AND b.interval = u.interval AND b.ts BETWEEN u.lo AND u.hi) s
+                            WHERE b.symbol = u.symbol AND b.interval = u.interval AND b.ts BETWEEN u.lo AND u.hi
+                              AND b.interval = ANY($6::text[]) AND b.ts BETWEEN $7 AND $8) s
         WHERE s.stored > u.n
         """;
 }
