@@ -56,27 +56,10 @@ public sealed class BarExportReader(NpgsqlDataSource dataSource, SchemaSql schem
     public async IAsyncEnumerable<SymbolBar> ReadAsync(ExportScope scope, IReadOnlyList<string> symbols, int? year, bool writeTimes,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var table = Table(scope.Interval);
-        var order = scope.Interval.IsDailyOrLonger ? "symbol, trade_date" : "symbol, ts";
         var (current, revision, outer) = writeTimes
             ? ($"{Columns}, updated_at AS written_at", $"{Columns}, valid_from", $"{Columns}, written_at")
             : (Columns, Columns, Columns);
-        var sql = scope.AsOf is null
-            ? $"SELECT {current} FROM {table} WHERE {Filter} ORDER BY {order}"
-            : $"""
-               SELECT {outer} FROM (
-                   SELECT {current} FROM {table} WHERE {Filter} AND updated_at <= $7
-                   UNION ALL
-                   SELECT {revision} FROM sd_schema.bar_revisions WHERE {Filter} AND valid_from <= $7 AND revised_at > $7
-               ) held
-               ORDER BY {order}
-               """;
-        await using var command = dataSource.CreateCommand(schemaSql.Qualify(sql));
-        AddFilter(command, scope, symbols, year);
-        if (scope.AsOf is { } asOf)
-        {
-            command.Parameters.Add(Time(asOf));
-        }
+        await using var command = BarsCommand(scope, symbols, year, current, revision, outer);
 
         // Not SequentialAccess: a bar row is small, and with the row buffered the getters below never wait on the
         // wire, so they can be the synchronous ones (no awaited IsDBNullAsync per nullable column and row).
@@ -101,6 +84,35 @@ public sealed class BarExportReader(NpgsqlDataSource dataSource, SchemaSql schem
     }
 
     /// <summary>
+    /// The bars query of both reads: the scope's rows in <paramref name="current"/>'s columns; with <c>as_of</c>, the
+    /// rows then held: the current ones written by then and the revisions (<paramref name="revision"/>'s columns)
+    /// valid then, selected as <paramref name="outer"/>.
+    /// </summary>
+    private NpgsqlCommand BarsCommand(ExportScope scope, IReadOnlyList<string> symbols, int? year, string current, string revision, string outer)
+    {
+        var table = Table(scope.Interval);
+        var order = scope.Interval.IsDailyOrLonger ? "symbol, trade_date" : "symbol, ts";
+        var sql = scope.AsOf is null
+            ? $"SELECT {current} FROM {table} WHERE {Filter} ORDER BY {order}"
+            : $"""
+               SELECT {outer} FROM (
+                   SELECT {current} FROM {table} WHERE {Filter} AND updated_at <= $7
+                   UNION ALL
+                   SELECT {revision} FROM sd_schema.bar_revisions WHERE {Filter} AND valid_from <= $7 AND revised_at > $7
+               ) held
+               ORDER BY {order}
+               """;
+        var command = dataSource.CreateCommand(schemaSql.Qualify(sql));
+        AddFilter(command, scope, symbols, year);
+        if (scope.AsOf is { } asOf)
+        {
+            command.Parameters.Add(Time(asOf));
+        }
+
+        return command;
+    }
+
+    /// <summary>
     /// The bars of <paramref name="symbols"/> (of the scope, optionally of one trade year), unadjusted, by symbol then
     /// time, handed to <paramref name="sink"/> a row at a time with typed getters: no row object, no async enumerator
     /// per row, and the symbol column only read when the file holds more than one symbol. Returns the rows and, when the
@@ -111,26 +123,9 @@ public sealed class BarExportReader(NpgsqlDataSource dataSource, SchemaSql schem
     public async Task<ExportedRows> CopyAsync(ExportScope scope, IReadOnlyList<string> symbols, int? year, IBarExportSink sink,
         CancellationToken cancellationToken)
     {
-        var table = Table(scope.Interval);
-        var order = scope.Interval.IsDailyOrLonger ? "symbol, trade_date" : "symbol, ts";
         var one = symbols.Count == 1;
-        var sql = scope.AsOf is null
-            ? $"SELECT {Columns}, updated_at FROM {table} WHERE {Filter} ORDER BY {order}"
-            : $"""
-               SELECT {Columns} FROM (
-                   SELECT {Columns} FROM {table} WHERE {Filter} AND updated_at <= $7
-                   UNION ALL
-                   SELECT {Columns} FROM sd_schema.bar_revisions WHERE {Filter} AND valid_from <= $7 AND revised_at > $7
-               ) held
-               ORDER BY {order}
-               """;
-        await using var command = dataSource.CreateCommand(schemaSql.Qualify(sql));
-        AddFilter(command, scope, symbols, year);
-        if (scope.AsOf is { } asOf)
-        {
-            command.Parameters.Add(Time(asOf));
-        }
-
+        // The last write comes with the rows only when there is no as_of (an as-of read is stamped by ReadStampsAsync).
+        await using var command = BarsCommand(scope, symbols, year, scope.AsOf is null ? $"{Columns}, updated_at" : Columns, Columns, Columns);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var stamped = scope.AsOf is null;
         string? symbol = one ? symbols[0] : null;
