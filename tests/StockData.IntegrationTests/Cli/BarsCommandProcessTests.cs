@@ -65,6 +65,9 @@ public class BarsCommandProcessTests(PostgresFixture postgres, RedisFixture redi
         var story = await SplitStory.WriteAsync(scope.Writer, () => DaemonBarsAdjustTests.ClockAsync(harness), Ct);
         // script(1) (util-linux, in every Debian) gives the verb a pseudo-terminal, wide enough that no cell wraps.
         var command = $"stty cols 200; dotnet {RepoPaths.StockDataDll} bars --symbol {SplitStory.Symbol} --adjust splits";
+        // Not through harness.CliAsync, so wait here, as it does, until a standby (the WithStandby run) has replayed the
+        // story: read before, it held the bars but not yet the split.
+        await postgres.CatchUpAsync();
 
         var result = await ProcessRunner.RunAsync("script", ["-qec", command, "/dev/null"], harness.Environment("cli"),
             TimeSpan.FromMinutes(2), standardInput: "", cancellationToken: Ct);
