@@ -11,10 +11,12 @@ namespace StockData.Bench.Benchmarks;
 
 /// <summary>
 /// <c>stockdata-bench writer-intraday</c>: the writer's fresh, unchanged and changed passes on 1m bars, first on the
-/// unpartitioned intraday_bars (the schema as migrations 0001–0010 left it), then, in the same process and on the same
-/// rows, after migration 0011 partitioned it (the migration of the last round's rows is timed too). Each pass is
-/// divided by a raw-copy sample into an empty unpartitioned copy of intraday_bars taken right before it, the same
-/// reference in both layouts, so the two ratios compare the layouts and not the machine's drift.
+/// unpartitioned intraday_bars (the schema as migrations 0001–0010 left it, packed pages), then, in the same process and
+/// on the same rows, after migration 0011 partitioned it and 0012 gave its leaves room on their pages (the migrations of
+/// the last round's rows are timed too). The table's size and the share of the changed pass's updates made in place
+/// (HOT) are printed per layout. Each pass is divided by a raw-copy sample into an empty unpartitioned copy of
+/// intraday_bars taken right before it, the same reference in both layouts, so the two ratios compare the layouts and
+/// not the machine's drift.
 /// </summary>
 internal sealed class IntradayWriterBenchmark(
     NpgsqlDataSource dataSource,
@@ -35,6 +37,24 @@ internal sealed class IntradayWriterBenchmark(
         DROP TABLE IF EXISTS sd_schema.bench_raw_intraday;
         CREATE TABLE sd_schema.bench_raw_intraday (LIKE sd_schema.intraday_bars INCLUDING DEFAULTS INCLUDING CONSTRAINTS);
         ALTER TABLE sd_schema.bench_raw_intraday ADD PRIMARY KEY (symbol, interval, ts);
+        """;
+
+    // The tables that hold intraday_bars' rows: its leaf partitions, or the table itself before migration 0011
+    // (pg_partition_tree returns nothing for a plain table).
+    private const string Leaves = """
+        WITH leaves AS (SELECT relid FROM pg_partition_tree('sd_schema.intraday_bars') WHERE isleaf
+                        UNION SELECT oid FROM pg_class WHERE oid = 'sd_schema.intraday_bars'::regclass AND relkind = 'r')
+        """;
+
+    // Heap, indexes and TOAST of every leaf.
+    private const string Size = Leaves + "\n" + """
+        SELECT COALESCE(sum(pg_total_relation_size(relid)), 0)::bigint FROM leaves
+        """;
+
+    // Updates and HOT updates of the leaves so far, as one text value "updates/hot".
+    private const string Updates = Leaves + "\n" + """
+        SELECT COALESCE(sum(t.n_tup_upd), 0)::text || '/' || COALESCE(sum(t.n_tup_hot_upd), 0)::text
+        FROM leaves l JOIN pg_stat_user_tables t ON t.relid = l.relid
         """;
 
     private const string Reset = """
@@ -77,6 +97,7 @@ internal sealed class IntradayWriterBenchmark(
                 var raw = await RawCopyAsync(names, history, ct);
                 await _statements.CheckpointAsync(ct);
                 s.Fresh.Add(await _statements.TimeAsync(() => WriteAllAsync(names, history, batchSize, ct)), raw);
+                s.FreshBytes = await _statements.ScalarAsync<long>(Size, ct);
                 progress(Line($"{layout} round {round}: fresh", rows, s.Fresh.Times[^1], raw));
 
                 raw = await RawCopyAsync(names, history, ct);
@@ -88,8 +109,12 @@ internal sealed class IntradayWriterBenchmark(
 
                 raw = await RawCopyAsync(names, history, ct);
                 await PrepareAsync(ct);
+                var updatesBefore = await UpdatesAsync(0, ct);
                 s.Changed.Add(await _statements.TimeAsync(() => WriteAllAsync(names, changed, batchSize, ct)), raw);
                 s.ChangedRevisions = await _statements.ScalarAsync<long>("SELECT count(*) FROM sd_schema.bar_revisions", ct);
+                var updatesAfter = await UpdatesAsync(updatesBefore.Updates + s.ChangedRevisions, ct);
+                s.ChangedHotShare = (double)(updatesAfter.Hot - updatesBefore.Hot) / Math.Max(1, updatesAfter.Updates - updatesBefore.Updates);
+                s.ChangedBytes = await _statements.ScalarAsync<long>(Size, ct);
                 progress(Line($"{layout} round {round}: changed", rows, s.Changed.Times[^1], raw));
             }
 
@@ -192,6 +217,29 @@ internal sealed class IntradayWriterBenchmark(
         await _statements.CheckpointAsync(ct);
     }
 
+    /// <summary>
+    /// The leaves' update counters once they reach <paramref name="expected"/> updates. A backend reports its counters
+    /// when it goes idle, at most once a second, else after 10 s idle, so they are polled for up to 30 s (and returned
+    /// as they are after that).
+    /// </summary>
+    private async Task<(long Updates, long Hot)> UpdatesAsync(long expected, CancellationToken ct)
+    {
+        var deadline = timeProvider.GetTimestamp() + (30 * timeProvider.TimestampFrequency);
+        while (true)
+        {
+            // A new snapshot of the statistics each time (they are cached for the transaction otherwise).
+            var text = await _statements.ScalarAsync<string>(Updates, ct);
+            var parts = text.Split('/');
+            var counters = (long.Parse(parts[0], CultureInfo.InvariantCulture), long.Parse(parts[1], CultureInfo.InvariantCulture));
+            if (counters.Item1 >= expected || timeProvider.GetTimestamp() > deadline)
+            {
+                return counters;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(200), timeProvider, ct);
+        }
+    }
+
     private async Task<long> RowsWrittenSinceAsync(long txid, CancellationToken ct)
     {
         await using var command = dataSource.CreateCommand(
@@ -219,6 +267,14 @@ internal sealed class IntradayLayoutSamples(string layout)
     public long UnchangedTuplesWritten { get; set; }
 
     public long ChangedRevisions { get; set; }
+
+    /// <summary>Of the last changed pass's updates, the share PostgreSQL made HOT (in place on the page, no index entry).</summary>
+    public double ChangedHotShare { get; set; }
+
+    /// <summary>intraday_bars' size (heap, indexes, TOAST) after the last fresh pass and after the last changed pass.</summary>
+    public long FreshBytes { get; set; }
+
+    public long ChangedBytes { get; set; }
 }
 
 /// <summary>One <c>bench writer-intraday</c> run: both layouts against the daily targets of <c>bench writer</c>.</summary>
@@ -246,6 +302,13 @@ internal sealed record IntradayWriterBenchmarkResult(
             Row(s.Layout, "fresh", s.Fresh, WriterBenchmarkResult.FreshTarget, "");
             Row(s.Layout, "unchanged", s.Unchanged, WriterBenchmarkResult.UnchangedTarget, $"; {s.UnchangedTuplesWritten:N0} tuples written");
             Row(s.Layout, "changed", s.Changed, WriterBenchmarkResult.ChangedTarget, $"; {s.ChangedRevisions:N0} revisions kept");
+        }
+
+        text.AppendLine();
+        foreach (var s in new[] { Unpartitioned, Partitioned })
+        {
+            text.AppendLine(c, $"{s.Layout}: intraday_bars {s.FreshBytes / 1048576.0:0.0} MB after the fresh pass, {s.ChangedBytes / 1048576.0:0.0} MB " +
+                               $"after the changed pass; {s.ChangedHotShare:P0} of the changed pass's updates HOT");
         }
 
         return text.ToString();

@@ -164,6 +164,9 @@ public sealed partial class BenchCommandTests(PostgresFixture postgres) : IClass
             Assert.Contains(lines, l => l.Contains(" unchanged ", StringComparison.Ordinal) && l.EndsWith("0 tuples written", StringComparison.Ordinal));
             // Every close changed: one revision per row.
             Assert.Contains(lines, l => l.Contains(" changed ", StringComparison.Ordinal) && l.EndsWith("780 revisions kept", StringComparison.Ordinal));
+            // The table's size and the changed pass's in-place (HOT) updates, per layout.
+            Assert.Single(result.StandardOutput.Split('\n'), l => l.StartsWith(layout + ": intraday_bars ", StringComparison.Ordinal)
+                && l.Contains(" MB after the changed pass; ", StringComparison.Ordinal) && l.EndsWith(" of the changed pass's updates HOT", StringComparison.Ordinal));
         }
 
         Assert.Equal(0L, await postgres.ScalarAsync<long>("SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'bench\\_%'"));

@@ -8,8 +8,10 @@ namespace StockData.Storage.Postgres.Partitions;
 /// <summary>
 /// The month partitions of intraday_bars (migration 0011: LIST by interval, then RANGE by month of ts, in UTC): created
 /// ahead and behind, the DEFAULT partitions emptied into new month partitions, expired months dropped. The DDL lives in
-/// the migration's functions (<c>intraday_partition_ensure</c>, <c>intraday_partition_drop</c>), so every partition
-/// name is built in one place and this class only passes parameters.
+/// the migrations' functions (<c>intraday_partition_ensure</c>, <c>intraday_partition_drop</c>), so every partition
+/// name is built in one place and this class only passes parameters; since migration 0012 that function creates each
+/// month partition with the leaves' fillfactor (<c>intraday_leaf_fillfactor()</c>: room on every page for in-place
+/// rewrites of changed bars).
 /// </summary>
 /// <remarks>
 /// Several replicas run this at once: each transaction takes one advisory lock per schema first, so they queue, and the

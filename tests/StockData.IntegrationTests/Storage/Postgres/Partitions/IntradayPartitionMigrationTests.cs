@@ -39,7 +39,7 @@ public sealed class IntradayPartitionMigrationTests(PostgresFixture postgres) : 
     {
         postgres.EnsureAvailable();
         var schema = "pm_" + Guid.NewGuid().ToString("N")[..12];
-        await MigrateThroughAsync(schema, lastVersion: 10);
+        await MigratedThrough.CreateAsync(postgres, schema, lastVersion: 10);
 
         // Several months (two years apart, so month partitions appear on both sides of the migration's "now"), symbols and
         // intervals, NULL and non-NULL optional columns, and write times that differ per row (an UPDATE after the insert).
@@ -63,7 +63,7 @@ public sealed class IntradayPartitionMigrationTests(PostgresFixture postgres) : 
         await using var services = StorageHost.Create(postgres, new Dictionary<string, string?> { ["StockData:Storage:Schema"] = schema });
         var applied = await services.GetRequiredService<SchemaMigrator>().MigrateAsync(Ct);
 
-        Assert.Equal(["0011_intraday_partitions"], applied);
+        Assert.Equal(["0011_intraday_partitions", "0012_intraday_fillfactor"], applied);
         Assert.Equal("p", await ScalarAsync(schema, $"SELECT relkind::text FROM pg_class WHERE oid = '\"{schema}\".intraday_bars'::regclass"));
         Assert.Equal(before, await ScalarAsync(schema, Checksum));
         Assert.Equal(countsBefore, await ScalarAsync(schema, Counts));
@@ -112,36 +112,6 @@ public sealed class IntradayPartitionMigrationTests(PostgresFixture postgres) : 
         Assert.Equal(2L, await scope.CountAsync("SELECT count(*) FROM intraday_bars WHERE symbol = 'XYZ' AND ts >= '2024-12-01' AND close > 100"));
         Assert.Equal(2L, await scope.CountAsync("SELECT count(*) FROM bar_revisions WHERE symbol = 'XYZ'"));
         Assert.Equal(4L, await scope.CountAsync("SELECT rows FROM bar_counts WHERE symbol = 'XYZ' AND interval = '5m'"));
-    }
-
-    /// <summary>The schema as the migrations up to <paramref name="lastVersion"/> left it, recorded as the migrator does.</summary>
-    private async Task MigrateThroughAsync(string schema, int lastVersion)
-    {
-        await using var connection = await postgres.OpenAsync();
-        await using var transaction = await connection.BeginTransactionAsync(Ct);
-        await Run(connection, transaction, $"CREATE SCHEMA \"{schema}\"");
-        await Run(connection, transaction, $"SET LOCAL search_path TO \"{schema}\"");
-        await Run(connection, transaction, """
-            CREATE TABLE schema_migrations (version integer PRIMARY KEY, name text NOT NULL, checksum text NOT NULL,
-                                            applied_at timestamptz NOT NULL DEFAULT now())
-            """);
-        foreach (var migration in SchemaMigrator.All.Where(m => m.Version <= lastVersion))
-        {
-            await Run(connection, transaction, migration.Sql);
-            await using var record = new NpgsqlCommand("INSERT INTO schema_migrations (version, name, checksum) VALUES (@v, @n, @c)", connection, transaction);
-            record.Parameters.AddWithValue("v", migration.Version);
-            record.Parameters.AddWithValue("n", migration.Name);
-            record.Parameters.AddWithValue("c", migration.Checksum);
-            await record.ExecuteNonQueryAsync(Ct);
-        }
-
-        await transaction.CommitAsync(Ct);
-
-        static async Task Run(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql)
-        {
-            await using var command = new NpgsqlCommand(sql, connection, transaction);
-            await command.ExecuteNonQueryAsync(Ct);
-        }
     }
 
     private async Task ExecuteAsync(string schema, string sql)
