@@ -44,6 +44,7 @@ internal sealed class ReadBenchmark(
         await migrator.MigrateAsync(cancellationToken);
         var server = await BenchServer.ReadAsync(dataSource, storage.Value.PostgresConnectionString, cancellationToken);
         log($"server: {server}");
+        log($"stockdata: {settings.StockDataDll}");
         var symbols = Enumerable.Range(0, settings.Symbols).Select(SyntheticBars.Symbol).ToArray();
         var (rows, splits, dividends) = await LoadAsync(symbols, settings.Years * BarsPerYear, cancellationToken);
         log(string.Create(CultureInfo.InvariantCulture, $"loaded {rows:N0} rows of {symbols.Length} symbols through the writer ({splits} splits, {dividends:N0} dividends)"));

@@ -200,7 +200,7 @@ internal static class BenchCommand
         var years = PositiveOption("--years", "Years of daily bars per symbol.", 10, 60);
         var rounds = PositiveOption("--rounds", "Rounds: every figure is measured once per round, beside the reference of the same round.", 3, 20);
         var json = new Option<bool>("--json") { Description = "Print one JSON object with the figures instead of the table." };
-        var stockdata = new Option<string?>("--stockdata") { Description = "Path to stockdata.dll (default: the one built beside this binary)." };
+        var stockdata = new Option<string?>("--stockdata") { Description = "Path to stockdata.dll or the native stockdata binary (default: the native binary when scripts/build-native.sh has built it, else the stockdata.dll built beside this binary)." };
         var command = new Command("read", "GET /bars (CSV, JSON, adjusted CSV) and stockdata export (Parquet, CSV) rows/s against COPY TO STDOUT of the same rows.")
         {
             symbols, years, rounds, json, stockdata,
@@ -210,7 +210,7 @@ internal static class BenchCommand
             var stockDataDll = parse.GetValue(stockdata) ?? DefaultStockDataPath();
             if (!File.Exists(stockDataDll))
             {
-                await Console.Error.WriteLineAsync($"stockdata-bench: stockdata.dll not found at {stockDataDll} (build src/StockData.Pipeline or pass --stockdata)");
+                await Console.Error.WriteLineAsync($"stockdata-bench: stockdata not found at {stockDataDll} (build src/StockData.Pipeline or pass --stockdata)");
                 return ExitCodes.Usage;
             }
 
@@ -244,13 +244,19 @@ internal static class BenchCommand
         return command;
     }
 
-    /// <summary>src/StockData.Pipeline/bin/CONFIG/net10.0/stockdata.dll beside this binary's src/StockData.Bench/bin/CONFIG/net10.0.</summary>
+    /// <summary>
+    /// The stockdata the benchmarks start: the native binary (src/StockData.Pipeline/bin/native/stockdata, made by
+    /// scripts/build-native.sh) when it is at least as new as the IL build, else the IL build's stockdata.dll beside this
+    /// binary or in src/StockData.Pipeline/bin/CONFIG/net10.0. A stale native binary would measure old code.
+    /// </summary>
     internal static string DefaultStockDataPath()
     {
         var binary = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         var beside = Path.Combine(binary.FullName, "stockdata.dll");
-        return File.Exists(beside) ? beside : Path.GetFullPath(Path.Combine(binary.FullName, "..", "..", "..", "..", "StockData.Pipeline", "bin",
-            binary.Parent!.Name, binary.Name, "stockdata.dll"));
+        var pipelineBin = Path.GetFullPath(Path.Combine(binary.FullName, "..", "..", "..", "..", "StockData.Pipeline", "bin"));
+        var il = File.Exists(beside) ? beside : Path.Combine(pipelineBin, binary.Parent!.Name, binary.Name, "stockdata.dll");
+        var native = Path.Combine(pipelineBin, "native", "stockdata");
+        return File.Exists(native) && File.GetLastWriteTimeUtc(native) >= File.GetLastWriteTimeUtc(il) ? native : il;
     }
 
     /// <summary>src/StockData.YahooSim/bin/CONFIG/net10.0 beside this binary's src/StockData.Pipeline/bin/CONFIG/net10.0.</summary>
