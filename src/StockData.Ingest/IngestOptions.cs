@@ -3,6 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace StockData.Ingest;
 
 /// <summary>The Dataflow graph's shape: section <c>StockData:Ingest</c>.</summary>
+[System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2026", Justification = StockData.Core.TrimmingJustifications.RangeReadOnlyBySourceGeneratedValidator)]
 public sealed class IngestOptions
 {
     public const string SectionName = "StockData:Ingest";

@@ -3,6 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace StockData.Storage;
 
 /// <summary>The COPY-merge bar writer's settings: section <c>StockData:Writer</c>.</summary>
+[System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2026", Justification = StockData.Core.TrimmingJustifications.RangeReadOnlyBySourceGeneratedValidator)]
 public sealed class BarWriterOptions
 {
     public const string SectionName = "StockData:Writer";

@@ -9,6 +9,7 @@ namespace StockData.Storage;
 /// month (migration 0011); retention per interval drops whole month partitions (docs/scaling.md, "Partitioned
 /// intraday bars and retention").
 /// </summary>
+[System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2026", Justification = StockData.Core.TrimmingJustifications.RangeReadOnlyBySourceGeneratedValidator)]
 public sealed partial class RetentionOptions
 {
     public const string SectionName = "StockData:Retention";

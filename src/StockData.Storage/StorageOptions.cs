@@ -3,6 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace StockData.Storage;
 
 /// <summary>Storage settings: section <c>StockData:Storage</c>; connection strings live under <c>ConnectionStrings</c>.</summary>
+[System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2026", Justification = StockData.Core.TrimmingJustifications.RangeReadOnlyBySourceGeneratedValidator)]
 public sealed class StorageOptions
 {
     public const string SectionName = "StockData:Storage";

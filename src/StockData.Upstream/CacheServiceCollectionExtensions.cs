@@ -69,8 +69,7 @@ public static class CacheServiceCollectionExtensions
         if (redis.IsConfigured)
         {
             cache.SetupDistributedCache(new RedisResponseStore(redis, options.KeyPrefix, time), new FusionCacheSystemTextJsonSerializer(
-                // Fields included: FusionCache's envelope has value tuples, which System.Text.Json skips otherwise.
-                new JsonSerializerOptions { IncludeFields = true }));
+                new JsonSerializerOptions { IncludeFields = true, TypeInfoResolver = ChartCacheJsonContext.Default }));
             if (options.DistributedLocking)
             {
                 // The lock outlives the longest fetch it guards (the total timeout), so it never expires under a live holder.

@@ -8,6 +8,7 @@ namespace StockData.Yahoo;
 /// Settings of the Yahoo chart client: section <c>StockData:Yahoo</c> (environment: <c>StockData__Yahoo__BaseUrl</c>, …).
 /// Validated at start-up by <see cref="YahooOptionsAttributeValidator"/> and <see cref="YahooOptionsValidator"/>.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2026", Justification = StockData.Core.TrimmingJustifications.RangeReadOnlyBySourceGeneratedValidator)]
 public sealed class YahooOptions
 {
     public const string SectionName = "StockData:Yahoo";

@@ -32,7 +32,7 @@ public sealed class ChildProcess : IAsyncDisposable
     /// <param name="standardInput">Redirect standard input, so the test can feed it (e.g. <c>replay -</c>) and hold it open.</param>
     public static ChildProcess StartStockData(IEnumerable<string> arguments, IDictionary<string, string?>? environment = null,
         bool standardInput = false) =>
-        Start("dotnet", new[] { RepoPaths.StockDataDll }.Concat(arguments), environment, standardInput);
+        Start(RepoPaths.StockDataProgram.FileName, RepoPaths.StockDataProgram.Prefix.Concat(arguments), environment, standardInput);
 
     public static ChildProcess Start(string fileName, IEnumerable<string> arguments, IDictionary<string, string?>? environment = null,
         bool standardInput = false)

@@ -52,7 +52,7 @@ public static class ProcessRunner
     /// <summary>Runs the built <c>stockdata</c> binary.</summary>
     public static Task<ProcessResult> RunStockDataAsync(IEnumerable<string> arguments, IDictionary<string, string?>? environment = null,
         TimeSpan? timeout = null, string? standardInput = null, CancellationToken cancellationToken = default) =>
-        RunAsync("dotnet", new[] { RepoPaths.StockDataDll }.Concat(arguments), environment, timeout, standardInput, cancellationToken);
+        RunAsync(RepoPaths.StockDataProgram.FileName, RepoPaths.StockDataProgram.Prefix.Concat(arguments), environment, timeout, standardInput, cancellationToken);
 
     /// <summary>Runs the built <c>stockdata-bench</c> binary.</summary>
     public static Task<ProcessResult> RunStockDataBenchAsync(IEnumerable<string> arguments, IDictionary<string, string?>? environment = null,

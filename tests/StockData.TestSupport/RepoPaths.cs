@@ -35,6 +35,23 @@ public static class RepoPaths
     /// <summary>The built <c>stockdata</c> entry assembly.</summary>
     public static string StockDataDll => Path.Combine(BinDir("StockData.Pipeline"), "stockdata.dll");
 
+    /// <summary>
+    /// The native <c>stockdata</c> binary the process tests start instead of <see cref="StockDataDll"/> when
+    /// STOCKDATA_TEST_NATIVE names one (scripts/test.sh builds it with scripts/build-native.sh and runs the suite
+    /// against it); null for the IL build. A name that is not a file fails the test, never falls back.
+    /// </summary>
+    public static string? StockDataNative =>
+        Environment.GetEnvironmentVariable("STOCKDATA_TEST_NATIVE") is { Length: > 0 } path
+            ? File.Exists(path) ? Path.GetFullPath(path) : throw new FileNotFoundException($"STOCKDATA_TEST_NATIVE={path}: no such file", path)
+            : null;
+
+    /// <summary>What starts <c>stockdata</c>: the program and the arguments before the verb.</summary>
+    public static (string FileName, string[] Prefix) StockDataProgram =>
+        StockDataNative is { } native ? (native, []) : ("dotnet", [StockDataDll]);
+
+    /// <summary><see cref="StockDataProgram"/> as words of a shell command line (paths here hold no spaces).</summary>
+    public static string StockDataShellCommand => string.Join(' ', [StockDataProgram.FileName, .. StockDataProgram.Prefix]);
+
     /// <summary>The benchmark executable, beside <see cref="StockDataDll"/> as pgbench beside the server.</summary>
     public static string StockDataBenchDll => Path.Combine(BinDir("StockData.Bench"), "stockdata-bench.dll");
 

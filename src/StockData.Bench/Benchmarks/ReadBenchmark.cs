@@ -44,6 +44,7 @@ internal sealed class ReadBenchmark(
         await migrator.MigrateAsync(cancellationToken);
         var server = await BenchServer.ReadAsync(dataSource, storage.Value.PostgresConnectionString, cancellationToken);
         log($"server: {server}");
+        log($"stockdata: exports {settings.StockDataDll}, worker {settings.WorkerDll}");
         var symbols = Enumerable.Range(0, settings.Symbols).Select(SyntheticBars.Symbol).ToArray();
         var (rows, splits, dividends) = await LoadAsync(symbols, settings.Years * BarsPerYear, cancellationToken);
         log(string.Create(CultureInfo.InvariantCulture, $"loaded {rows:N0} rows of {symbols.Length} symbols through the writer ({splits} splits, {dividends:N0} dividends)"));
@@ -64,7 +65,7 @@ internal sealed class ReadBenchmark(
                 ["StockData__Quality__Enabled"] = "false",
                 ["StockData__Http__Url"] = "http://127.0.0.1:0",
             };
-            await using var worker = await StockDataProcess.StartRunAsync("worker", settings.StockDataDll, workerEnvironment, cancellationToken);
+            await using var worker = await StockDataProcess.StartRunAsync("worker", settings.WorkerDll, workerEnvironment, cancellationToken);
             log($"worker listening on {worker.BaseUrl}");
             var query = $"/bars?interval=1d&symbols={string.Join(',', symbols)}";
 
@@ -253,7 +254,9 @@ internal sealed class ReadBenchmark(
 }
 
 /// <summary>The validated options of <c>bench read</c>.</summary>
-internal sealed record ReadBenchmarkSettings(int Symbols, int Years, int Rounds, string StockDataDll);
+/// <param name="StockDataDll">The stockdata the exports run (a short command: the native binary when built).</param>
+/// <param name="WorkerDll">The stockdata that serves the HTTP reads (a long-running worker: the IL build).</param>
+internal sealed record ReadBenchmarkSettings(int Symbols, int Years, int Rounds, string StockDataDll, string WorkerDll);
 
 /// <summary>Rows per second of each figure, one sample per round.</summary>
 internal sealed class ReadBenchmarkSamples

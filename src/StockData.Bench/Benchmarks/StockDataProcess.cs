@@ -184,8 +184,14 @@ internal sealed partial class StockDataProcess : IAsyncDisposable
 
     private static ProcessStartInfo StartInfo(string stockDataDll, IEnumerable<string> arguments, IDictionary<string, string?> environment)
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(stockDataDll);
+        // The IL build runs through dotnet; the native binary (scripts/build-native.sh) is the program itself.
+        var il = stockDataDll.EndsWith(".dll", StringComparison.Ordinal);
+        var info = new ProcessStartInfo(il ? "dotnet" : stockDataDll) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (il)
+        {
+            info.ArgumentList.Add(stockDataDll);
+        }
+
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);

@@ -200,23 +200,28 @@ internal static class BenchCommand
         var years = PositiveOption("--years", "Years of daily bars per symbol.", 10, 60);
         var rounds = PositiveOption("--rounds", "Rounds: every figure is measured once per round, beside the reference of the same round.", 3, 20);
         var json = new Option<bool>("--json") { Description = "Print one JSON object with the figures instead of the table." };
-        var stockdata = new Option<string?>("--stockdata") { Description = "Path to stockdata.dll (default: the one built beside this binary)." };
+        var stockdata = new Option<string?>("--stockdata") { Description = "The stockdata the exports run: stockdata.dll or the native binary (default: the native binary when scripts/build-native.sh has built it, else the stockdata.dll built beside this binary)." };
+        var worker = new Option<string?>("--worker") { Description = "The stockdata the HTTP reads are served by (`run`): stockdata.dll or the native binary (default: the stockdata.dll built beside this binary, as the container image runs)." };
         var command = new Command("read", "GET /bars (CSV, JSON, adjusted CSV) and stockdata export (Parquet, CSV) rows/s against COPY TO STDOUT of the same rows.")
         {
-            symbols, years, rounds, json, stockdata,
+            symbols, years, rounds, json, stockdata, worker,
         };
         command.SetAction(async (parse, ct) =>
         {
-            var stockDataDll = parse.GetValue(stockdata) ?? DefaultStockDataPath();
-            if (!File.Exists(stockDataDll))
+            var stockDataDll = parse.GetValue(stockdata) ?? DefaultCommandPath();
+            var workerDll = parse.GetValue(worker) ?? DefaultStockDataPath();
+            foreach (var (path, option) in new[] { (stockDataDll, "--stockdata"), (workerDll, "--worker") })
             {
-                await Console.Error.WriteLineAsync($"stockdata-bench: stockdata.dll not found at {stockDataDll} (build src/StockData.Pipeline or pass --stockdata)");
-                return ExitCodes.Usage;
+                if (!File.Exists(path))
+                {
+                    await Console.Error.WriteLineAsync($"stockdata-bench: stockdata not found at {path} (build src/StockData.Pipeline or pass {option})");
+                    return ExitCodes.Usage;
+                }
             }
 
             var schema = "bench_" + Guid.NewGuid().ToString("N")[..12];
             var asJson = parse.GetValue(json);
-            var settings = new ReadBenchmarkSettings(parse.GetValue(symbols), parse.GetValue(years), parse.GetValue(rounds), stockDataDll);
+            var settings = new ReadBenchmarkSettings(parse.GetValue(symbols), parse.GetValue(years), parse.GetValue(rounds), stockDataDll, workerDll);
             return await VerbRunner.RunAsync(async (host, token) =>
             {
                 var benchmark = ActivatorUtilities.CreateInstance<ReadBenchmark>(host.Services);
@@ -244,13 +249,29 @@ internal static class BenchCommand
         return command;
     }
 
-    /// <summary>src/StockData.Pipeline/bin/CONFIG/net10.0/stockdata.dll beside this binary's src/StockData.Bench/bin/CONFIG/net10.0.</summary>
+    /// <summary>
+    /// The IL build's stockdata.dll, beside this binary or in src/StockData.Pipeline/bin/CONFIG/net10.0: what the
+    /// benchmarks run as a worker (<c>stockdata run</c>), as the container image does; the JIT's optimised code serves
+    /// a long-running worker better than the native binary's (docs/performance.md, Read).
+    /// </summary>
     internal static string DefaultStockDataPath()
     {
         var binary = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         var beside = Path.Combine(binary.FullName, "stockdata.dll");
         return File.Exists(beside) ? beside : Path.GetFullPath(Path.Combine(binary.FullName, "..", "..", "..", "..", "StockData.Pipeline", "bin",
             binary.Parent!.Name, binary.Name, "stockdata.dll"));
+    }
+
+    /// <summary>
+    /// The stockdata the benchmarks run as a short command (<c>export</c>): the native binary
+    /// (src/StockData.Pipeline/bin/native/stockdata, made by scripts/build-native.sh) when it is at least as new as the
+    /// IL build, else the IL build. A stale native binary would measure old code.
+    /// </summary>
+    internal static string DefaultCommandPath()
+    {
+        var il = DefaultStockDataPath();
+        var native = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(il)!, "..", "..", "native", "stockdata"));
+        return File.Exists(native) && File.GetLastWriteTimeUtc(native) >= File.GetLastWriteTimeUtc(il) ? native : il;
     }
 
     /// <summary>src/StockData.YahooSim/bin/CONFIG/net10.0 beside this binary's src/StockData.Pipeline/bin/CONFIG/net10.0.</summary>

@@ -43,7 +43,7 @@ internal static class BenchDaemonCommand
             "StockData:Ingest:MaxBatchAge of every replica in ms (default 2,000 in the daemon: a lease waits that long for its batch).", 250, 10_000, min: 10);
         var timeout = BenchCommand.PositiveOption("--timeout-minutes", "The longest one run may take.", 30, 600);
         var json = new Option<bool>("--json") { Description = "Print one JSON object per run (one a line) instead of the table." };
-        var stockdata = new Option<string?>("--stockdata") { Description = "Path to stockdata.dll (default: the one built beside this binary)." };
+        var stockdata = new Option<string?>("--stockdata") { Description = "The stockdata the replicas run: stockdata.dll or the native binary (default: the stockdata.dll built beside this binary, as the container image runs)." };
         var simulator = new Option<string?>("--simulator") { Description = "Path to StockData.YahooSim.dll (default: the one built beside this binary)." };
         var command = new Command("daemon",
             "Capacity: M symbols due at once, refreshed by R real stockdata daemons; time, claims and renewals/s, backends, PostgreSQL CPU per symbol.")

@@ -3,6 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace StockData.Pipeline.Daemon;
 
 /// <summary>The hosted worker's schedule and leases (<c>stockdata run</c>): section <c>StockData:Daemon</c>.</summary>
+[System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2026", Justification = StockData.Core.TrimmingJustifications.RangeReadOnlyBySourceGeneratedValidator)]
 public sealed class DaemonOptions
 {
     public const string SectionName = "StockData:Daemon";

@@ -218,7 +218,7 @@ internal static class BarEndpoints
             statusCode: StatusCodes.Status400BadRequest,
             title: $"Invalid parameter '{symbolParameter}'",
             detail: $"{symbolParameter}: unknown symbol{(unknown.Count > 1 ? "s" : "")} {named} (not in the universe and no bars stored; add with `stockdata symbols add`, or ask with refresh=true)",
-            extensions: new Dictionary<string, object?> { ["parameter"] = symbolParameter, ["unknown_symbols"] = unknown }), target);
+            extensions: new Dictionary<string, object?> { ["parameter"] = symbolParameter, ["unknown_symbols"] = unknown.ToArray() }), target);
     }
 
     private static Dictionary<string, object?> Extensions(string symbol, RefreshOutcome outcome) =>

@@ -3,6 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace StockData.Pipeline.Http;
 
 /// <summary>The worker's HTTP surface (<c>stockdata run</c>): section <c>StockData:Http</c>.</summary>
+[System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2026", Justification = StockData.Core.TrimmingJustifications.RangeReadOnlyBySourceGeneratedValidator)]
 public sealed class HttpApiOptions
 {
     public const string SectionName = "StockData:Http";

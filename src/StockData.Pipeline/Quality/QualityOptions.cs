@@ -4,6 +4,7 @@ using StockData.Storage.Quality;
 namespace StockData.Pipeline.Quality;
 
 /// <summary>Gap detection and repair (docs/data-quality.md): section <c>StockData:Quality</c>.</summary>
+[System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2026", Justification = StockData.Core.TrimmingJustifications.RangeReadOnlyBySourceGeneratedValidator)]
 public sealed class QualityOptions
 {
     public const string SectionName = "StockData:Quality";

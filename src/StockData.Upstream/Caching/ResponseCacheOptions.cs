@@ -6,6 +6,7 @@ namespace StockData.Upstream.Caching;
 /// The two-tier chart response cache (FusionCache: L1 in-process, L2 Redis when <c>ConnectionStrings:Redis</c> is set)
 /// and the in-memory metadata LRU: section <c>StockData:Cache</c>.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2026", Justification = StockData.Core.TrimmingJustifications.RangeReadOnlyBySourceGeneratedValidator)]
 public sealed class ResponseCacheOptions
 {
     public const string SectionName = "StockData:Cache";

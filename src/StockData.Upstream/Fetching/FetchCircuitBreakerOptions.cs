@@ -8,6 +8,7 @@ namespace StockData.Upstream.Fetching;
 /// limiter's few requests per second: at 1 request/s a 30 s window holds about 30 attempts, so 10 attempts with half
 /// of them failing trip it after about 10 s of a sick upstream, while a lone 5xx among healthy answers never does.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2026", Justification = StockData.Core.TrimmingJustifications.RangeReadOnlyBySourceGeneratedValidator)]
 public sealed class FetchCircuitBreakerOptions
 {
     /// <summary>Failed share of the sampled attempts at which the breaker opens.</summary>

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 namespace StockData.Upstream.Fetching;
 
 /// <summary>Retries, deadlines and the circuit breaker of one chart fetch: section <c>StockData:Fetch</c>.</summary>
+[System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2026", Justification = StockData.Core.TrimmingJustifications.RangeReadOnlyBySourceGeneratedValidator)]
 public sealed class FetchOptions
 {
     public const string SectionName = "StockData:Fetch";

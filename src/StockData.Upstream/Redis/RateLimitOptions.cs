@@ -6,6 +6,7 @@ namespace StockData.Upstream.Redis;
 /// The shared upstream rate limit and 429 cooldown: section <c>StockData:RateLimit</c>. The defaults are safe for real
 /// Yahoo (about one request per second per client IP); the demo, tests and benchmarks raise them explicitly.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2026", Justification = StockData.Core.TrimmingJustifications.RangeReadOnlyBySourceGeneratedValidator)]
 public sealed class RateLimitOptions
 {
     public const string SectionName = "StockData:RateLimit";

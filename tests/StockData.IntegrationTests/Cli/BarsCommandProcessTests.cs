@@ -64,7 +64,7 @@ public class BarsCommandProcessTests(PostgresFixture postgres, RedisFixture redi
         await using var scope = await WriterScope.CreateAsync(postgres, schema: harness.Schema);
         var story = await SplitStory.WriteAsync(scope.Writer, () => DaemonBarsAdjustTests.ClockAsync(harness), Ct);
         // script(1) (util-linux, in every Debian) gives the verb a pseudo-terminal, wide enough that no cell wraps.
-        var command = $"stty cols 200; dotnet {RepoPaths.StockDataDll} bars --symbol {SplitStory.Symbol} --adjust splits";
+        var command = $"stty cols 200; {RepoPaths.StockDataShellCommand} bars --symbol {SplitStory.Symbol} --adjust splits";
         // Not through harness.CliAsync, so wait here, as it does, until a standby (the WithStandby run) has replayed the
         // story: read before, it held the bars but not yet the split.
         await postgres.CatchUpAsync();

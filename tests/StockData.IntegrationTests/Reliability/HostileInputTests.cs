@@ -189,8 +189,8 @@ public sealed partial class HostileInputTests(PostgresFixture postgres) : IClass
     private static async Task<(ProcessResult Result, long PeakBytes, double Seconds)> ReplayMeasuredAsync(ReplayHarness harness, string file, string errorsFile)
     {
         // stderr to a file (a million error lines), through exec so the PID watched is the replay's own.
-        var args = harness.Arguments(file, "--from", "2026-11-20").Prepend(RepoPaths.StockDataDll).Select(Quote);
-        await using var replay = ChildProcess.Start("bash", ["-c", $"exec dotnet {string.Join(' ', args)} 2>{Quote(errorsFile)}"],
+        var args = harness.Arguments(file, "--from", "2026-11-20").Select(Quote);
+        await using var replay = ChildProcess.Start("bash", ["-c", $"exec {RepoPaths.StockDataShellCommand} {string.Join(' ', args)} 2>{Quote(errorsFile)}"],
             harness.Environment(ProcessMemory.WithFixedGen0Budget()));
         long peak = 0;
         var clock = Stopwatch.StartNew();

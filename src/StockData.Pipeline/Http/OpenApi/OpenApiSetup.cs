@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using StockData.Pipeline.Jobs;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -36,6 +37,11 @@ internal static class OpenApiSetup
         {
             o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
             o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+            // Every body the API writes has source-generated metadata (the native build has no reflection-based
+            // serializer); the document's schemas come from the same resolvers.
+            o.SerializerOptions.TypeInfoResolverChain.Insert(0, CatalogJsonContext.Default);
+            o.SerializerOptions.TypeInfoResolverChain.Insert(1, JobJsonContext.Default);
+            o.SerializerOptions.TypeInfoResolverChain.Insert(2, HealthJsonContext.Default);
         });
         services.AddOpenApi(DocumentName, options =>
         {
