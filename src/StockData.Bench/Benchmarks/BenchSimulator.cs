@@ -65,14 +65,5 @@ internal sealed class BenchSimulator : IAsyncDisposable
         throw new InvalidOperationException("the simulator exited before it listened");
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-
-        _process.Dispose();
-    }
+    public ValueTask DisposeAsync() => ChildProcesses.KillAndDisposeAsync(_process);
 }

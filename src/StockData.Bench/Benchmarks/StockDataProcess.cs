@@ -166,20 +166,7 @@ internal sealed partial class StockDataProcess : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Http?.Dispose();
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                await _process.WaitForExitAsync();
-            }
-        }
-        catch (InvalidOperationException)
-        {
-            // Never started.
-        }
-
-        _process.Dispose();
+        await ChildProcesses.KillAndDisposeAsync(_process);
     }
 
     private static ProcessStartInfo StartInfo(string stockDataDll, IEnumerable<string> arguments, IDictionary<string, string?> environment)

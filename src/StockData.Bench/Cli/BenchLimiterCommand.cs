@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
+using StockData.Bench.Benchmarks;
 using StockData.Hosting;
 using StockData.Upstream.Redis;
 
@@ -375,23 +376,7 @@ internal static class BenchLimiterCommand
             return process.ExitCode;
         }
 
-        public async ValueTask DisposeAsync()
-        {
-            try
-            {
-                if (!process.HasExited)
-                {
-                    process.Kill(entireProcessTree: true);
-                    await process.WaitForExitAsync();
-                }
-            }
-            catch (InvalidOperationException)
-            {
-                // Never started.
-            }
-
-            process.Dispose();
-        }
+        public ValueTask DisposeAsync() => ChildProcesses.KillAndDisposeAsync(process);
 
         private void OnLine(string? line, bool stdout)
         {

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using StockData.Bench.Benchmarks;
 
 namespace StockData.Bench.Cli;
 
@@ -87,20 +88,7 @@ internal sealed class BenchTinyproxy : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                await _process.WaitForExitAsync();
-            }
-        }
-        catch (InvalidOperationException)
-        {
-            // Already gone.
-        }
-
-        _process.Dispose();
+        await ChildProcesses.KillAndDisposeAsync(_process);
         try
         {
             Directory.Delete(_folder, recursive: true);
