@@ -189,6 +189,7 @@ public static class PipelineMetrics
 
     public static readonly Gauge ReplicaUp = Metrics.CreateGauge(
         "stockdata_replica_up", "1 when the read replica answered its last probe, 0 when reads fall back to the primary.");
+
     // Intraday partitions (docs/scaling.md, "Partitioned intraday bars and retention"): counted by whichever replica's
     // maintenance run did the work, so dashboards and alerts sum over replicas.
     public static readonly Counter IntradayDefaultRows = Metrics.CreateCounter(
