@@ -161,8 +161,9 @@ internal sealed class BarsStreamResult(
     private async Task WriteJsonBarsAsync(BarReader reader, Utf8JsonWriter json, string symbol, CancellationToken cancellationToken)
     {
         json.WriteStartArray();
-        await foreach (var bar in reader.ReadAsync(new BarQuery(symbol, interval, from, to, asOf, adjust), _adjusters?[symbol], cancellationToken))
+        await foreach (var scaled in reader.ReadScaledAsync(new BarQuery(symbol, interval, from, to, asOf, adjust), _adjusters?[symbol], cancellationToken))
         {
+            var bar = scaled.Rounded();
             json.WriteStartObject();
             json.WriteString("ts", bar.Timestamp.UtcDateTime);
             json.WriteString("date", bar.TradeDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
@@ -199,7 +200,8 @@ internal sealed class BarsStreamResult(
     }
 
     /// <summary>
-    /// CSV formatted as UTF-8 (<see cref="BarCsv.TryWriteUtf8"/>: no string per row, no encoder pass) into a local
+    /// CSV formatted as UTF-8 (<see cref="BarCsv.TryWriteUtf8(Span{byte}, ReadOnlySpan{byte}, in ScaledBar, out int)"/>: no
+    /// string per row, no encoder pass, adjusted prices rounded as they are formatted) into a local
     /// buffer, copied to the response's pipe <see cref="ChunkBytes"/> at a time, and one flush per
     /// <see cref="CsvFlushBytes"/>. Kestrel's pipe takes a lock on every GetSpan and Advance: once per line that was
     /// a tenth of the worker's CPU in a profile.
@@ -216,7 +218,7 @@ internal sealed class BarsStreamResult(
             {
                 var prefix = BarCsv.Utf8Prefix(symbol, interval.Token);
                 var lineBytes = BarCsv.MaxLineBytes(prefix.Length);
-                await foreach (var bar in reader.ReadAsync(new BarQuery(symbol, interval, from, to, asOf, adjust), _adjusters?[symbol], cancellationToken))
+                await foreach (var bar in reader.ReadScaledAsync(new BarQuery(symbol, interval, from, to, asOf, adjust), _adjusters?[symbol], cancellationToken))
                 {
                     if (used + lineBytes > chunk.Length)
                     {

@@ -20,7 +20,7 @@ internal static class BarCsv
     public static string Line(string symbol, string interval, Bar bar) => string.Create(CultureInfo.InvariantCulture,
         $"{symbol},{interval},{bar.Timestamp.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ},{bar.TradeDate:yyyy-MM-dd},{bar.Open:R},{bar.High:R},{bar.Low:R},{bar.Close:R},{bar.AdjClose:R},{bar.Volume}");
 
-    /// <summary>The most bytes <see cref="TryWriteUtf8"/> writes for a line whose symbol and interval take <paramref name="prefixBytes"/>.</summary>
+    /// <summary>The most bytes <see cref="TryWriteUtf8(Span{byte}, ReadOnlySpan{byte}, in Bar, out int)"/> writes for a line whose symbol and interval take <paramref name="prefixBytes"/>.</summary>
     public static int MaxLineBytes(int prefixBytes) => prefixBytes + FixedLineBytes;
 
     /// <summary>
@@ -28,8 +28,17 @@ internal static class BarCsv
     /// <c>\n</c>, formatted straight into <paramref name="destination"/> as UTF-8: the same bytes, without a string per
     /// row or a char-to-byte pass. False (nothing usable written) when the span is too small.
     /// </summary>
-    public static bool TryWriteUtf8(Span<byte> destination, ReadOnlySpan<byte> prefix, in Bar bar, out int written)
+    public static bool TryWriteUtf8(Span<byte> destination, ReadOnlySpan<byte> prefix, in Bar bar, out int written) =>
+        TryWriteUtf8(destination, prefix, ScaledBar.Unscaled(bar), out written);
+
+    /// <summary>
+    /// An adjusted row (<see cref="PriceAdjuster.Scale"/>): the same bytes as <see cref="TryWriteUtf8(Span{byte}, ReadOnlySpan{byte}, in Bar, out int)"/>
+    /// of <see cref="ScaledBar.Rounded"/>, each scaled price rounded while it is formatted (<see cref="Utf8Text.TryFormatSignificant"/>).
+    /// </summary>
+    public static bool TryWriteUtf8(Span<byte> destination, ReadOnlySpan<byte> prefix, in ScaledBar scaled, out int written)
     {
+        var bar = scaled.Values;
+        var prices = scaled.PricesScaled;
         written = 0;
         if (!prefix.TryCopyTo(destination))
         {
@@ -41,20 +50,20 @@ internal static class BarCsv
             || !Separator(destination, ref at, n)
             || !Utf8Text.TryFormatDate(bar.TradeDate, destination[at..], out n)
             || !Separator(destination, ref at, n)
-            || !Utf8Text.TryFormatDouble(bar.Open, destination[at..], out n)
+            || !TryFormatPrice(bar.Open, prices, destination[at..], out n)
             || !Separator(destination, ref at, n)
-            || !Utf8Text.TryFormatDouble(bar.High, destination[at..], out n)
+            || !TryFormatPrice(bar.High, prices, destination[at..], out n)
             || !Separator(destination, ref at, n)
-            || !Utf8Text.TryFormatDouble(bar.Low, destination[at..], out n)
+            || !TryFormatPrice(bar.Low, prices, destination[at..], out n)
             || !Separator(destination, ref at, n)
-            || !Utf8Text.TryFormatDouble(bar.Close, destination[at..], out n)
+            || !TryFormatPrice(bar.Close, prices, destination[at..], out n)
             || !Separator(destination, ref at, n))
         {
             return false;
         }
 
         n = 0;
-        if (bar.AdjClose is { } adjClose && !Utf8Text.TryFormatDouble(adjClose, destination[at..], out n))
+        if (bar.AdjClose is { } adjClose && !TryFormatPrice(adjClose, scaled.AdjCloseScaled, destination[at..], out n))
         {
             return false;
         }
@@ -80,6 +89,9 @@ internal static class BarCsv
         written = at;
         return true;
     }
+
+    private static bool TryFormatPrice(double value, bool scaled, Span<byte> destination, out int written) =>
+        scaled ? Utf8Text.TryFormatSignificant(value, destination, out written) : Utf8Text.TryFormatDouble(value, destination, out written);
 
     /// <summary>The UTF-8 of <c>symbol,interval,</c>, the start every row of one symbol shares.</summary>
     public static byte[] Utf8Prefix(string symbol, string interval) => Encoding.UTF8.GetBytes($"{symbol},{interval},");

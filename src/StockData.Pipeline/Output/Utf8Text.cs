@@ -1,5 +1,6 @@
 using System.Buffers.Text;
 using System.Globalization;
+using StockData.Core;
 
 namespace StockData.Pipeline.Output;
 
@@ -83,6 +84,92 @@ internal static class Utf8Text
         }
 
         return value.TryFormat(destination, out written, "R", CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>
+    /// <paramref name="value"/> rounded to <see cref="PriceAdjuster.SignificantDigits"/> significant digits and written as
+    /// <see cref="TryFormatDouble"/> writes <c>PriceAdjuster.Significant(value)</c>, the same bytes, with one scaling
+    /// instead of three: Significant multiplies by 10^s, rounds to an integer m and divides, and the formatter then
+    /// finds m again. Here m is written directly.
+    /// </summary>
+    /// <remarks>
+    /// m over 10^s, trailing zeros dropped, is the shortest text of Significant's double: that double is the one
+    /// nearest m / 10^s, so the text reads back as it; and two different numbers of ten significant digits lie at
+    /// least 1e-10 apart relative to their size, far more than a double's spacing (2.2e-16), so no shorter text reads
+    /// back as the same double. An adjusted CSV row has four or five such prices: this took its formatting from about
+    /// twice a stored row's cost to less than it. Outside [1e-3, 1e9) (s outside 1..12) Significant and
+    /// TryFormatDouble do it.
+    /// </remarks>
+    public static bool TryFormatSignificant(double value, Span<byte> destination, out int written)
+    {
+        var magnitude = Math.Abs(value);
+        if (magnitude is >= 1e-3 and < 1e9)
+        {
+            var shift = PriceAdjuster.SignificantDigits - 1 - PriceAdjuster.DecimalExponent(magnitude);
+            if (shift is >= 1 and <= MaxDecimals)
+            {
+                var m = (ulong)Math.Round(magnitude * Pow10[shift], MidpointRounding.AwayFromZero);
+                var decimals = shift;
+                if (decimals >= 5 && m % 100_000 == 0)
+                {
+                    m /= 100_000;
+                    decimals -= 5;
+                }
+
+                while (decimals > 0 && m % 10 == 0)
+                {
+                    m /= 10;
+                    decimals--;
+                }
+
+                return TryWriteDigits(value < 0, m, decimals, destination, out written);
+            }
+        }
+
+        return TryFormatDouble(PriceAdjuster.Significant(value), destination, out written);
+    }
+
+    /// <summary>
+    /// <paramref name="m"/> with a point before its last <paramref name="decimals"/> digits, right to left by constant
+    /// divisions (no division by a variable power of ten, no general integer formatter).
+    /// </summary>
+    private static bool TryWriteDigits(bool negative, ulong m, int decimals, Span<byte> destination, out int written)
+    {
+        Span<byte> text = stackalloc byte[32];
+        var at = text.Length;
+        for (var i = 0; i < decimals; i++)
+        {
+            var quotient = m / 10;
+            text[--at] = (byte)('0' + (m - (quotient * 10)));
+            m = quotient;
+        }
+
+        if (decimals > 0)
+        {
+            text[--at] = (byte)'.';
+        }
+
+        do
+        {
+            var quotient = m / 10;
+            text[--at] = (byte)('0' + (m - (quotient * 10)));
+            m = quotient;
+        }
+        while (m != 0);
+
+        if (negative)
+        {
+            text[--at] = (byte)'-';
+        }
+
+        written = text.Length - at;
+        if (!text[at..].TryCopyTo(destination))
+        {
+            written = 0;
+            return false;
+        }
+
+        return true;
     }
 
     /// <summary><paramref name="utc"/> as <c>yyyy-MM-ddTHH:mm:ssZ</c> (20 bytes).</summary>

@@ -252,4 +252,40 @@ public sealed class PriceAdjusterTests
             Assert.True(Math.Abs(PriceAdjuster.Significant(value) - value) <= 5e-10 * Math.Abs(value), $"{value:R}");
         }
     }
+
+    [Fact]
+    public void DecimalExponent_TheFloorOfLog10()
+    {
+        for (var exponent = -20; exponent <= 25; exponent++)
+        {
+            // Exact powers from 1 up (below 1 the doubles nearest 10^k, which Math.Log10 puts at k too).
+            Assert.Equal(exponent, PriceAdjuster.DecimalExponent(double.Parse($"1e{exponent}", System.Globalization.CultureInfo.InvariantCulture)));
+            Assert.Equal(exponent, PriceAdjuster.DecimalExponent(9.99 * Math.Pow(10, exponent)));
+        }
+
+        var random = new Random(5);
+        for (var i = 0; i < 100_000; i++)
+        {
+            var value = Math.Pow(10, (random.NextDouble() * 30) - 16);
+            Assert.Equal((int)Math.Floor(Math.Log10(value)), PriceAdjuster.DecimalExponent(value));
+        }
+    }
+
+    [Fact]
+    public void Scale_Rounded_IsApply()
+    {
+        var adjuster = PriceAdjuster.Create(PriceAdjustment.All, [new SplitAdjustment(new DateOnly(2024, 1, 10), 4, DateTimeOffset.MaxValue)],
+            [new CashAdjustment(new DateOnly(2024, 1, 5), 0.5, 20.0661, new DateOnly(2024, 1, 4), DateTimeOffset.MinValue, DateTimeOffset.MinValue)]);
+        for (var day = 1; day <= 12; day++)
+        {
+            var bar = new Bar(DateTimeOffset.UnixEpoch, new DateOnly(2024, 1, day), 20.0661, 21.5, 19.75, 20.0661, day % 2 == 0 ? 19.5 : null, day % 3 == 0 ? null : 1_234_567);
+
+            var scaled = adjuster.Scale(bar, null);
+
+            Assert.Equal(adjuster.Apply(bar, null), scaled.Rounded());
+            // Before the split (ex-date the 10th) every value is scaled; from then on none is.
+            Assert.Equal(day < 10, scaled.PricesScaled);
+            Assert.Equal(day < 10 && bar.AdjClose is not null, scaled.AdjCloseScaled);
+        }
+    }
 }

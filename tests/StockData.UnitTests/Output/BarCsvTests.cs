@@ -28,6 +28,22 @@ public sealed class BarCsvTests
         Assert.Equal(BarCsv.Line("BRK-B", "1d", bar) + "\n", Encoding.UTF8.GetString(buffer, 0, written));
     }
 
+    [Theory]
+    [MemberData(nameof(Values))]
+    public void TryWriteUtf8_Scaled_TheBytesOfTheRoundedBar(double close, double? adjClose, long? volume)
+    {
+        var bar = new Bar(new DateTimeOffset(2024, 1, 2, 14, 30, 0, TimeSpan.Zero), new DateOnly(2024, 1, 2),
+            close * 1.01, close * 1.03, close * 0.97, close, adjClose, volume);
+        var prefix = BarCsv.Utf8Prefix("BRK-B", "1d");
+        var buffer = new byte[BarCsv.MaxLineBytes(prefix.Length)];
+        foreach (var scaled in new[] { ScaledBar.Unscaled(bar), new ScaledBar(bar, true, false), new ScaledBar(bar, true, adjClose is not null), new ScaledBar(bar, false, true) })
+        {
+            Assert.True(BarCsv.TryWriteUtf8(buffer, prefix, scaled, out var written));
+
+            Assert.Equal(BarCsv.Line("BRK-B", "1d", scaled.Rounded()) + "\n", Encoding.UTF8.GetString(buffer, 0, written));
+        }
+    }
+
     [Fact]
     public void TryWriteUtf8_TooSmall_False()
     {

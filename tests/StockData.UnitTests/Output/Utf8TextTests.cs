@@ -82,6 +82,66 @@ public sealed class Utf8TextTests
     }
 
     [Fact]
+    public void TryFormatSignificant_TheBytesOfTryFormatDoubleOfSignificant()
+    {
+        // What the adjusted CSV writes (the product rounded while formatted) must be what it wrote before (rounded,
+        // then formatted): stored prices times factors, values of every size in and around [1e-3, 1e9), both signs.
+        var random = new Random(43);
+        for (var i = 0; i < 200_000; i++)
+        {
+            var stored = random.NextInt64(1, 100_000_000) / 1e4;
+            var factor = random.NextDouble() * Math.Pow(10, random.Next(-4, 2));
+            AssertSignificantAsBefore(stored * factor);
+            AssertSignificantAsBefore(-stored * factor);
+            AssertSignificantAsBefore(Math.Pow(10, (random.NextDouble() * 20) - 8));
+        }
+
+        for (var exponent = -15; exponent <= 12; exponent++)
+        {
+            // Powers of ten (where the leading digit's power changes) and the doubles beside them.
+            var power = Math.Pow(10, exponent);
+            foreach (var value in new[] { power, Math.BitDecrement(power), Math.BitIncrement(power), Math.BitDecrement(Math.BitDecrement(power)) })
+            {
+                AssertSignificantAsBefore(value);
+                AssertSignificantAsBefore(-value);
+            }
+
+            // Halfway at the tenth digit: rounded away from zero, as Significant rounds.
+            AssertSignificantAsBefore(1.0000000005 * power);
+            AssertSignificantAsBefore(9.9999999995 * power);
+        }
+
+        foreach (var value in new[] { 0.0, -0.0, double.NaN, double.PositiveInfinity, double.NegativeInfinity, double.Epsilon, double.MaxValue })
+        {
+            AssertSignificantAsBefore(value);
+        }
+    }
+
+    [Fact]
+    public void TryFormatSignificant_TooSmall_False()
+    {
+        Assert.Equal("16.50285572", Encoding.ASCII.GetString(FormatSignificant(16.502855716023433)));
+        Assert.False(Utf8Text.TryFormatSignificant(16.502855716023433, new byte[10], out _));
+        Assert.True(Utf8Text.TryFormatSignificant(16.502855716023433, new byte[11], out var written));
+        Assert.Equal(11, written);
+    }
+
+    private static byte[] FormatSignificant(double value)
+    {
+        var buffer = new byte[64];
+        Assert.True(Utf8Text.TryFormatSignificant(value, buffer, out var written));
+        return buffer[..written];
+    }
+
+    private static void AssertSignificantAsBefore(double value)
+    {
+        var buffer = new byte[64];
+        Assert.True(Utf8Text.TryFormatDouble(StockData.Core.PriceAdjuster.Significant(value), buffer, out var written));
+        var expected = Encoding.ASCII.GetString(buffer, 0, written);
+        Assert.True(expected == Encoding.ASCII.GetString(FormatSignificant(value)), $"{value:R}: {expected}");
+    }
+
+    [Fact]
     public void TryFormatDouble_TooSmall_False()
     {
         Assert.False(Utf8Text.TryFormatDouble(20.0661, new byte[6], out _));

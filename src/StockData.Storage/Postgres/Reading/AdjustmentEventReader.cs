@@ -67,16 +67,31 @@ internal static class AdjustmentEventReader
         COALESCE(p1.written_at, p2.written_at, p3.written_at)
         """;
 
+    // The previous close of the usual payment: a daily bar in the two weeks before the ex-date (weekends and the longest
+    // market holidays fit). An unbounded backward probe cost 11 µs a payment (45 ms for 100 symbols × 10 years of
+    // quarterly dividends, most of an adjusted read's fixed cost); bounded by a start it costs half that. The payments
+    // it finds nothing for (a gap, a store without daily bars) take the unbounded lookups of PreviousCurrent, so the
+    // answer is the same.
     private const string Current = $"""
         WITH c AS (
             SELECT symbol, ex_date, sum(amount) AS amount, max(updated_at) AS written_at FROM (
                 SELECT symbol, ex_date, amount, updated_at FROM sd_schema.dividends WHERE symbol = ANY ($1)
                 UNION ALL
                 SELECT symbol, ex_date, amount, updated_at FROM sd_schema.capital_gains WHERE symbol = ANY ($1)) paid
-            GROUP BY symbol, ex_date)
-        SELECT c.symbol, false AS is_split, c.ex_date, c.amount, c.written_at, {Previous}, true AS known
-        FROM c
+            GROUP BY symbol, ex_date),
+        near AS MATERIALIZED (
+            SELECT c.symbol, c.ex_date, c.amount, c.written_at, w.close, w.trade_date, w.written_at AS close_written_at
+            FROM c
+            LEFT JOIN LATERAL (SELECT b.close, b.trade_date, b.updated_at AS written_at FROM sd_schema.daily_bars b
+                WHERE b.symbol = c.symbol AND b.interval = '1d' AND b.trade_date < c.ex_date AND b.trade_date >= c.ex_date - 14
+                ORDER BY b.trade_date DESC LIMIT 1) w ON true)
+        SELECT symbol, false AS is_split, ex_date, amount, written_at, close, trade_date, close_written_at, true AS known
+        FROM near WHERE close IS NOT NULL
+        UNION ALL
+        SELECT c.symbol, false, c.ex_date, c.amount, c.written_at, {Previous}, true
+        FROM near c
         {PreviousCurrent}
+        WHERE c.close IS NULL
         UNION ALL
         SELECT symbol, true, ex_date, numerator / denominator, ts, NULL, NULL, NULL, true FROM sd_schema.splits WHERE symbol = ANY ($1) AND denominator > 0
         """;
@@ -97,13 +112,35 @@ internal static class AdjustmentEventReader
         WHERE symbol = ANY ($1) AND denominator > 0
         """;
 
+    // Splits alone (adjust=splits): no payment counts, so no previous close is looked up. Every split also under an
+    // as-of time, as in AsOf (recorded_at says which apply).
+    private const string SplitsOnly = """
+        SELECT symbol, true, ex_date, numerator / denominator, ts, NULL, NULL, NULL, true FROM sd_schema.splits WHERE symbol = ANY ($1) AND denominator > 0
+        """;
+
+    private const string SplitsOnlyAsOf = """
+        SELECT symbol, true, ex_date, numerator / denominator, ts, NULL, NULL, NULL, recorded_at <= $2 FROM sd_schema.splits
+        WHERE symbol = ANY ($1) AND denominator > 0
+        """;
+
     /// <summary>One adjuster per symbol of <paramref name="symbols"/>, from one query (a request's symbols at once).</summary>
     public static async Task<Dictionary<string, PriceAdjuster>> LoadAsync(NpgsqlDataSource dataSource, SchemaSql schemaSql, IReadOnlyList<string> symbols,
         BarInterval interval, DateTimeOffset? asOf, PriceAdjustment adjustment, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(schemaSql.Qualify(asOf is null ? Current : AsOf));
+        var splitsOnly = adjustment != PriceAdjustment.All;
+        await using var command = dataSource.CreateCommand(schemaSql.Qualify((splitsOnly, asOf is null) switch
+        {
+            (true, true) => SplitsOnly,
+            (true, false) => SplitsOnlyAsOf,
+            (false, true) => Current,
+            (false, false) => AsOf,
+        }));
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. symbols], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = interval.Token });
+        if (!splitsOnly)
+        {
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = interval.Token });
+        }
+
         if (asOf is { } time)
         {
             command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = time.ToUniversalTime(), NpgsqlDbType = NpgsqlDbType.TimestampTz });

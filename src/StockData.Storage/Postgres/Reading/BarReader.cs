@@ -133,6 +133,19 @@ public sealed class BarReader(NpgsqlDataSource dataSource, SchemaSql schemaSql)
     /// <param name="adjuster">The symbol's adjuster from <see cref="LoadAdjustersAsync"/>; null loads it here when the query adjusts.</param>
     public async IAsyncEnumerable<Bar> ReadAsync(BarQuery query, PriceAdjuster? adjuster, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        await foreach (var bar in ReadScaledAsync(query, adjuster, cancellationToken))
+        {
+            yield return bar.Rounded();
+        }
+    }
+
+    /// <summary>
+    /// The bars as <see cref="PriceAdjuster.Scale"/> leaves them, for a writer that rounds while it formats
+    /// (<see cref="ScaledBar.Rounded"/> gives <see cref="ReadAsync(BarQuery, PriceAdjuster?, CancellationToken)"/>'s bars).
+    /// </summary>
+    /// <param name="adjuster">The symbol's adjuster from <see cref="LoadAdjustersAsync"/>; null loads it here when the query adjusts.</param>
+    public async IAsyncEnumerable<ScaledBar> ReadScaledAsync(BarQuery query, PriceAdjuster? adjuster, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         var daily = query.Interval.IsDailyOrLonger;
         // The events first (a handful of rows), so the bars still stream one at a time.
         if (query.Adjust == PriceAdjustment.None)
@@ -192,7 +205,7 @@ public sealed class BarReader(NpgsqlDataSource dataSource, SchemaSql schemaSql)
                 reader.GetDouble(5),
                 await reader.IsDBNullAsync(6, cancellationToken) ? null : reader.GetDouble(6),
                 await reader.IsDBNullAsync(7, cancellationToken) ? null : reader.GetInt64(7));
-            yield return adjuster is null ? bar : adjuster.Apply(bar, written ? reader.GetFieldValue<DateTimeOffset>(8) : null);
+            yield return adjuster is null ? ScaledBar.Unscaled(bar) : adjuster.Scale(bar, written ? reader.GetFieldValue<DateTimeOffset>(8) : null);
         }
     }
 

@@ -83,4 +83,29 @@ public sealed class BarReaderAdjustTests(PostgresFixture postgres) : IClassFixtu
         Assert.Equal(adjusted, await reader.ReadAsync(new BarQuery("WKA", BarInterval.Parse("1wk"), null, null, null, PriceAdjustment.All),
             adjusters["WKA"], Ct).ToListAsync(Ct));
     }
+
+    [Fact]
+    public async Task Daily_PreviousCloseBeforeAGapOfWeeks_TheLastBarBeforeTheExDate_AndSplitsAloneReadNoCloses()
+    {
+        postgres.EnsureAvailable();
+        await using var scope = await WriterScope.CreateAsync(postgres);
+        // Five days, four weeks without a bar (a halt), five more. The first payment's ex-date follows the gap: its
+        // previous close is 26 days back, beyond the two weeks the usual lookup searches. The second is an ordinary one.
+        var before = Daily(5);
+        var after = Daily(5, Start.AddDays(30), basePrice: 200);
+        var afterGap = after[0].TradeDate;
+        var ordinary = after[3].TradeDate;
+        await scope.Writer.WriteAsync(Batch(Fetch("GAP", [.. before, .. after], events: new FetchEvents(null,
+            [new Dividend(SessionOpen(afterGap), afterGap, 1.04), new Dividend(SessionOpen(ordinary), ordinary, 2.03)], [], []))), Ct);
+        var reader = scope.Services.GetRequiredService<BarReader>();
+
+        var adjusted = await ReadAsync(reader, "GAP", "1d", PriceAdjustment.All);
+        var splits = await reader.LoadAdjustersAsync(["GAP"], BarInterval.Daily, null, PriceAdjustment.Splits, Ct);
+
+        var first = 1 - (1.04 / before[^1].Close);
+        var second = 1 - (2.03 / after[2].Close);
+        Assert.Equal([.. before.Select(b => Scaled(b, first * second)), .. after[..3].Select(b => Scaled(b, second)), .. after[3..]], adjusted);
+        Assert.True(splits["GAP"].IsIdentity);
+        Assert.Equal([.. before, .. after], await ReadAsync(reader, "GAP", "1d", PriceAdjustment.Splits));
+    }
 }
