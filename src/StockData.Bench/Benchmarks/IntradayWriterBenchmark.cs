@@ -15,8 +15,10 @@ namespace StockData.Bench.Benchmarks;
 /// on the same rows, after migration 0011 partitioned it and 0012 gave its leaves room on their pages (the migrations of
 /// the last round's rows are timed too). The table's size and the share of the changed pass's updates made in place
 /// (HOT) are printed per layout. Each pass is divided by a raw-copy sample into an empty unpartitioned copy of
-/// intraday_bars taken right before it, the same reference in both layouts, so the two ratios compare the layouts and
-/// not the machine's drift.
+/// intraday_bars taken right before it, with the storage parameters of the leaves the writer fills (packed in the
+/// first layout, fillfactor 50 in the second, as bench writer's reference has daily_bars'), so each ratio compares the
+/// writer with COPY onto the same pages and not with the machine's drift; the fresh pass is also divided by a packed
+/// reference, printed beside.
 /// </summary>
 internal sealed class IntradayWriterBenchmark(
     NpgsqlDataSource dataSource,
@@ -37,6 +39,21 @@ internal sealed class IntradayWriterBenchmark(
         DROP TABLE IF EXISTS sd_schema.bench_raw_intraday;
         CREATE TABLE sd_schema.bench_raw_intraday (LIKE sd_schema.intraday_bars INCLUDING DEFAULTS INCLUDING CONSTRAINTS);
         ALTER TABLE sd_schema.bench_raw_intraday ADD PRIMARY KEY (symbol, interval, ts);
+        """;
+
+    // The storage parameters of the pages the writer fills, as bench writer's reference copies daily_bars' (RawCopyTable):
+    // a leaf's (the months get fillfactor 50 from migration 0012; the unpartitioned table is its own only leaf, packed).
+    // A packed reference beside fillfactor-50 leaves would time writing 1.75× fewer pages than the writer must.
+    private const string CopyLeafOptions = """
+        DO $$
+        DECLARE options text := (
+            SELECT array_to_string(c.reloptions, ', ') FROM pg_partition_tree('sd_schema.intraday_bars') t JOIN pg_class c ON c.oid = t.relid
+            WHERE t.isleaf AND c.reloptions IS NOT NULL ORDER BY c.relname LIMIT 1);
+        BEGIN
+            IF options IS NOT NULL THEN
+                EXECUTE format('ALTER TABLE sd_schema.bench_raw_intraday SET (%s)', options);
+            END IF;
+        END $$;
         """;
 
     // The tables that hold intraday_bars' rows: its leaf partitions, or the table itself before migration 0011
@@ -94,11 +111,15 @@ internal sealed class IntradayWriterBenchmark(
             {
                 var names = Enumerable.Range(0, symbols).Select(i => $"I{round + roundOffset}{SyntheticBars.Symbol(i)}").ToArray();
                 await _statements.ExecuteAsync(Reset, ct);
+                var packed = await RawCopyAsync(names, history, ct, packed: true);
                 var raw = await RawCopyAsync(names, history, ct);
                 await _statements.CheckpointAsync(ct);
-                s.Fresh.Add(await _statements.TimeAsync(() => WriteAllAsync(names, history, batchSize, ct)), raw);
+                var fresh = await _statements.TimeAsync(() => WriteAllAsync(names, history, batchSize, ct));
+                s.Fresh.Add(fresh, raw);
+                s.FreshPacked.Add(fresh, packed);
                 s.FreshBytes = await _statements.ScalarAsync<long>(Size, ct);
-                progress(Line($"{layout} round {round}: fresh", rows, s.Fresh.Times[^1], raw));
+                progress(Line($"{layout} round {round}: fresh", rows, fresh, raw) +
+                         string.Create(CultureInfo.InvariantCulture, $", × packed raw copy {packed.TotalSeconds / fresh.TotalSeconds:0.00}"));
 
                 raw = await RawCopyAsync(names, history, ct);
                 await PrepareAsync(ct);
@@ -196,9 +217,10 @@ internal sealed class IntradayWriterBenchmark(
         }
     }
 
-    private async Task<TimeSpan> RawCopyAsync(string[] names, Bar[][] history, CancellationToken ct)
+    /// <param name="packed">Fillfactor 100 whatever the leaves have (printed beside the fresh pass for comparison).</param>
+    private async Task<TimeSpan> RawCopyAsync(string[] names, Bar[][] history, CancellationToken ct, bool packed = false)
     {
-        await _statements.ExecuteAsync(CreateRaw, ct);
+        await _statements.ExecuteAsync(packed ? CreateRaw : CreateRaw + ";" + CopyLeafOptions, ct);
         await _statements.CheckpointAsync(ct);
         var elapsed = await _statements.TimeAsync(async () =>
         {
@@ -260,6 +282,9 @@ internal sealed class IntradayLayoutSamples(string layout)
 
     public PairedSamples Fresh { get; } = new();
 
+    /// <summary>The fresh passes against a raw copy into a packed table (fillfactor 100), whatever the leaves have.</summary>
+    public PairedSamples FreshPacked { get; } = new();
+
     public PairedSamples Unchanged { get; } = new();
 
     public PairedSamples Changed { get; } = new();
@@ -292,14 +317,16 @@ internal sealed record IntradayWriterBenchmarkResult(
         var c = CultureInfo.InvariantCulture;
         var text = new StringBuilder();
         text.AppendLine(c, $"stockdata bench writer-intraday: {Symbols:N0} symbols, {Rows:N0} 1m rows; batch {BatchSize:N0} rows, 1 writer connection; " +
-                           $"{Unpartitioned.Fresh.Times.Count} rounds per layout, each pass right after a raw-copy sample into an unpartitioned copy");
+                           $"{Unpartitioned.Fresh.Times.Count} rounds per layout, each pass right after a raw-copy sample into an unpartitioned copy " +
+                           $"with the leaves' storage parameters");
         text.AppendLine(c, $"server: {Server}");
         text.AppendLine(c, $"migration 0011 (partitioning {Rows:N0} rows in place): {Migration.TotalSeconds:0.00} s");
         text.AppendLine();
         text.AppendLine(c, $"{"layout",-14} {"pass",-10} {"rows/s: median (min–max)",-30} {"× raw copy: median (min–max)",-30} target");
         foreach (var s in new[] { Unpartitioned, Partitioned })
         {
-            Row(s.Layout, "fresh", s.Fresh, WriterBenchmarkResult.FreshTarget, "");
+            Row(s.Layout, "fresh", s.Fresh, WriterBenchmarkResult.FreshTarget,
+                "; × packed raw copy " + s.FreshPacked.Ratios.Format("0.00"));
             Row(s.Layout, "unchanged", s.Unchanged, WriterBenchmarkResult.UnchangedTarget, $"; {s.UnchangedTuplesWritten:N0} tuples written");
             Row(s.Layout, "changed", s.Changed, WriterBenchmarkResult.ChangedTarget, $"; {s.ChangedRevisions:N0} revisions kept");
         }
