@@ -60,10 +60,9 @@ public sealed class Utf8TextTests
         var random = new Random(29);
         for (var i = 0; i < 200_000; i++)
         {
-            var stored = random.NextInt64(1, 100_000_000) / 1e4;
-            var factor = random.NextDouble() * Math.Pow(10, random.Next(-4, 2));
-            AssertSameAsRuntime(StockData.Core.PriceAdjuster.Significant(stored * factor));
-            AssertSameAsRuntime(-StockData.Core.PriceAdjuster.Significant(stored * factor));
+            var product = StoredTimesFactor(random);
+            AssertSameAsRuntime(StockData.Core.PriceAdjuster.Significant(product));
+            AssertSameAsRuntime(-StockData.Core.PriceAdjuster.Significant(product));
         }
     }
 
@@ -89,10 +88,9 @@ public sealed class Utf8TextTests
         var random = new Random(43);
         for (var i = 0; i < 200_000; i++)
         {
-            var stored = random.NextInt64(1, 100_000_000) / 1e4;
-            var factor = random.NextDouble() * Math.Pow(10, random.Next(-4, 2));
-            AssertSignificantAsBefore(stored * factor);
-            AssertSignificantAsBefore(-stored * factor);
+            var product = StoredTimesFactor(random);
+            AssertSignificantAsBefore(product);
+            AssertSignificantAsBefore(-product);
             AssertSignificantAsBefore(Math.Pow(10, (random.NextDouble() * 20) - 8));
         }
 
@@ -125,6 +123,10 @@ public sealed class Utf8TextTests
         Assert.True(Utf8Text.TryFormatSignificant(16.502855716023433, new byte[11], out var written));
         Assert.Equal(11, written);
     }
+
+    /// <summary>A stored price (four decimals, up to 10,000) times a split and cash factor from 1e-4 to 10.</summary>
+    private static double StoredTimesFactor(Random random) =>
+        random.NextInt64(1, 100_000_000) / 1e4 * (random.NextDouble() * Math.Pow(10, random.Next(-4, 2)));
 
     private static byte[] FormatSignificant(double value)
     {
