@@ -75,9 +75,9 @@ internal static class AdjustmentEventReader
     private const string Current = $"""
         WITH c AS (
             SELECT symbol, ex_date, sum(amount) AS amount, max(updated_at) AS written_at FROM (
-                SELECT symbol, ex_date, amount, updated_at FROM sd_schema.dividends WHERE symbol = ANY ($1)
+                SELECT symbol, ex_date, amount, updated_at FROM sd_schema.dividends WHERE symbol = ANY ($1) AND ex_date > $3
                 UNION ALL
-                SELECT symbol, ex_date, amount, updated_at FROM sd_schema.capital_gains WHERE symbol = ANY ($1)) paid
+                SELECT symbol, ex_date, amount, updated_at FROM sd_schema.capital_gains WHERE symbol = ANY ($1) AND ex_date > $3) paid
             GROUP BY symbol, ex_date),
         near AS MATERIALIZED (
             SELECT c.symbol, c.ex_date, c.amount, c.written_at, w.close, w.trade_date, w.written_at AS close_written_at
@@ -99,9 +99,9 @@ internal static class AdjustmentEventReader
     private const string AsOf = $"""
         WITH c AS (
             SELECT symbol, ex_date, sum(amount) AS amount, max(updated_at) AS written_at FROM (
-                SELECT symbol, ex_date, amount, updated_at FROM sd_schema.dividends WHERE symbol = ANY ($1) AND recorded_at <= $3
+                SELECT symbol, ex_date, amount, updated_at FROM sd_schema.dividends WHERE symbol = ANY ($1) AND recorded_at <= $3 AND ex_date > $4
                 UNION ALL
-                SELECT symbol, ex_date, amount, updated_at FROM sd_schema.capital_gains WHERE symbol = ANY ($1) AND recorded_at <= $3) paid
+                SELECT symbol, ex_date, amount, updated_at FROM sd_schema.capital_gains WHERE symbol = ANY ($1) AND recorded_at <= $3 AND ex_date > $4) paid
             GROUP BY symbol, ex_date)
         SELECT c.symbol, false AS is_split, c.ex_date, c.amount, c.written_at, {Previous}, true AS known
         FROM c
@@ -124,8 +124,12 @@ internal static class AdjustmentEventReader
         """;
 
     /// <summary>One adjuster per symbol of <paramref name="symbols"/>, from one query (a request's symbols at once).</summary>
+    /// <param name="from">The read's start, if any: a payment whose ex-date is before every bar read scales none of them,
+    /// so its previous close is not looked up (a month of a 40-year history needs a handful, not 160 a symbol). Kept from
+    /// the day before the start's UTC date: an intraday bar's exchange-local date can be a day earlier than its UTC one.
+    /// Splits are all kept (few, and they bring later payments to the same shares).</param>
     public static async Task<Dictionary<string, PriceAdjuster>> LoadAsync(NpgsqlDataSource dataSource, SchemaSql schemaSql, IReadOnlyList<string> symbols,
-        BarInterval interval, DateTimeOffset? asOf, PriceAdjustment adjustment, CancellationToken cancellationToken)
+        BarInterval interval, DateTimeOffset? asOf, PriceAdjustment adjustment, CancellationToken cancellationToken, DateTimeOffset? from = null)
     {
         var splitsOnly = adjustment != PriceAdjustment.All;
         await using var command = dataSource.CreateCommand(schemaSql.Qualify((splitsOnly, asOf is null) switch
@@ -144,6 +148,13 @@ internal static class AdjustmentEventReader
         if (asOf is { } time)
         {
             command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = time.ToUniversalTime(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        }
+
+        if (!splitsOnly)
+        {
+            // Payments on or before this date scale no bar of the read (each scales only the bars before its ex-date).
+            var firstDate = from is { } start ? DateOnly.FromDateTime(start.UtcDateTime) : DateOnly.MinValue;
+            command.Parameters.Add(new NpgsqlParameter<DateOnly> { TypedValue = firstDate == DateOnly.MinValue ? firstDate : firstDate.AddDays(-1) });
         }
 
         var events = symbols.ToDictionary(s => s, _ => (Splits: new List<SplitAdjustment>(), Shares: new List<SplitAdjustment>(), Cash: new List<CashAdjustment>()),

@@ -124,9 +124,10 @@ public sealed class BarReader(NpgsqlDataSource dataSource, SchemaSql schemaSql)
     /// The adjusters of several symbols' reads (<see cref="BarQuery.Adjust"/>), from one query: a multi-symbol request
     /// loads them all before streaming instead of paying a round trip per symbol.
     /// </summary>
+    /// <param name="from">The read's start (<see cref="BarQuery.From"/>): payments before it are not loaded, as they scale no bar read.</param>
     public Task<Dictionary<string, PriceAdjuster>> LoadAdjustersAsync(IReadOnlyList<string> symbols, BarInterval interval, DateTimeOffset? asOf,
-        PriceAdjustment adjustment, CancellationToken cancellationToken) =>
-        AdjustmentEventReader.LoadAsync(dataSource, schemaSql, symbols, interval, asOf, adjustment, cancellationToken);
+        PriceAdjustment adjustment, CancellationToken cancellationToken, DateTimeOffset? from = null) =>
+        AdjustmentEventReader.LoadAsync(dataSource, schemaSql, symbols, interval, asOf, adjustment, cancellationToken, from);
 
     public IAsyncEnumerable<Bar> ReadAsync(BarQuery query, CancellationToken cancellationToken) => ReadAsync(query, null, cancellationToken);
 
@@ -154,7 +155,7 @@ public sealed class BarReader(NpgsqlDataSource dataSource, SchemaSql schemaSql)
         }
         else
         {
-            adjuster ??= (await LoadAdjustersAsync([query.Symbol], query.Interval, query.AsOf, query.Adjust, cancellationToken))[query.Symbol];
+            adjuster ??= (await LoadAdjustersAsync([query.Symbol], query.Interval, query.AsOf, query.Adjust, cancellationToken, query.From))[query.Symbol];
         }
 
         if (adjuster is { IsIdentity: true })

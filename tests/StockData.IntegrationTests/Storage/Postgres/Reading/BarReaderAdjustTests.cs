@@ -108,4 +108,34 @@ public sealed class BarReaderAdjustTests(PostgresFixture postgres) : IClassFixtu
         Assert.True(splits["GAP"].IsIdentity);
         Assert.Equal([.. before, .. after], await ReadAsync(reader, "GAP", "1d", PriceAdjustment.Splits));
     }
+
+    [Fact]
+    public async Task FromInTheHistory_PaymentsBeforeItLeftOut_TheSameBarsAsTheWholeReadFromThere()
+    {
+        postgres.EnsureAvailable();
+        await using var scope = await WriterScope.CreateAsync(postgres);
+        // Twenty days, a payment on days 5, 10 and 15, a 2:1 split on day 8; read from day 10 (its payment's ex-date),
+        // day 11, and a timestamp late on day 9 (the split and the payments of days 10 and 15 still count there).
+        var bars = Daily(20);
+        var paid = new[] { 5, 10, 15 }.Select(d => new Dividend(SessionOpen(bars[d].TradeDate), bars[d].TradeDate, 0.5 + d / 10.0)).ToList();
+        await scope.Writer.WriteAsync(Batch(Fetch("FROM", bars, events: new FetchEvents(null, paid,
+            [new Split(DateTimeOffset.MaxValue.AddYears(-1), bars[8].TradeDate, 2, 1)], []))), Ct);
+        var reader = scope.Services.GetRequiredService<BarReader>();
+        var whole = await ReadAsync(reader, "FROM", "1d", PriceAdjustment.All);
+
+        foreach (var from in new[] { SessionOpen(bars[10].TradeDate), SessionOpen(bars[11].TradeDate), SessionOpen(bars[9].TradeDate).AddHours(9) })
+        {
+            var query = new BarQuery("FROM", BarInterval.Daily, from, null, null, PriceAdjustment.All);
+            var first = DateOnly.FromDateTime(from.UtcDateTime);
+
+            var part = await reader.ReadAsync(query, Ct).ToListAsync(Ct);
+            var loaded = await reader.LoadAdjustersAsync(["FROM"], BarInterval.Daily, null, PriceAdjustment.All, Ct, from);
+
+            Assert.Equal(whole.Where(b => b.TradeDate >= first), part);
+            Assert.Equal(part, await reader.ReadAsync(query, loaded["FROM"], Ct).ToListAsync(Ct));
+        }
+
+        // The whole read really is adjusted (the payments scale the early bars), so the comparison above means something.
+        Assert.NotEqual(bars[0], whole[0]);
+    }
 }
