@@ -26,9 +26,6 @@ internal static class Utf8Text
 
     private static readonly double[] Pow10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12];
 
-    private static readonly long[] Pow10Long =
-        [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000, 10_000_000_000, 100_000_000_000, 1_000_000_000_000];
-
     /// <summary>
     /// <paramref name="value"/> as <c>value.TryFormat(destination, out written, "R", InvariantCulture)</c> writes it.
     /// </summary>
@@ -61,7 +58,7 @@ internal static class Utf8Text
                     decimals--;
                 }
 
-                return TryWriteDecimal(value < 0, digits, decimals, destination, out written);
+                return TryWriteDigits(value < 0, (ulong)digits, decimals, destination, out written);
             }
         }
 
@@ -78,7 +75,7 @@ internal static class Utf8Text
                 var m = Math.Round(scaled);
                 if (m / Pow10[k] == magnitude)
                 {
-                    return TryWriteDecimal(value < 0, (long)m, k, destination, out written);
+                    return TryWriteDigits(value < 0, (ulong)m, k, destination, out written);
                 }
             }
         }
@@ -130,8 +127,9 @@ internal static class Utf8Text
     }
 
     /// <summary>
-    /// <paramref name="m"/> with a point before its last <paramref name="decimals"/> digits, right to left by constant
-    /// divisions (no division by a variable power of ten, no general integer formatter).
+    /// <paramref name="m"/> with a point before its last <paramref name="decimals"/> digits (zeros after the point where
+    /// m has fewer), as both formatters above end: right to left by constant divisions, no division by a variable power
+    /// of ten and no general integer formatter.
     /// </summary>
     private static bool TryWriteDigits(bool negative, ulong m, int decimals, Span<byte> destination, out int written)
     {
@@ -212,49 +210,6 @@ internal static class Utf8Text
     /// <summary><paramref name="value"/> as invariant-culture decimal digits.</summary>
     public static bool TryFormatInteger(long value, Span<byte> destination, out int written) =>
         Utf8Formatter.TryFormat(value, destination, out written);
-
-    private static bool TryWriteDecimal(bool negative, long m, int decimals, Span<byte> destination, out int written)
-    {
-        written = 0;
-        var whole = m / Pow10Long[decimals];
-        var fraction = m - whole * Pow10Long[decimals];
-        var at = 0;
-        if (negative)
-        {
-            if (destination.IsEmpty)
-            {
-                return false;
-            }
-
-            destination[at++] = (byte)'-';
-        }
-
-        if (!Utf8Formatter.TryFormat(whole, destination[at..], out var n))
-        {
-            return false;
-        }
-
-        at += n;
-        if (decimals > 0)
-        {
-            if (destination.Length < at + 1 + decimals)
-            {
-                return false;
-            }
-
-            destination[at++] = (byte)'.';
-            for (var i = decimals - 1; i >= 0; i--)
-            {
-                destination[at + i] = (byte)('0' + fraction % 10);
-                fraction /= 10;
-            }
-
-            at += decimals;
-        }
-
-        written = at;
-        return true;
-    }
 
     private static void WriteDate(Span<byte> destination, int year, int month, int day)
     {
