@@ -85,13 +85,41 @@ sd_pg_stop() {
     || kill -9 "$(head -1 "$dir/data/postmaster.pid")" 2>/dev/null || true
 }
 
+# sd_pg_start_free DIR [durable]: as sd_pg_start on a free port (printed). Test processes start private servers at
+# the same time: two can both find a port free before either binds it, and the loser fails with "Address already in
+# use". So the first port is drawn at random and a failed start tries another (the log is shown after the last try).
+sd_pg_start_free() {
+  local dir=$1 port attempt
+  for attempt in 1 2 3 4 5; do
+    port=$(sd_free_port $((45000 + RANDOM % 400)))
+    if sd_pg_start "$dir" "$port" "${2:-}" 2>"$dir.err"; then rm -f "$dir.err"; echo "$port"; return 0; fi
+    sd_pg_stop "$dir" immediate
+  done
+  cat "$dir.err" >&2; rm -f "$dir.err"; return 1
+}
+
 # sd_redis_start DIR PORT: a private Redis on 127.0.0.1:PORT, no persistence.
 sd_redis_start() {
   local dir=$1 port=$2
   mkdir -p "$dir"; echo "$port" >"$dir/port"
   redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --dir "$dir" \
       --daemonize yes --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" || return 1
-  sd_wait 30 bash -c "redis-cli -h 127.0.0.1 -p $port ping | grep -q PONG" || { cat "$dir/redis.log" >&2; return 1; }
+  # The answer must come from this server (its pid), not from another that already held the port; and a server that
+  # could not bind exits, which ends the wait early.
+  sd_wait 30 bash -c "[ -f '$dir/redis.pid' ] && { kill -0 \$(cat '$dir/redis.pid') || exit 0; } \
+      && redis-cli -h 127.0.0.1 -p $port info server | grep -q \"^process_id:\$(cat '$dir/redis.pid')\"" \
+    && [ -f "$dir/redis.pid" ] && kill -0 "$(cat "$dir/redis.pid")" 2>/dev/null || { cat "$dir/redis.log" >&2; return 1; }
+}
+# sd_redis_start_free DIR: as sd_redis_start on a free port (printed), another port when the chosen one is taken
+# (see sd_pg_start_free).
+sd_redis_start_free() {
+  local dir=$1 port attempt
+  for attempt in 1 2 3 4 5; do
+    port=$(sd_free_port $((46000 + RANDOM % 400)))
+    if sd_redis_start "$dir" "$port" 2>"$dir.err"; then rm -f "$dir.err"; echo "$port"; return 0; fi
+    sd_redis_stop "$dir"
+  done
+  cat "$dir.err" >&2; rm -f "$dir.err"; return 1
 }
 sd_redis_stop() {
   local dir=$1 port pid=
@@ -372,12 +400,16 @@ if [ "${BASH_SOURCE[0]}" = "$0" ]; then
   set -euo pipefail
   cmd=${1:-}; shift || true
   case "$cmd" in
-    pg-start) sd_ensure_packages; port=${2:-$(sd_free_port 45000)}; sd_pg_start "$1" "$port"
+    pg-start) sd_ensure_packages
+              if [ -n "${2:-}" ]; then port=$2; sd_pg_start "$1" "$port"; else port=$(sd_pg_start_free "$1"); fi
               echo "Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres" ;;
-    pg-start-durable) sd_ensure_packages; port=${2:-$(sd_free_port 45000)}; sd_pg_start "$1" "$port" durable
+    pg-start-durable) sd_ensure_packages
+              if [ -n "${2:-}" ]; then port=$2; sd_pg_start "$1" "$port" durable; else port=$(sd_pg_start_free "$1" durable); fi
               echo "Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres" ;;
     pg-stop) sd_pg_stop "$1" "${2:-fast}" ;;
-    redis-start) sd_ensure_packages; port=${2:-$(sd_free_port 46000)}; sd_redis_start "$1" "$port"; echo "127.0.0.1:$port" ;;
+    redis-start) sd_ensure_packages
+                 if [ -n "${2:-}" ]; then port=$2; sd_redis_start "$1" "$port"; else port=$(sd_redis_start_free "$1"); fi
+                 echo "127.0.0.1:$port" ;;
     redis-stop) sd_redis_stop "$1" ;;
     redis-cluster-start) sd_ensure_packages; sd_redis_cluster_start "$1" "${2:-1}" ;;
     redis-cluster-stop) sd_redis_cluster_stop "$1" ;;
