@@ -108,9 +108,12 @@ public class DaemonBarsTests(PostgresFixture postgres, RedisFixture redis) : ICl
         TestContext.Current.TestOutputHelper?.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"peak RSS growth: {smallGrowth / 1048576.0:0.0} MB for {smallBytes / 1048576.0:0.0} MB, {largeGrowth / 1048576.0:0.0} MB for " +
             $"{largeBytes / 1048576.0:0.0} MB; peak {ProcessMemory.PeakResidentBytes(worker.Process.Id) / 1048576.0:0.0} MB"));
-        // Streaming: 7-13 MB more for 173 MB more response (16 MB budget, 32 MiB and a simulated 260 MiB L3 alike);
-        // holding: 173 MB or more. A quarter of the difference keeps a wide margin on both sides.
-        Assert.True(extra < difference / 4, string.Create(CultureInfo.InvariantCulture,
+        // Streaming: 7-13 MB more for 173 MB more response (16 MB budget, 32 MiB and a simulated 260 MiB L3 alike), 17 MB
+        // alone on a machine with a real 300 MiB L3, and 51-52 MB there in a full CI run (other test processes beside it;
+        // the worker's peak before the requests was 74 MB instead of 118, the peaks after them 130 and 143 MB).
+        // Holding: 173 MB or more (the JSON's bytes; twice that as a string; more as row objects). Half the difference
+        // keeps the threshold 1.6 times the worst streaming figure and half of what holding costs.
+        Assert.True(extra < difference / 2, string.Create(CultureInfo.InvariantCulture,
             $"the worker's peak RSS grew by {smallGrowth / 1048576.0:0.0} MB for a {smallBytes / 1048576.0:0.0} MB response and by " +
             $"{largeGrowth / 1048576.0:0.0} MB for a {largeBytes / 1048576.0:0.0} MB one: {extra / 1048576.0:0.0} MB more for " +
             $"{difference / 1048576.0:0.0} MB more response"));

@@ -170,9 +170,12 @@ public sealed partial class HostileInputTests(PostgresFixture postgres) : IClass
                 $"{peak / 1048576.0:0} MB against {referencePeak / 1048576.0:0} MB for the valid symbols alone, {seconds:0.0} s");
             TestContext.Current.TestOutputHelper?.WriteLine(summary);
             // Reading line by line, the garbage costs a reader's buffer and short-lived strings (at most the fixed
-            // generation-0 budget before a collection): 13-22 MB over the reference here. A reader that held the file would
-            // need its size again (twice, as UTF-16 strings). Half the file's size keeps a margin on both sides.
-            Assert.True(referencePeak > 0 && peak - referencePeak < fileBytes / 2, summary);
+            // generation-0 budget before a collection): 13-22 MB over the reference alone, and 66 MB in a full CI run on a
+            // 300 MiB-L3 machine, where the reference replay (a separate process) peaked at 90 MB instead of 126 and the
+            // million-line one at 156 instead of 147. A reader that held the file would need twice its size (UTF-16
+            // strings, 220 MB) or more. The file's size keeps the threshold 1.6 times the worst streaming figure and half of
+            // what holding costs.
+            Assert.True(referencePeak > 0 && peak - referencePeak < fileBytes, summary);
         }
         finally
         {
