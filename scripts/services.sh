@@ -85,42 +85,38 @@ sd_pg_stop() {
     || kill -9 "$(head -1 "$dir/data/postmaster.pid")" 2>/dev/null || true
 }
 
-# sd_pg_start_free DIR [durable]: as sd_pg_start on a free port (printed). Test processes start private servers at
-# the same time: two can both find a port free before either binds it, and the loser fails with "Address already in
-# use". So the first port is drawn at random and a failed start tries another (the log is shown after the last try).
-sd_pg_start_free() {
-  local dir=$1 port attempt
+# sd_start_free FROM START STOP DIR [ARG]: `START DIR PORT [ARG]` on a free port (printed) drawn from FROM..FROM+399.
+# Test processes start private servers at the same time: two can both find a port free before either binds it, and
+# the loser fails with "Address already in use". So the first port is drawn at random and a failed start (stopped
+# with `STOP DIR`) tries another; the last try's errors are shown when all five fail.
+sd_start_free() {
+  local from=$1 start=$2 stop=$3 dir=$4 port attempt
   for attempt in 1 2 3 4 5; do
-    port=$(sd_free_port $((45000 + RANDOM % 400)))
-    if sd_pg_start "$dir" "$port" "${2:-}" 2>"$dir.err"; then rm -f "$dir.err"; echo "$port"; return 0; fi
-    sd_pg_stop "$dir" immediate
+    port=$(sd_free_port $((from + RANDOM % 400)))
+    if "$start" "$dir" "$port" ${5:+"$5"} 2>"$dir.err"; then rm -f "$dir.err"; echo "$port"; return 0; fi
+    "$stop" "$dir"
   done
   cat "$dir.err" >&2; rm -f "$dir.err"; return 1
 }
+sd_pg_stop_immediate() { sd_pg_stop "$1" immediate; }
 
 # sd_redis_start DIR PORT: a private Redis on 127.0.0.1:PORT, no persistence.
 sd_redis_start() {
   local dir=$1 port=$2
   mkdir -p "$dir"; echo "$port" >"$dir/port"
+  # A fresh log and no old pid file: the wait below reads both, and must see this start's only.
+  : >"$dir/redis.log"; rm -f "$dir/redis.pid"
   redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --dir "$dir" \
       --daemonize yes --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" || return 1
-  # The answer must come from this server (its pid), not from another that already held the port; and a server that
-  # could not bind exits, which ends the wait early.
-  sd_wait 30 bash -c "[ -f '$dir/redis.pid' ] && { kill -0 \$(cat '$dir/redis.pid') || exit 0; } \
+  # The answer must come from this server (its pid), not from another that already held the port. A server that could
+  # not bind logs "aborting" and exits before it writes its pid file, which ends the wait early.
+  sd_wait 30 bash -c "grep -q aborting '$dir/redis.log' && exit 0; [ -f '$dir/redis.pid' ] && { kill -0 \$(cat '$dir/redis.pid') || exit 0; } \
       && redis-cli -h 127.0.0.1 -p $port info server | grep -q \"^process_id:\$(cat '$dir/redis.pid')\"" \
     && [ -f "$dir/redis.pid" ] && kill -0 "$(cat "$dir/redis.pid")" 2>/dev/null || { cat "$dir/redis.log" >&2; return 1; }
 }
-# sd_redis_start_free DIR: as sd_redis_start on a free port (printed), another port when the chosen one is taken
-# (see sd_pg_start_free).
-sd_redis_start_free() {
-  local dir=$1 port attempt
-  for attempt in 1 2 3 4 5; do
-    port=$(sd_free_port $((46000 + RANDOM % 400)))
-    if sd_redis_start "$dir" "$port" 2>"$dir.err"; then rm -f "$dir.err"; echo "$port"; return 0; fi
-    sd_redis_stop "$dir"
-  done
-  cat "$dir.err" >&2; rm -f "$dir.err"; return 1
-}
+# sd_redis_stop_started DIR: stops DIR's Redis only if it wrote its pid file. After a start that lost the port, the
+# port belongs to another server, which sd_redis_stop (by port, without a pid) would shut down.
+sd_redis_stop_started() { if [ -f "$1/redis.pid" ]; then sd_redis_stop "$1"; fi; }
 sd_redis_stop() {
   local dir=$1 port pid=
   [ -f "$dir/port" ] || return 0
@@ -401,14 +397,14 @@ if [ "${BASH_SOURCE[0]}" = "$0" ]; then
   cmd=${1:-}; shift || true
   case "$cmd" in
     pg-start) sd_ensure_packages
-              if [ -n "${2:-}" ]; then port=$2; sd_pg_start "$1" "$port"; else port=$(sd_pg_start_free "$1"); fi
+              if [ -n "${2:-}" ]; then port=$2; sd_pg_start "$1" "$port"; else port=$(sd_start_free 45000 sd_pg_start sd_pg_stop_immediate "$1"); fi
               echo "Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres" ;;
     pg-start-durable) sd_ensure_packages
-              if [ -n "${2:-}" ]; then port=$2; sd_pg_start "$1" "$port" durable; else port=$(sd_pg_start_free "$1" durable); fi
+              if [ -n "${2:-}" ]; then port=$2; sd_pg_start "$1" "$port" durable; else port=$(sd_start_free 45000 sd_pg_start sd_pg_stop_immediate "$1" durable); fi
               echo "Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres" ;;
     pg-stop) sd_pg_stop "$1" "${2:-fast}" ;;
     redis-start) sd_ensure_packages
-                 if [ -n "${2:-}" ]; then port=$2; sd_redis_start "$1" "$port"; else port=$(sd_redis_start_free "$1"); fi
+                 if [ -n "${2:-}" ]; then port=$2; sd_redis_start "$1" "$port"; else port=$(sd_start_free 46000 sd_redis_start sd_redis_stop_started "$1"); fi
                  echo "127.0.0.1:$port" ;;
     redis-stop) sd_redis_stop "$1" ;;
     redis-cluster-start) sd_ensure_packages; sd_redis_cluster_start "$1" "${2:-1}" ;;
