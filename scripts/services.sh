@@ -158,9 +158,14 @@ sd_tinyproxy_start() {
   printf '%s\n' "Port $port" "Listen 127.0.0.1" "Bind $bind" "Timeout 60" "MaxClients 512" "Allow 127.0.0.1" \
     "LogFile \"$dir/tinyproxy.log\"" "LogLevel Info" "PidFile \"$dir/tinyproxy.pid\"" "DisableViaHeader Yes" >"$dir/tinyproxy.conf"
   # -d: foreground, so the pid recorded here is tinyproxy's own (it runs as root too).
+  : >"$dir/tinyproxy.log"
   nohup tinyproxy -d -c "$dir/tinyproxy.conf" >"$dir/tinyproxy.out" 2>&1 &
   echo $! >"$dir/tinyproxy.sd.pid"
-  sd_wait 10 bash -c "(exec 3<>/dev/tcp/127.0.0.1/$port)" || { cat "$dir/tinyproxy.out" "$dir/tinyproxy.log" >&2 2>/dev/null; return 1; }
+  # Up when this proxy says it accepts connections; a port that answers is not enough (another process may hold it,
+  # and this proxy then exits with "Could not create listening sockets").
+  sd_wait 10 bash -c "grep -q 'Accepting connections' '$dir/tinyproxy.log' || ! kill -0 $! 2>/dev/null" \
+    && kill -0 $! 2>/dev/null && (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null \
+    || { cat "$dir/tinyproxy.out" "$dir/tinyproxy.log" >&2 2>/dev/null; return 1; }
 }
 sd_tinyproxy_stop() {
   local dir=$1
@@ -170,17 +175,14 @@ sd_tinyproxy_stop() {
   rm -f "$dir/tinyproxy.sd.pid"
 }
 
-# sd_tinyproxy_start_free DIR BIND: as sd_tinyproxy_start on a free port (printed), trying another port when the
-# chosen one cannot be bound (a port another process just released can still refuse a new listener).
+# sd_tinyproxy_start_free DIR BIND: sd_tinyproxy_start on a free port (printed), through sd_start_free's retries (a port
+# another process just released can still refuse a new listener).
 sd_tinyproxy_start_free() {
-  local dir=$1 bind=$2 port attempt
-  for attempt in 1 2 3 4 5; do
-    port=$(sd_free_port $((48800 + RANDOM % 4000)))
-    if sd_tinyproxy_start "$dir" "$bind" "$port" 2>/dev/null; then echo "$port"; return 0; fi
-    sd_tinyproxy_stop "$dir"
-  done
-  sd_log "tinyproxy (bind $bind) did not start: see $dir/tinyproxy.out"; return 1
+  sd_start_free 48800 sd_tinyproxy_start_port sd_tinyproxy_stop "$1" "$2" \
+    || { sd_log "tinyproxy (bind $2) did not start: see $1/tinyproxy.out"; return 1; }
 }
+# sd_start_free's START takes DIR PORT [ARG]; tinyproxy's takes the bind address before the port.
+sd_tinyproxy_start_port() { sd_tinyproxy_start "$1" "$3" "$2"; }
 
 # sd_tinyproxy_up N: N tinyproxies, the k-th binding 127.0.0.(k+1), on free ports; exports SD_TINYPROXY_URLS (their
 # URLs, space-separated) and stops them on exit (with sd_services_down). Installs tinyproxy when missing.

@@ -68,7 +68,7 @@ internal sealed class BarsStreamResult(
             var metadata = await services.GetRequiredService<SymbolMetadataCache>().GetManyAsync(symbols, cancellationToken);
             // Every symbol's events in one query before the first byte: a failure is still a clean 503.
             _adjusters = adjust == PriceAdjustment.None ? null
-                : await reader.LoadAdjustersAsync(symbols, interval, asOf, adjust, cancellationToken, from);
+                : await reader.LoadAdjustersAsync(symbols, interval, asOf, adjust, from, cancellationToken);
             response.StatusCode = StatusCodes.Status200OK;
             response.ContentType = csv ? "text/csv; charset=utf-8" : "application/json; charset=utf-8";
             if (csv)

@@ -46,7 +46,7 @@ public sealed class BarExportReader(NpgsqlDataSource dataSource, SchemaSql schem
     /// the same events, as held at the scope's as_of), from one query before any file is written.
     /// </summary>
     public Task<Dictionary<string, PriceAdjuster>> LoadAdjustersAsync(ExportScope scope, PriceAdjustment adjustment, CancellationToken cancellationToken) =>
-        Reading.AdjustmentEventReader.LoadAsync(dataSource, schemaSql, scope.Symbols, scope.Interval, scope.AsOf, adjustment, cancellationToken, scope.From);
+        Reading.AdjustmentEventReader.LoadAsync(dataSource, schemaSql, scope.Symbols, scope.Interval, scope.AsOf, adjustment, scope.From, cancellationToken);
 
     /// <summary>
     /// The bars of <paramref name="symbols"/> (of the scope), optionally of one trade year, by symbol then time; with

@@ -129,7 +129,7 @@ internal static class AdjustmentEventReader
     /// the day before the start's UTC date: an intraday bar's exchange-local date can be a day earlier than its UTC one.
     /// Splits are all kept (few, and they bring later payments to the same shares).</param>
     public static async Task<Dictionary<string, PriceAdjuster>> LoadAsync(NpgsqlDataSource dataSource, SchemaSql schemaSql, IReadOnlyList<string> symbols,
-        BarInterval interval, DateTimeOffset? asOf, PriceAdjustment adjustment, CancellationToken cancellationToken, DateTimeOffset? from = null)
+        BarInterval interval, DateTimeOffset? asOf, PriceAdjustment adjustment, DateTimeOffset? from, CancellationToken cancellationToken)
     {
         var splitsOnly = adjustment != PriceAdjustment.All;
         await using var command = dataSource.CreateCommand(schemaSql.Qualify((splitsOnly, asOf is null) switch

@@ -126,8 +126,8 @@ public sealed class BarReader(NpgsqlDataSource dataSource, SchemaSql schemaSql)
     /// </summary>
     /// <param name="from">The read's start (<see cref="BarQuery.From"/>): payments before it are not loaded, as they scale no bar read.</param>
     public Task<Dictionary<string, PriceAdjuster>> LoadAdjustersAsync(IReadOnlyList<string> symbols, BarInterval interval, DateTimeOffset? asOf,
-        PriceAdjustment adjustment, CancellationToken cancellationToken, DateTimeOffset? from = null) =>
-        AdjustmentEventReader.LoadAsync(dataSource, schemaSql, symbols, interval, asOf, adjustment, cancellationToken, from);
+        PriceAdjustment adjustment, DateTimeOffset? from, CancellationToken cancellationToken) =>
+        AdjustmentEventReader.LoadAsync(dataSource, schemaSql, symbols, interval, asOf, adjustment, from, cancellationToken);
 
     public IAsyncEnumerable<Bar> ReadAsync(BarQuery query, CancellationToken cancellationToken) => ReadAsync(query, null, cancellationToken);
 
@@ -155,7 +155,7 @@ public sealed class BarReader(NpgsqlDataSource dataSource, SchemaSql schemaSql)
         }
         else
         {
-            adjuster ??= (await LoadAdjustersAsync([query.Symbol], query.Interval, query.AsOf, query.Adjust, cancellationToken, query.From))[query.Symbol];
+            adjuster ??= (await LoadAdjustersAsync([query.Symbol], query.Interval, query.AsOf, query.Adjust, query.From, cancellationToken))[query.Symbol];
         }
 
         if (adjuster is { IsIdentity: true })

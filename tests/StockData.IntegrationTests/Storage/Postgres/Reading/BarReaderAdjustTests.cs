@@ -71,7 +71,7 @@ public sealed class BarReaderAdjustTests(PostgresFixture postgres) : IClassFixtu
             Fetch("WKB", weeks, interval: "1wk")), Ct);
         var reader = scope.Services.GetRequiredService<BarReader>();
 
-        var adjusters = await reader.LoadAdjustersAsync(["WKA", "WKB", "NONE"], BarInterval.Parse("1wk"), null, PriceAdjustment.All, Ct);
+        var adjusters = await reader.LoadAdjustersAsync(["WKA", "WKB", "NONE"], BarInterval.Parse("1wk"), null, PriceAdjustment.All, null, Ct);
         var adjusted = await ReadAsync(reader, "WKA", "1wk", PriceAdjustment.All);
 
         // Previous close: the week before the ex-date, close 101 + 1 = 102: multiplier 1 - 2.02 / 102.
@@ -100,7 +100,7 @@ public sealed class BarReaderAdjustTests(PostgresFixture postgres) : IClassFixtu
         var reader = scope.Services.GetRequiredService<BarReader>();
 
         var adjusted = await ReadAsync(reader, "GAP", "1d", PriceAdjustment.All);
-        var splits = await reader.LoadAdjustersAsync(["GAP"], BarInterval.Daily, null, PriceAdjustment.Splits, Ct);
+        var splits = await reader.LoadAdjustersAsync(["GAP"], BarInterval.Daily, null, PriceAdjustment.Splits, null, Ct);
 
         var first = 1 - (1.04 / before[^1].Close);
         var second = 1 - (2.03 / after[2].Close);
@@ -129,7 +129,7 @@ public sealed class BarReaderAdjustTests(PostgresFixture postgres) : IClassFixtu
             var first = DateOnly.FromDateTime(from.UtcDateTime);
 
             var part = await reader.ReadAsync(query, Ct).ToListAsync(Ct);
-            var loaded = await reader.LoadAdjustersAsync(["FROM"], BarInterval.Daily, null, PriceAdjustment.All, Ct, from);
+            var loaded = await reader.LoadAdjustersAsync(["FROM"], BarInterval.Daily, null, PriceAdjustment.All, from, Ct);
 
             Assert.Equal(whole.Where(b => b.TradeDate >= first), part);
             Assert.Equal(part, await reader.ReadAsync(query, loaded["FROM"], Ct).ToListAsync(Ct));
