@@ -96,16 +96,36 @@ internal static class AdjustmentEventReader
         SELECT symbol, true, ex_date, numerator / denominator, ts, NULL, NULL, NULL, true FROM sd_schema.splits WHERE symbol = ANY ($1) AND denominator > 0
         """;
 
+    // As Current, with the close as the store held it at $3 (PreviousAsOf's two sources, each bounded to the same two
+    // weeks). A row in the window from either source is the latest before the ex-date of both, as any later one would
+    // be in the window too, so the answer is the unbounded lookup's.
     private const string AsOf = $"""
         WITH c AS (
             SELECT symbol, ex_date, sum(amount) AS amount, max(updated_at) AS written_at FROM (
                 SELECT symbol, ex_date, amount, updated_at FROM sd_schema.dividends WHERE symbol = ANY ($1) AND recorded_at <= $3 AND ex_date > $4
                 UNION ALL
                 SELECT symbol, ex_date, amount, updated_at FROM sd_schema.capital_gains WHERE symbol = ANY ($1) AND recorded_at <= $3 AND ex_date > $4) paid
-            GROUP BY symbol, ex_date)
-        SELECT c.symbol, false AS is_split, c.ex_date, c.amount, c.written_at, {Previous}, true AS known
-        FROM c
+            GROUP BY symbol, ex_date),
+        near AS MATERIALIZED (
+            SELECT c.symbol, c.ex_date, c.amount, c.written_at, w.close, w.trade_date, w.written_at AS close_written_at
+            FROM c
+            LEFT JOIN LATERAL (SELECT h.close, h.trade_date, h.written_at FROM (
+                (SELECT b.close, b.trade_date, b.updated_at AS written_at FROM sd_schema.daily_bars b
+                 WHERE b.symbol = c.symbol AND b.interval = '1d' AND b.trade_date < c.ex_date AND b.trade_date >= c.ex_date - 14
+                   AND b.updated_at <= $3
+                 ORDER BY b.trade_date DESC LIMIT 1)
+                UNION ALL
+                (SELECT r.close, r.trade_date, r.valid_from FROM sd_schema.bar_revisions r
+                 WHERE r.symbol = c.symbol AND r.interval = '1d' AND r.trade_date < c.ex_date AND r.trade_date >= c.ex_date - 14
+                   AND r.valid_from <= $3 AND r.revised_at > $3
+                 ORDER BY r.trade_date DESC LIMIT 1)) h ORDER BY h.trade_date DESC LIMIT 1) w ON true)
+        SELECT symbol, false AS is_split, ex_date, amount, written_at, close, trade_date, close_written_at, true AS known
+        FROM near WHERE close IS NOT NULL
+        UNION ALL
+        SELECT c.symbol, false, c.ex_date, c.amount, c.written_at, {Previous}, true
+        FROM near c
         {PreviousAsOf}
+        WHERE c.close IS NULL
         UNION ALL
         -- Every split, also those recorded later: they still tell which shares a restated amount is in.
         SELECT symbol, true, ex_date, numerator / denominator, ts, NULL, NULL, NULL, recorded_at <= $3 FROM sd_schema.splits

@@ -110,6 +110,39 @@ public sealed class BarReaderAdjustTests(PostgresFixture postgres) : IClassFixtu
     }
 
     [Fact]
+    public async Task AsOf_PreviousClosesAsHeldThen_BeforeAGapOfWeeksAndTheUsualDayBefore_FromTheRevisionsOnceCorrected()
+    {
+        postgres.EnsureAvailable();
+        await using var scope = await WriterScope.CreateAsync(postgres);
+        // As the gap case above; then both previous closes are corrected. An as_of read from before the correction takes
+        // them from the revisions: the one two weeks back through the lookup bounded to two weeks, the one past the gap
+        // through the unbounded one.
+        var before = Daily(5);
+        var after = Daily(5, Start.AddDays(30), basePrice: 200);
+        var afterGap = after[0].TradeDate;
+        var ordinary = after[3].TradeDate;
+        var events = new FetchEvents(null, [new Dividend(SessionOpen(afterGap), afterGap, 1.04), new Dividend(SessionOpen(ordinary), ordinary, 2.03)], [], []);
+        await scope.Writer.WriteAsync(Batch(Fetch("GAPR", [.. before, .. after], events: events)), Ct);
+        var firstWritten = await ClockAsync(scope);
+        Bar[] corrected = [.. before[..^1], before[^1] with { Close = before[^1].Close + 3 }, .. after[..2], after[2] with { Close = after[2].Close + 5 },
+            .. after[3..]];
+        await scope.Writer.WriteAsync(Batch(Fetch("GAPR", corrected, events: events)), Ct);
+        var reader = scope.Services.GetRequiredService<BarReader>();
+
+        var then = await ReadAsync(reader, "GAPR", "1d", PriceAdjustment.All, firstWritten);
+        var now = await ReadAsync(reader, "GAPR", "1d", PriceAdjustment.All, await ClockAsync(scope));
+
+        var first = 1 - (1.04 / before[^1].Close);
+        var second = 1 - (2.03 / after[2].Close);
+        Assert.Equal([.. before.Select(b => Scaled(b, first * second)), .. after[..3].Select(b => Scaled(b, second)), .. after[3..]], then);
+        var firstNow = 1 - (1.04 / corrected[4].Close);
+        var secondNow = 1 - (2.03 / corrected[7].Close);
+        Assert.Equal([.. corrected[..5].Select(b => Scaled(b, firstNow * secondNow)), .. corrected[5..8].Select(b => Scaled(b, secondNow)), .. corrected[8..]],
+            now);
+        Assert.Equal(now, await ReadAsync(reader, "GAPR", "1d", PriceAdjustment.All));
+    }
+
+    [Fact]
     public async Task FromInTheHistory_PaymentsBeforeItLeftOut_TheSameBarsAsTheWholeReadFromThere()
     {
         postgres.EnsureAvailable();
