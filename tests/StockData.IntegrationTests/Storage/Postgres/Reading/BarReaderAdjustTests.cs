@@ -84,27 +84,44 @@ public sealed class BarReaderAdjustTests(PostgresFixture postgres) : IClassFixtu
             adjusters["WKA"], Ct).ToListAsync(Ct));
     }
 
+    /// <summary>
+    /// Five days, four weeks without a bar (a halt), five more. The first payment's ex-date follows the gap: its previous
+    /// close is 26 days back, beyond the two weeks the usual lookup searches. The second is an ordinary one.
+    /// </summary>
+    private static (Bar[] Before, Bar[] After, FetchEvents Events) GapHistory()
+    {
+        var before = Daily(5);
+        var after = Daily(5, Start.AddDays(30), basePrice: 200);
+        var afterGap = after[0].TradeDate;
+        var ordinary = after[3].TradeDate;
+        return (before, after,
+            new FetchEvents(null, [new Dividend(SessionOpen(afterGap), afterGap, 1.04), new Dividend(SessionOpen(ordinary), ordinary, 2.03)], [], []));
+    }
+
+    /// <summary>
+    /// The gap history's ten bars adjusted for its two payments, each previous close the one these bars hold (the
+    /// fifth bar's for the payment after the gap, the eighth's for the ordinary one).
+    /// </summary>
+    private static Bar[] GapAdjusted(Bar[] bars)
+    {
+        var first = 1 - (1.04 / bars[4].Close);
+        var second = 1 - (2.03 / bars[7].Close);
+        return [.. bars[..5].Select(b => Scaled(b, first * second)), .. bars[5..8].Select(b => Scaled(b, second)), .. bars[8..]];
+    }
+
     [Fact]
     public async Task Daily_PreviousCloseBeforeAGapOfWeeks_TheLastBarBeforeTheExDate_AndSplitsAloneReadNoCloses()
     {
         postgres.EnsureAvailable();
         await using var scope = await WriterScope.CreateAsync(postgres);
-        // Five days, four weeks without a bar (a halt), five more. The first payment's ex-date follows the gap: its
-        // previous close is 26 days back, beyond the two weeks the usual lookup searches. The second is an ordinary one.
-        var before = Daily(5);
-        var after = Daily(5, Start.AddDays(30), basePrice: 200);
-        var afterGap = after[0].TradeDate;
-        var ordinary = after[3].TradeDate;
-        await scope.Writer.WriteAsync(Batch(Fetch("GAP", [.. before, .. after], events: new FetchEvents(null,
-            [new Dividend(SessionOpen(afterGap), afterGap, 1.04), new Dividend(SessionOpen(ordinary), ordinary, 2.03)], [], []))), Ct);
+        var (before, after, events) = GapHistory();
+        await scope.Writer.WriteAsync(Batch(Fetch("GAP", [.. before, .. after], events: events)), Ct);
         var reader = scope.Services.GetRequiredService<BarReader>();
 
         var adjusted = await ReadAsync(reader, "GAP", "1d", PriceAdjustment.All);
         var splits = await reader.LoadAdjustersAsync(["GAP"], BarInterval.Daily, null, PriceAdjustment.Splits, null, Ct);
 
-        var first = 1 - (1.04 / before[^1].Close);
-        var second = 1 - (2.03 / after[2].Close);
-        Assert.Equal([.. before.Select(b => Scaled(b, first * second)), .. after[..3].Select(b => Scaled(b, second)), .. after[3..]], adjusted);
+        Assert.Equal(GapAdjusted([.. before, .. after]), adjusted);
         Assert.True(splits["GAP"].IsIdentity);
         Assert.Equal([.. before, .. after], await ReadAsync(reader, "GAP", "1d", PriceAdjustment.Splits));
     }
@@ -114,14 +131,10 @@ public sealed class BarReaderAdjustTests(PostgresFixture postgres) : IClassFixtu
     {
         postgres.EnsureAvailable();
         await using var scope = await WriterScope.CreateAsync(postgres);
-        // As the gap case above; then both previous closes are corrected. An as_of read from before the correction takes
-        // them from the revisions: the one two weeks back through the lookup bounded to two weeks, the one past the gap
-        // through the unbounded one.
-        var before = Daily(5);
-        var after = Daily(5, Start.AddDays(30), basePrice: 200);
-        var afterGap = after[0].TradeDate;
-        var ordinary = after[3].TradeDate;
-        var events = new FetchEvents(null, [new Dividend(SessionOpen(afterGap), afterGap, 1.04), new Dividend(SessionOpen(ordinary), ordinary, 2.03)], [], []);
+        // The gap history; then both previous closes are corrected. An as_of read from before the correction takes them
+        // from the revisions: the one of the ordinary payment through the lookup bounded to two weeks, the one past the
+        // gap through the unbounded one.
+        var (before, after, events) = GapHistory();
         await scope.Writer.WriteAsync(Batch(Fetch("GAPR", [.. before, .. after], events: events)), Ct);
         var firstWritten = await ClockAsync(scope);
         Bar[] corrected = [.. before[..^1], before[^1] with { Close = before[^1].Close + 3 }, .. after[..2], after[2] with { Close = after[2].Close + 5 },
@@ -132,13 +145,8 @@ public sealed class BarReaderAdjustTests(PostgresFixture postgres) : IClassFixtu
         var then = await ReadAsync(reader, "GAPR", "1d", PriceAdjustment.All, firstWritten);
         var now = await ReadAsync(reader, "GAPR", "1d", PriceAdjustment.All, await ClockAsync(scope));
 
-        var first = 1 - (1.04 / before[^1].Close);
-        var second = 1 - (2.03 / after[2].Close);
-        Assert.Equal([.. before.Select(b => Scaled(b, first * second)), .. after[..3].Select(b => Scaled(b, second)), .. after[3..]], then);
-        var firstNow = 1 - (1.04 / corrected[4].Close);
-        var secondNow = 1 - (2.03 / corrected[7].Close);
-        Assert.Equal([.. corrected[..5].Select(b => Scaled(b, firstNow * secondNow)), .. corrected[5..8].Select(b => Scaled(b, secondNow)), .. corrected[8..]],
-            now);
+        Assert.Equal(GapAdjusted([.. before, .. after]), then);
+        Assert.Equal(GapAdjusted(corrected), now);
         Assert.Equal(now, await ReadAsync(reader, "GAPR", "1d", PriceAdjustment.All));
     }
 
