@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Globalization;
 using System.IO.Pipelines;
 using System.Text;
 using System.Text.Json;
@@ -161,35 +160,10 @@ internal sealed class BarsStreamResult(
     private async Task WriteJsonBarsAsync(BarReader reader, Utf8JsonWriter json, string symbol, CancellationToken cancellationToken)
     {
         json.WriteStartArray();
+        var scratch = new byte[BarJson.ScratchBytes];
         await foreach (var scaled in reader.ReadScaledAsync(new BarQuery(symbol, interval, from, to, asOf, adjust), _adjusters?[symbol], cancellationToken))
         {
-            var bar = scaled.Rounded();
-            json.WriteStartObject();
-            json.WriteString("ts", bar.Timestamp.UtcDateTime);
-            json.WriteString("date", bar.TradeDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
-            json.WriteNumber("open", bar.Open);
-            json.WriteNumber("high", bar.High);
-            json.WriteNumber("low", bar.Low);
-            json.WriteNumber("close", bar.Close);
-            if (bar.AdjClose is { } adjClose)
-            {
-                json.WriteNumber("adj_close", adjClose);
-            }
-            else
-            {
-                json.WriteNull("adj_close");
-            }
-
-            if (bar.Volume is { } volume)
-            {
-                json.WriteNumber("volume", volume);
-            }
-            else
-            {
-                json.WriteNull("volume");
-            }
-
-            json.WriteEndObject();
+            BarJson.Write(json, scaled, scratch);
             if (json.BytesPending > FlushBytes)
             {
                 await json.FlushAsync(cancellationToken);

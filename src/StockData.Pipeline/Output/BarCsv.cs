@@ -90,7 +90,8 @@ internal static class BarCsv
         return true;
     }
 
-    private static bool TryFormatPrice(double value, bool scaled, Span<byte> destination, out int written) =>
+    /// <summary>A price as a row writes it: a scaled one rounded to ten significant digits as it is formatted.</summary>
+    internal static bool TryFormatPrice(double value, bool scaled, Span<byte> destination, out int written) =>
         scaled ? Utf8Text.TryFormatSignificant(value, destination, out written) : Utf8Text.TryFormatDouble(value, destination, out written);
 
     /// <summary>The UTF-8 of <c>symbol,interval,</c>, the start every row of one symbol shares.</summary>
