@@ -25,9 +25,11 @@ public sealed class IngestOptions
     public TimeSpan MaxBatchAge { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>Write parallelism (connections writing at once). Batches of one fetch still commit in order.</summary>
-    /// <value>Default 1.</value>
+    /// <value>Default 2: a batch COPYs its rows while the batch before it finishes and commits (its symbol rows and
+    /// watermarks wait for their turn), which on the fresh pass of partitioned 1m bars took the writer from 0.50 to 0.70
+    /// of one raw COPY (docs/performance.md, Writer on partitioned intraday_bars). Keep it below the pool size.</value>
     [Range(1, 64)]
-    public int WriteConcurrency { get; set; } = 1;
+    public int WriteConcurrency { get; set; } = 2;
 
     /// <summary>Bounded capacity of the source→fetch buffer, in symbols.</summary>
     /// <value>Default 16.</value>

@@ -38,4 +38,13 @@ public sealed class BarWriterOptions
     /// <value>Default 10 minutes.</value>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan FetchOrderTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How long a batch that has COPYed its rows waits, its transaction open, for the batch before it that holds
+    /// the same fetch's earlier rows; past that it rolls back and waits holding nothing, then writes again. Only
+    /// matters with <c>StockData:Ingest:WriteConcurrency</c> above 1, where it lets two batches' COPYs overlap.</summary>
+    /// <value>Default 2 seconds: far above a batch's usual finish (a few ms to commit once its rows are in), and short
+    /// enough that a wait PostgreSQL cannot see (a lock the earlier batch needs, held here) ends soon. 0 turns the
+    /// overlap off: a batch waits for its turn before it writes anything.</value>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan OverlapWait { get; set; } = TimeSpan.FromSeconds(2);
 }

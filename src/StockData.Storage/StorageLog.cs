@@ -33,6 +33,11 @@ public static partial class StorageLog
         "Merge of {Symbols}: {Missed} row(s) were changed, re-inserted or inserted by a concurrent writer meanwhile; merging them again by key")]
     public static partial void MergeByKeyFallback(ILogger logger, string symbols, long missed);
 
+    [LoggerMessage(1206, LogLevel.Information,
+        "Batch of {Symbols}: the batch before it, holding the same fetch's earlier rows, did not finish within {Wait}; " +
+        "rolled back, writing it again once that batch is done")]
+    public static partial void TurnWaitRolledBack(ILogger logger, string symbols, TimeSpan wait);
+
     // 1300-1399: the read replica (Postgres/Replica/).
 
     [LoggerMessage(1300, LogLevel.Warning,

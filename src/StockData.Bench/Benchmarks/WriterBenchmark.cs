@@ -26,7 +26,8 @@ internal sealed class WriterBenchmark(
 
     private const int RefreshBars = 5;
 
-    public async Task<WriterBenchmarkResult> RunAsync(int symbols, int barsPerSymbol, int rounds, Action<string> progress, CancellationToken ct)
+    public async Task<WriterBenchmarkResult> RunAsync(int symbols, int barsPerSymbol, int rounds, int writeConcurrency, Action<string> progress,
+        CancellationToken ct)
     {
         var batchSize = writerOptions.Value.BatchSize;
         await migrator.MigrateAsync(ct);
@@ -70,22 +71,14 @@ internal sealed class WriterBenchmark(
             progress(Line("(6) old way", rows, s.OldWay.Times[^1]));
             await ResetAsync(ct);
 
-            // (2) Fresh history through the writer: 5,000-row batches, one writer connection.
+            // (2) Fresh history through the writer: 5,000-row batches, writeConcurrency at once (the pipeline's default).
             raw = await RawSampleAsync(names);
             await _statements.CheckpointAsync(ct);
-            var fastPathBatches = 0;
-            var batches = 0;
+            WriteResult[] fresh = [];
             s.Fresh.Add(await _statements.TimeAsync(async () =>
-            {
-                foreach (var batch in WriteBatch.Pack(Fetches(names, history, full: true), batchSize))
-                {
-                    var result = await writer.WriteAsync(batch, ct);
-                    batches++;
-                    fastPathBatches += result.FastPath ? 1 : 0;
-                }
-            }), raw);
-            s.FastPathBatches += fastPathBatches;
-            s.Batches += batches;
+                fresh = await BenchWrites.WriteAllAsync(writer, WriteBatch.Pack(Fetches(names, history, full: true), batchSize), writeConcurrency, ct)), raw);
+            s.FastPathBatches += fresh.Count(r => r.FastPath);
+            s.Batches += fresh.Length;
             progress(Line("(2) fresh", rows, s.Fresh.Times[^1]));
 
             // (3) The same rows again: every row is read and compared, nothing may be rewritten. Counted by xmin against
@@ -95,7 +88,7 @@ internal sealed class WriterBenchmark(
             await PrepareTableAsync(ct);
             var statBefore = await StableTupleStatsAsync(ct);
             var txidBefore = await _statements.ScalarAsync<long>("SELECT txid_current()", ct);
-            s.Unchanged.Add(await _statements.TimeAsync(() => WriteAllAsync(Fetches(names, history, full: true), batchSize, ct)), raw);
+            s.Unchanged.Add(await _statements.TimeAsync(() => WriteAllAsync(Fetches(names, history, full: true), batchSize, writeConcurrency, ct)), raw);
             s.UnchangedTuplesWritten = Math.Max(s.UnchangedTuplesWritten, await RowsWrittenSinceAsync(txidBefore, ct));
             s.UnchangedStatTuplesWritten = Math.Max(s.UnchangedStatTuplesWritten, await StableTupleStatsAsync(ct) - statBefore);
             progress(Line("(3) unchanged, rows checked", rows, s.Unchanged.Times[^1]) + $", {s.UnchangedTuplesWritten} tuples written");
@@ -103,14 +96,14 @@ internal sealed class WriterBenchmark(
             // (4) Every close changed (revisions on): every row is updated and leaves its old values.
             raw = await RawSampleAsync(names);
             await PrepareTableAsync(ct);
-            s.Changed.Add(await _statements.TimeAsync(() => WriteAllAsync(Fetches(names, changedHistory, full: true), batchSize, ct)), raw);
+            s.Changed.Add(await _statements.TimeAsync(() => WriteAllAsync(Fetches(names, changedHistory, full: true), batchSize, writeConcurrency, ct)), raw);
             s.ChangedRevisions = await _statements.ScalarAsync<long>("SELECT count(*) FROM sd_schema.bar_revisions", ct);
             progress(Line("(4) changed", rows, s.Changed.Times[^1]));
 
             // (5) The daemon's daily case: every symbol gets 5 new bars, all of them in one pass (one batch when they
             // fit); then the same rows the old way, onto the same table state (the writer's new rows removed again).
             await PrepareTableAsync(ct);
-            var refreshTime = await _statements.TimeAsync(() => WriteAllAsync(Fetches(names, refresh, full: false), batchSize, ct));
+            var refreshTime = await _statements.TimeAsync(() => WriteAllAsync(Fetches(names, refresh, full: false), batchSize, writeConcurrency, ct));
             await using (var delete = dataSource.CreateCommand(schemaSql.Qualify("DELETE FROM sd_schema.daily_bars WHERE trade_date > $1")))
             {
                 delete.Parameters.Add(new NpgsqlParameter { Value = history[0][^1].TradeDate });
@@ -124,7 +117,7 @@ internal sealed class WriterBenchmark(
             progress(Line("(5) refresh", s.RefreshRows, refreshTime) + "; " + Line("old way", s.RefreshRows, oldWayRefresh));
         }
 
-        return new WriterBenchmarkResult(symbols, barsPerSymbol, batchSize, storageOptions.Value.KeepRevisions, server, s);
+        return new WriterBenchmarkResult(symbols, barsPerSymbol, batchSize, writeConcurrency, storageOptions.Value.KeepRevisions, server, s);
 
         async Task<TimeSpan> RawSampleAsync(string[] names)
         {
@@ -156,13 +149,8 @@ internal sealed class WriterBenchmark(
     private IEnumerable<FetchChunk> Fetches(string[] names, Bar[][] bars, bool full) =>
         names.Select((symbol, i) => new FetchChunk(fetchIds.Next(), symbol, BarInterval.Daily, full, 0, bars[i], true));
 
-    private async Task WriteAllAsync(IEnumerable<FetchChunk> fetches, int batchSize, CancellationToken ct)
-    {
-        foreach (var batch in WriteBatch.Pack(fetches, batchSize))
-        {
-            await writer.WriteAsync(batch, ct);
-        }
-    }
+    private Task WriteAllAsync(IEnumerable<FetchChunk> fetches, int batchSize, int concurrency, CancellationToken ct) =>
+        BenchWrites.WriteAllAsync(writer, WriteBatch.Pack(fetches, batchSize), concurrency, ct);
 
     /// <summary>JIT and first-connection costs out of the timed passes: a tiny COPY and a tiny write, then reset.</summary>
     private async Task WarmUpAsync(CancellationToken ct)

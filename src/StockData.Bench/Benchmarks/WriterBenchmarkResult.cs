@@ -12,6 +12,7 @@ internal sealed record WriterBenchmarkResult(
     int Symbols,
     int BarsPerSymbol,
     int BatchSize,
+    int WriteConcurrency,
     bool KeepRevisions,
     BenchServer Server,
     WriterBenchmarkSamples Samples)
@@ -72,6 +73,7 @@ internal sealed record WriterBenchmarkResult(
         {
             ["rows"] = Rows,
             ["rounds"] = Rounds,
+            ["write_concurrency"] = WriteConcurrency,
             ["raw_copy_rows_per_s"] = Math.Round(RawCopy.Median),
             ["fresh_rows_per_s"] = Math.Round(Fresh.Median),
             ["unchanged_rows_checked_per_s"] = Math.Round(UnchangedChecked.Median),
@@ -113,7 +115,7 @@ internal sealed record WriterBenchmarkResult(
         var c = CultureInfo.InvariantCulture;
         var text = new StringBuilder();
         text.AppendLine(c, $"stockdata bench writer: {Symbols:N0} symbols × {BarsPerSymbol:N0} daily bars = {Rows:N0} rows; " +
-                           $"batch {BatchSize:N0} rows, 1 writer connection, revisions {(KeepRevisions ? "on" : "off")}; " +
+                           $"batch {BatchSize:N0} rows, {WriteConcurrency} batch(es) written at once, revisions {(KeepRevisions ? "on" : "off")}; " +
                            $"{Rounds} rounds, each pass after a CHECKPOINT and right after a raw-COPY sample");
         text.AppendLine(c, $"server: {Server}");
         text.AppendLine();

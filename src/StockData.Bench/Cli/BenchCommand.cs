@@ -38,9 +38,10 @@ internal static class BenchCommand
         var bars = PositiveOption("--bars", "Daily bars per symbol (2,520 = 10 years).", 2520, 100_000);
         var rounds = PositiveOption("--rounds", "Rounds: every figure is measured once per round, each pass right after a raw-COPY sample.", 3, 20);
         var json = new Option<bool>("--json") { Description = "Print one JSON object with the figures instead of the table." };
+        var writeConcurrency = WriteConcurrencyOption();
         var command = new Command("writer", "The COPY-merge writer against raw COPY and the old per-symbol way: six figures, each over several rounds.")
         {
-            symbols, bars, rounds, json,
+            symbols, bars, rounds, writeConcurrency, json,
         };
         command.SetAction((parse, ct) =>
         {
@@ -52,7 +53,7 @@ internal static class BenchCommand
                 try
                 {
                     var result = await benchmark.RunAsync(parse.GetValue(symbols), parse.GetValue(bars), parse.GetValue(rounds),
-                        line => Console.Error.WriteLine($"bench writer: {line}"), token);
+                        parse.GetValue(writeConcurrency), line => Console.Error.WriteLine($"bench writer: {line}"), token);
                     Console.WriteLine(asJson ? result.ToJson() : result.ToTable());
                     return ExitCodes.Ok;
                 }
@@ -74,10 +75,11 @@ internal static class BenchCommand
         var symbols = PositiveOption("--symbols", "Symbols to write.", 100, 10_000);
         var days = PositiveOption("--days", "Business days of 1m bars per symbol (390 bars a day).", 20, 60);
         var rounds = PositiveOption("--rounds", "Rounds per layout.", 3, 20);
+        var writeConcurrency = WriteConcurrencyOption();
         var command = new Command("writer-intraday",
             "The writer on 1m bars: fresh, unchanged and changed passes against raw COPY, on the unpartitioned intraday_bars and after migration 0011 partitions it.")
         {
-            symbols, days, rounds,
+            symbols, days, rounds, writeConcurrency,
         };
         command.SetAction((parse, ct) =>
         {
@@ -88,7 +90,7 @@ internal static class BenchCommand
                 try
                 {
                     var result = await benchmark.RunAsync(parse.GetValue(symbols), parse.GetValue(days), parse.GetValue(rounds),
-                        line => Console.Error.WriteLine($"bench writer-intraday: {line}"), token);
+                        parse.GetValue(writeConcurrency), line => Console.Error.WriteLine($"bench writer-intraday: {line}"), token);
                     Console.WriteLine(result.ToTable());
                     return ExitCodes.Ok;
                 }
@@ -311,6 +313,11 @@ internal static class BenchCommand
             await Console.Error.WriteLineAsync($"bench writer: could not drop the scratch schema {schema}: {ex.Message.Split('\n')[0]}");
         }
     }
+
+    /// <summary><c>--write-concurrency</c>: batches handed to the writer at once, by default as many as the pipeline's write stage.</summary>
+    private static Option<int> WriteConcurrencyOption() =>
+        PositiveOption("--write-concurrency", "Batches written at once (the pipeline's StockData:Ingest:WriteConcurrency).",
+            new Ingest.IngestOptions().WriteConcurrency, 8);
 
     internal static Option<int> PositiveOption(string name, string description, int defaultValue, int max, int min = 1)
     {

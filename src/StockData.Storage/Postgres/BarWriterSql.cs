@@ -18,6 +18,24 @@ public static class BarWriterSql
         """;
 
     /// <summary>
+    /// Turns the bar_counts insert trigger off for the rest of the transaction, before the fresh-history COPYs: the writer
+    /// counts those rows itself (<see cref="CountFresh"/>) after waiting for its turn, so the COPY takes no bar_counts
+    /// lock an earlier batch of the same fetch may still need (migration 0013).
+    /// </summary>
+    public const string WriterCounts = "SET LOCAL stockdata.writer_counts = on";
+
+    /// <summary>Turns the trigger back on once the fresh-history COPYs are done: the merges after it are counted by it.</summary>
+    public const string TriggerCounts = "SET LOCAL stockdata.writer_counts = off";
+
+    /// <summary>Adds the rows COPYed straight into a bars table to bar_counts, in key order as the trigger does.</summary>
+    public const string CountFresh = """
+        INSERT INTO sd_schema.bar_counts AS c (symbol, interval, rows)
+        SELECT symbol, interval, sum(n) FROM unnest($1::text[], $2::text[], $3::bigint[]) AS u(symbol, interval, n)
+        GROUP BY symbol, interval ORDER BY symbol, interval
+        ON CONFLICT (symbol, interval) DO UPDATE SET rows = c.rows + EXCLUDED.rows
+        """;
+
+    /// <summary>
     /// The merge of one family's staged rows, one statement. The stage holds only rows <see cref="BarDiff"/> found new
     /// or changed; a changed row carries the identity of the stored row version it replaces: its physical id
     /// (<c>o_ctid</c>) and the transaction that wrote it (<c>o_xmin</c>). Changed rows are updated by that row id (a

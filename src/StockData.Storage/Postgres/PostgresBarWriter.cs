@@ -65,33 +65,45 @@ public sealed class PostgresBarWriter(
             throw;
         }
 
+        // The batch's turn: every earlier chunk of its fetches done. Not awaited here but after the batch's COPY, so with
+        // WriteConcurrency > 1 this batch's COPY runs while the batch before it (holding the same fetch's earlier rows)
+        // finishes; its symbol rows, watermarks and commit still come after that batch's.
+        var turn = _gate.EnterAsync(plan.Fetches, _options.FetchOrderTimeout, timeProvider,
+            span => StorageLog.FetchOrderTimeout(logger, span.FetchId, span.Symbol, span.Interval.Token, span.FirstOffset,
+                _options.FetchOrderTimeout),
+            cancellationToken);
         var committed = false;
         try
         {
-            var ordered = await _gate.EnterAsync(plan.Fetches, _options.FetchOrderTimeout, timeProvider,
-                span => StorageLog.FetchOrderTimeout(logger, span.FetchId, span.Symbol, span.Interval.Token, span.FirstOffset,
-                    _options.FetchOrderTimeout),
-                cancellationToken);
-            var result = await WriteWithRetriesAsync(plan, ordered, cancellationToken);
+            var result = await WriteWithRetriesAsync(plan, turn, cancellationToken);
             committed = true;
             return result;
         }
         finally
         {
+            // A batch that failed before its turn is still done only after the batches before it: the gate moves a
+            // fetch's progress forward in order.
+            await ((Task)turn).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             _gate.Exit(plan.Fetches, committed);
         }
     }
 
-    private async Task<WriteResult> WriteWithRetriesAsync(BarBatchPlan plan, bool[] ordered, CancellationToken cancellationToken)
+    private async Task<WriteResult> WriteWithRetriesAsync(BarBatchPlan plan, Task<bool[]> turn, CancellationToken cancellationToken)
     {
         var maxAttempts = _options.MaxRetries + 1;
         var useFastPath = _options.FastPath;
         var stagingRecreated = false;
         var attempts = 0;
         var transientFailures = 0;
+        var waitedForTurn = false;
         while (true)
         {
-            attempts++;
+            if (!waitedForTurn)
+            {
+                attempts++;
+            }
+
+            waitedForTurn = false;
             var pid = 0;
             NpgsqlConnection? connection = null;
             try
@@ -103,16 +115,26 @@ public sealed class PostgresBarWriter(
                     StorageLog.StagingCreated(logger, pid);
                 }
 
-                var result = await WriteOnceAsync(connection, plan, ordered, useFastPath, attempts, cancellationToken);
-                if (result is not null)
+                var (end, result) = await WriteOnceAsync(connection, plan, turn, useFastPath, attempts, cancellationToken);
+                switch (end)
                 {
-                    return result;
+                    case AttemptEnd.Committed:
+                        return result!;
+                    case AttemptEnd.FastPathConflict:
+                        // The fresh-history COPY met a row that is already stored: a concurrent writer got there first, or
+                        // the symbol has rows without a watermark (a fetch cut off mid-way). The transaction rolled back;
+                        // redo the whole batch through the merge, which is right whatever is stored.
+                        useFastPath = false;
+                        break;
+                    default:
+                        // The batch before it took longer than OverlapWait: rolled back, wait holding nothing, then redo
+                        // (the same attempt: nothing failed).
+                        await connection.DisposeAsync();
+                        connection = null;
+                        await turn;
+                        waitedForTurn = true;
+                        break;
                 }
-
-                // The fresh-history COPY met a row that is already stored: a concurrent writer got there first, or the
-                // symbol has rows without a watermark (a fetch cut off mid-way). The transaction rolled back; redo the
-                // whole batch through the merge, which is right whatever is stored.
-                useFastPath = false;
             }
             catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UndefinedTable && !stagingRecreated && pid != 0)
             {
@@ -162,15 +184,19 @@ public sealed class PostgresBarWriter(
         }
     }
 
-    /// <summary>One transaction. Returns null when the fast path met an existing row (rolled back, nothing written).</summary>
-    private async Task<WriteResult?> WriteOnceAsync(NpgsqlConnection connection, BarBatchPlan plan, bool[] ordered, bool useFastPath,
-        int attempt, CancellationToken cancellationToken)
+    /// <summary>
+    /// One transaction: the rows first (COPY into the bars or the stage), then, once it is the batch's turn, the merges,
+    /// events, symbol rows and watermarks, and the commit. Ends without writing anything when the fast path met an
+    /// existing row, or when the turn did not come within <see cref="BarWriterOptions.OverlapWait"/> (both rolled back).
+    /// </summary>
+    private async Task<(AttemptEnd End, WriteResult? Result)> WriteOnceAsync(NpgsqlConnection connection, BarBatchPlan plan,
+        Task<bool[]> turn, bool useFastPath, int attempt, CancellationToken cancellationToken)
     {
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
-        var (dailyFresh, intradayFresh) = useFastPath
+        var (dailyFresh, intradayFresh, writerCounts) = useFastPath
             ? await FreshFamiliesAsync(connection, transaction, plan, cancellationToken)
-            : (false, false);
+            : (false, false, false);
 
         var mergeDaily = plan.DailyRows > 0 && !dailyFresh;
         var mergeIntraday = plan.IntradayRows > 0 && !intradayFresh;
@@ -203,7 +229,21 @@ public sealed class PostgresBarWriter(
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation && (dailyFresh || intradayFresh))
         {
             StorageLog.FastPathConflict(logger, Describe(plan.SymbolNames), FirstLine(ex.Message));
-            return null;
+            return (AttemptEnd.FastPathConflict, null);
+        }
+
+        bool[] ordered;
+        try
+        {
+            // Waiting here holds this transaction's new rows (no lock an earlier batch needs: the COPYs above counted
+            // nothing in bar_counts), but only for a while, in case some other wait closes a cycle through it.
+            ordered = await turn.WaitAsync(_options.OverlapWait, timeProvider, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            StorageLog.TurnWaitRolledBack(logger, Describe(plan.SymbolNames), _options.OverlapWait);
+            await transaction.RollbackAsync(cancellationToken);
+            return (AttemptEnd.WaitForTurn, null);
         }
 
         // Rows COPYed straight into a bars table are inserted; staged rows are counted by the merge below.
@@ -212,6 +252,16 @@ public sealed class PostgresBarWriter(
 
         var completions = Completions(plan, ordered);
         await using var batch = new NpgsqlBatch(connection, transaction);
+        if (writerCounts)
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(BarWriterSql.TriggerCounts));
+        }
+
+        if (dailyFresh || intradayFresh)
+        {
+            batch.BatchCommands.Add(CountFresh([.. dailyFresh ? plan.DailyGroups : [], .. intradayFresh ? plan.IntradayGroups : []]));
+        }
+
         if (mergeDaily || mergeIntraday)
         {
             batch.BatchCommands.Add(new NpgsqlBatchCommand(schemaSql.Qualify(BarWriterSql.NestedLoopsOnly)));
@@ -337,8 +387,24 @@ public sealed class PostgresBarWriter(
         }
 
         var distinctRows = plan.DailyRows + plan.IntradayRows;
-        return new WriteResult((int)inserted, (int)updated, distinctRows - (int)inserted - (int)updated, plan.Superseded,
-            (int)eventsChanged, fetches, dailyFresh || intradayFresh, attempt);
+        return (AttemptEnd.Committed, new WriteResult((int)inserted, (int)updated, distinctRows - (int)inserted - (int)updated,
+            plan.Superseded, (int)eventsChanged, fetches, dailyFresh || intradayFresh, attempt));
+    }
+
+    private enum AttemptEnd
+    {
+        Committed,
+        FastPathConflict,
+        WaitForTurn,
+    }
+
+    private NpgsqlBatchCommand CountFresh(IReadOnlyList<BarGroup> groups)
+    {
+        var command = new NpgsqlBatchCommand(schemaSql.Qualify(BarWriterSql.CountFresh));
+        command.Parameters.Add(ArrayParameter.Of(groups.Select(g => g.Symbol), NpgsqlDbType.Text));
+        command.Parameters.Add(ArrayParameter.Of(groups.Select(g => g.Interval), NpgsqlDbType.Text));
+        command.Parameters.Add(ArrayParameter.Of(groups.Select(g => (long)g.Rows.Count), NpgsqlDbType.Bigint));
+        return command;
     }
 
     /// <summary>
@@ -454,21 +520,26 @@ public sealed class PostgresBarWriter(
     /// <summary>
     /// Which families may take the fast path: every (symbol, interval) of the family has no watermark, i.e. no fetch of
     /// it has completed. That is a prediction, not a guarantee (a fetch cut off mid-way leaves rows without one); the
-    /// primary key is the guarantee, and a unique violation sends the batch through the merge.
+    /// primary key is the guarantee, and a unique violation sends the batch through the merge. In the same round trip
+    /// the bar_counts trigger is turned off for the COPYs to come (<see cref="BarWriterSql.WriterCounts"/>); WriterCounts
+    /// says whether it was, so the finishing batch turns it back on.
     /// </summary>
-    private async Task<(bool Daily, bool Intraday)> FreshFamiliesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
-        BarBatchPlan plan, CancellationToken cancellationToken)
+    private async Task<(bool Daily, bool Intraday, bool WriterCounts)> FreshFamiliesAsync(NpgsqlConnection connection,
+        NpgsqlTransaction transaction, BarBatchPlan plan, CancellationToken cancellationToken)
     {
         if (plan.SymbolIntervals.All(s => _withHistory.ContainsKey((s.Symbol, s.Interval.Token))))
         {
-            return (false, false);
+            return (false, false, false);
         }
 
-        await using var command = new NpgsqlCommand(schemaSql.Qualify(BarWriterSql.WithHistory), connection, transaction);
-        command.Parameters.Add(ArrayParameter.Of(plan.SymbolIntervals.Select(s => s.Symbol), NpgsqlDbType.Text));
-        command.Parameters.Add(ArrayParameter.Of(plan.SymbolIntervals.Select(s => s.Interval.Token), NpgsqlDbType.Text));
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(BarWriterSql.WriterCounts));
+        var withHistory = new NpgsqlBatchCommand(schemaSql.Qualify(BarWriterSql.WithHistory));
+        withHistory.Parameters.Add(ArrayParameter.Of(plan.SymbolIntervals.Select(s => s.Symbol), NpgsqlDbType.Text));
+        withHistory.Parameters.Add(ArrayParameter.Of(plan.SymbolIntervals.Select(s => s.Interval.Token), NpgsqlDbType.Text));
+        batch.BatchCommands.Add(withHistory);
         bool dailyHistory = false, intradayHistory = false;
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
             _withHistory[(reader.GetString(0), reader.GetString(1))] = 0;
@@ -482,7 +553,7 @@ public sealed class PostgresBarWriter(
             }
         }
 
-        return (plan.DailyRows > 0 && !dailyHistory, plan.IntradayRows > 0 && !intradayHistory);
+        return (plan.DailyRows > 0 && !dailyHistory, plan.IntradayRows > 0 && !intradayHistory, true);
     }
 
     private List<NpgsqlBatchCommand> AddEventCommands(NpgsqlBatch batch, BarBatchPlan plan)

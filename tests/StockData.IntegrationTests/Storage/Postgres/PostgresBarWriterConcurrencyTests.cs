@@ -124,20 +124,104 @@ public class PostgresBarWriterConcurrencyTests(PostgresFixture postgres) : IClas
         var later = scope.Writer.WriteAsync(batches[1], Ct);
         await Task.Delay(300, Ct);
         Assert.False(later.IsCompleted);
+        // It has COPYed its rows and waits with its transaction open (the overlap), committing nothing yet.
         Assert.Equal(0, await scope.CountAsync("SELECT count(*) FROM daily_bars"));
+        Assert.Equal(1, await WritingTransactionsAsync(scope));
         var earlier = await scope.Writer.WriteAsync(batches[0], Ct);
         var last = await later;
 
         Assert.Equal(20, earlier.Inserted);
+        // The watermark moves only when every earlier chunk had committed when the last one went to commit.
         Assert.True(Assert.Single(last.CompletedFetches, f => f.Symbol == "AAA").WatermarkMoved);
         Assert.Equal(bars[^1].Timestamp, await scope.WatermarkAsync("AAA"));
-        // The earlier batch's rows carry the older transaction id: it committed first.
-        Assert.Equal(1, await scope.CountAsync($"""
-            SELECT count(*) FROM (SELECT max(xmin::text::bigint) AS a FROM daily_bars WHERE trade_date < '{bars[20].TradeDate:yyyy-MM-dd}' AND symbol = 'AAA') x,
-                                 (SELECT min(xmin::text::bigint) AS b FROM daily_bars WHERE trade_date >= '{bars[20].TradeDate:yyyy-MM-dd}' AND symbol = 'AAA') y
-            WHERE x.a < y.b
+        Assert.Equal(0, await MiscountedAsync(scope));
+        Assert.Equal(0, ((PostgresBarWriter)scope.Writer).TrackedFetches);
+    }
+
+    // A wait PostgreSQL cannot see: the later batch (started first) COPYed a fetch that repeats five of the earlier
+    // batch's keys, and waits for its turn; the earlier batch's COPY queues behind those keys. The later batch gives up
+    // after OverlapWait, rolls back and writes again once the earlier one committed.
+    [Fact]
+    public async Task WriteAsync_LaterBatchHoldsKeysTheEarlierOneNeeds_RollsBackAfterOverlapWaitAndBothCommit()
+    {
+        postgres.EnsureAvailable();
+        await using var scope = await WriterScope.CreateAsync(postgres,
+            new Dictionary<string, string?> { ["StockData:Writer:OverlapWait"] = "00:00:00.500" });
+        var bars = Daily(30);
+        var batches = WriteBatch.Pack([Fetch("AAA", bars, full: true), Fetch("AAA", bars[..5])], 20).ToList();
+        Assert.Equal(2, batches.Count);
+
+        var later = scope.Writer.WriteAsync(batches[1], Ct);
+        await WaitUntilAsync(async () => await WritingTransactionsAsync(scope) == 1);
+        var earlier = scope.Writer.WriteAsync(batches[0], Ct);
+        var results = await Task.WhenAll(earlier, later).WaitAsync(TimeSpan.FromSeconds(60), Ct);
+
+        Assert.Equal(30, results.Sum(r => r.Inserted));
+        Assert.Equal(30, await scope.CountAsync("SELECT count(*) FROM daily_bars WHERE symbol = 'AAA'"));
+        Assert.True(Assert.Single(results[1].CompletedFetches, f => f.FetchId == batches[0].Chunks[0].FetchId).WatermarkMoved);
+        Assert.Equal(bars[^1].Timestamp, await scope.WatermarkAsync("AAA"));
+        Assert.Equal(0, await MiscountedAsync(scope));
+    }
+
+    [Fact]
+    public async Task WriteAsync_FreshAndStoredSymbolsTwoBatchesAtATime_CountsAndWatermarksAsWrittenOneByOne()
+    {
+        postgres.EnsureAvailable();
+        await using var scope = await WriterScope.CreateAsync(postgres);
+        // Two symbols with history (their batches merge), then fetches that span batches: fresh daily and 5m symbols
+        // (COPYed straight in, counted by the writer) mixed with the stored ones' new bars (merged, counted by the trigger).
+        await scope.Writer.WriteAsync(Batch(Fetch("OLD1", Daily(100)), Fetch("OLD2", Daily(100))), Ct);
+        var start = SessionOpen(Start);
+        FetchChunk[] fetches =
+        [
+            Fetch("OLD1", Daily(400)), Fetch("NEW1", Daily(700)), Fetch("NEW2", Daily(450)),
+            Fetch("NEW1", Intraday(900, start), interval: "5m"), Fetch("OLD2", Daily(250)), Fetch("NEW3", Intraday(600, start), interval: "5m"),
+        ];
+        var batches = WriteBatch.Pack(fetches, 300).ToList();
+
+        using var slots = new SemaphoreSlim(2);
+        var results = await Task.WhenAll(batches.Select(async batch =>
+        {
+            await slots.WaitAsync(Ct);
+            try
+            {
+                return await scope.Writer.WriteAsync(batch, Ct);
+            }
+            finally
+            {
+                slots.Release();
+            }
+        }));
+
+        Assert.Equal(300 + 700 + 450 + 900 + 150 + 600, results.Sum(r => r.Inserted));
+        Assert.Equal(0, await MiscountedAsync(scope));
+        Assert.Equal(6, await scope.CountAsync("SELECT count(*) FROM bar_counts"));
+        Assert.Equal(6, await scope.CountAsync("""
+            SELECT count(*) FROM symbol_intervals si
+            WHERE watermark = (SELECT max(ts) FROM bars b WHERE b.symbol = si.symbol AND b.interval = si.interval)
             """));
         Assert.Equal(0, ((PostgresBarWriter)scope.Writer).TrackedFetches);
+    }
+
+    /// <summary>(symbol, interval) pairs whose bar_counts row differs from the rows stored.</summary>
+    private static Task<long> MiscountedAsync(WriterScope scope) => scope.CountAsync("""
+        SELECT count(*) FROM (SELECT symbol, interval, count(*) AS n FROM bars GROUP BY symbol, interval) b
+        FULL JOIN bar_counts c USING (symbol, interval) WHERE b.n IS DISTINCT FROM c.rows
+        """);
+
+    /// <summary>The scope's writer backends waiting in a transaction that has written something.</summary>
+    private static Task<long> WritingTransactionsAsync(WriterScope scope) => scope.CountAsync(
+        $"SELECT count(*) FROM pg_stat_activity WHERE application_name = 'writer_{scope.Schema}' AND state = 'idle in transaction' AND backend_xid IS NOT NULL");
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    {
+        var met = false;
+        for (var i = 0; i < 400 && !(met = await condition()); i++)
+        {
+            await Task.Delay(25, Ct);
+        }
+
+        Assert.True(met);
     }
 
     [Fact]
