@@ -13,7 +13,7 @@ public sealed partial class BenchCommandTests(PostgresFixture postgres) : IClass
 {
     private static readonly string[] JsonKeys =
     [
-        "rows", "rounds", "raw_copy_rows_per_s", "fresh_rows_per_s", "unchanged_rows_checked_per_s", "changed_rows_per_s",
+        "rows", "rounds", "write_concurrency", "raw_copy_rows_per_s", "fresh_rows_per_s", "unchanged_rows_checked_per_s", "changed_rows_per_s",
         "old_way_rows_per_s", "unchanged_tuples_written", "refresh_seconds", "old_way_refresh_seconds", "fresh_ratio",
         "unchanged_checked_ratio", "changed_ratio", "fresh_over_old_way", "refresh_speedup", "fresh_batches", "fresh_fast_path_batches", "spread", "server",
     ];
@@ -87,6 +87,8 @@ public sealed partial class BenchCommandTests(PostgresFixture postgres) : IClass
         Assert.Equal(JsonKeys, root.EnumerateObject().Select(p => p.Name));
         Assert.Equal(90, root.GetProperty("rows").GetInt32());
         Assert.Equal(3, root.GetProperty("rounds").GetInt32());
+        // Batches handed to the writer as the pipeline's write stage does, by default.
+        Assert.Equal(new StockData.Ingest.IngestOptions().WriteConcurrency, root.GetProperty("write_concurrency").GetInt32());
         Assert.Equal(0, root.GetProperty("unchanged_tuples_written").GetInt64());
         // Every round's fresh pass takes the fast path (empty tables, names the writer has not seen): one batch a round.
         Assert.Equal(3, root.GetProperty("fresh_batches").GetInt32());
@@ -155,6 +157,7 @@ public sealed partial class BenchCommandTests(PostgresFixture postgres) : IClass
         // Two symbols × one day of 390 one-minute bars, written through the product's writer before and after the
         // partitioning migration runs on the same table in place.
         Assert.Contains("2 symbols, 780 1m rows", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains($"{new StockData.Ingest.IngestOptions().WriteConcurrency} batch(es) written at once", result.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("migration 0011 (partitioning 780 rows in place)", result.StandardOutput, StringComparison.Ordinal);
         foreach (var layout in new[] { "unpartitioned", "partitioned" })
         {

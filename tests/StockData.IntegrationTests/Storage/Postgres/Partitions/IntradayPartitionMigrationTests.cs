@@ -63,7 +63,7 @@ public sealed class IntradayPartitionMigrationTests(PostgresFixture postgres) : 
         await using var services = StorageHost.Create(postgres, new Dictionary<string, string?> { ["StockData:Storage:Schema"] = schema });
         var applied = await services.GetRequiredService<SchemaMigrator>().MigrateAsync(Ct);
 
-        Assert.Equal(["0011_intraday_partitions", "0012_intraday_fillfactor"], applied);
+        Assert.Equal(["0011_intraday_partitions", "0012_intraday_fillfactor", "0013_bar_counts_by_writer"], applied);
         Assert.Equal("p", await ScalarAsync(schema, $"SELECT relkind::text FROM pg_class WHERE oid = '\"{schema}\".intraday_bars'::regclass"));
         Assert.Equal(before, await ScalarAsync(schema, Checksum));
         Assert.Equal(countsBefore, await ScalarAsync(schema, Counts));
