@@ -179,19 +179,7 @@ public class PostgresBarWriterConcurrencyTests(PostgresFixture postgres) : IClas
         ];
         var batches = WriteBatch.Pack(fetches, 300).ToList();
 
-        using var slots = new SemaphoreSlim(2);
-        var results = await Task.WhenAll(batches.Select(async batch =>
-        {
-            await slots.WaitAsync(Ct);
-            try
-            {
-                return await scope.Writer.WriteAsync(batch, Ct);
-            }
-            finally
-            {
-                slots.Release();
-            }
-        }));
+        var results = await WriteInOrderAsync(scope.Writer, batches, 2);
 
         Assert.Equal(300 + 700 + 450 + 900 + 150 + 600, results.Sum(r => r.Inserted));
         Assert.Equal(0, await MiscountedAsync(scope));
@@ -201,6 +189,24 @@ public class PostgresBarWriterConcurrencyTests(PostgresFixture postgres) : IClas
             WHERE watermark = (SELECT max(ts) FROM bars b WHERE b.symbol = si.symbol AND b.interval = si.interval)
             """));
         Assert.Equal(0, ((PostgresBarWriter)scope.Writer).TrackedFetches);
+    }
+
+    /// <summary>Batches started in order, up to <paramref name="parallelism"/> at once, as the write stage (a Dataflow block) does.</summary>
+    private static async Task<WriteResult[]> WriteInOrderAsync(IBarWriter writer, IEnumerable<WriteBatch> batches, int parallelism)
+    {
+        using var slots = new SemaphoreSlim(parallelism);
+        return await Task.WhenAll(batches.Select(async batch =>
+        {
+            await slots.WaitAsync(Ct);
+            try
+            {
+                return await writer.WriteAsync(batch, Ct);
+            }
+            finally
+            {
+                slots.Release();
+            }
+        }));
     }
 
     /// <summary>(symbol, interval) pairs whose bar_counts row differs from the rows stored.</summary>
@@ -232,20 +238,7 @@ public class PostgresBarWriterConcurrencyTests(PostgresFixture postgres) : IClas
         var fetches = Enumerable.Range(0, 12).Select(i => Fetch($"P{i:00}", Daily(700 + (37 * i)))).ToList();
         var batches = WriteBatch.Pack(fetches, 1000).ToList();
 
-        // Write parallelism 4, batches started in order as a Dataflow block with MaxDegreeOfParallelism 4 would.
-        using var slots = new SemaphoreSlim(4);
-        var results = await Task.WhenAll(batches.Select(async batch =>
-        {
-            await slots.WaitAsync(Ct);
-            try
-            {
-                return await scope.Writer.WriteAsync(batch, Ct);
-            }
-            finally
-            {
-                slots.Release();
-            }
-        }));
+        var results = await WriteInOrderAsync(scope.Writer, batches, 4);
 
         Assert.Equal(fetches.Sum(f => f.RowCount), results.Sum(r => r.Inserted));
         Assert.Equal(12, results.SelectMany(r => r.CompletedFetches).Count(f => f.WatermarkMoved));
