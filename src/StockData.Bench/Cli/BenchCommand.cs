@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using StockData.Bench.Benchmarks;
 using StockData.Hosting;
+using StockData.Upstream.Budget;
 
 namespace StockData.Bench.Cli;
 
@@ -180,6 +181,9 @@ internal static class BenchCommand
                 }
                 finally
                 {
+                    // The replays' request counts go to the ledger now, while its table exists: the host's own last
+                    // flush comes after the scratch schema is dropped.
+                    await host.Services.GetRequiredService<UpstreamRequestCounter>().FlushAsync(CancellationToken.None);
                     await DropSchemaAsync(host.Services.GetRequiredService<NpgsqlDataSource>(), schema);
                 }
             }, ct, builder =>
