@@ -320,7 +320,7 @@ internal static class BenchCommand
 
     /// <summary><c>--write-concurrency</c>: batches handed to the writer at once, by default as many as the pipeline's write stage.</summary>
     private static Option<int> WriteConcurrencyOption() =>
-        PositiveOption("--write-concurrency", "Batches written at once (the pipeline's StockData:Ingest:WriteConcurrency).",
+        PositiveOption("--write-concurrency", "Batches written at once (the default is the pipeline's default for StockData:Ingest:WriteConcurrency; that setting itself is not read here).",
             new Ingest.IngestOptions().WriteConcurrency, 8);
 
     internal static Option<int> PositiveOption(string name, string description, int defaultValue, int max, int min = 1)

@@ -1,3 +1,4 @@
+using StockData.Bench.Benchmarks;
 using StockData.Core;
 using StockData.IntegrationTests.Infrastructure;
 using StockData.Storage.Postgres;
@@ -179,7 +180,7 @@ public class PostgresBarWriterConcurrencyTests(PostgresFixture postgres) : IClas
         ];
         var batches = WriteBatch.Pack(fetches, 300).ToList();
 
-        var results = await WriteInOrderAsync(scope.Writer, batches, 2);
+        var results = await BenchWrites.WriteAllAsync(scope.Writer, batches, 2, Ct);
 
         Assert.Equal(300 + 700 + 450 + 900 + 150 + 600, results.Sum(r => r.Inserted));
         Assert.Equal(0, await MiscountedAsync(scope));
@@ -189,24 +190,6 @@ public class PostgresBarWriterConcurrencyTests(PostgresFixture postgres) : IClas
             WHERE watermark = (SELECT max(ts) FROM bars b WHERE b.symbol = si.symbol AND b.interval = si.interval)
             """));
         Assert.Equal(0, ((PostgresBarWriter)scope.Writer).TrackedFetches);
-    }
-
-    /// <summary>Batches started in order, up to <paramref name="parallelism"/> at once, as the write stage (a Dataflow block) does.</summary>
-    private static async Task<WriteResult[]> WriteInOrderAsync(IBarWriter writer, IEnumerable<WriteBatch> batches, int parallelism)
-    {
-        using var slots = new SemaphoreSlim(parallelism);
-        return await Task.WhenAll(batches.Select(async batch =>
-        {
-            await slots.WaitAsync(Ct);
-            try
-            {
-                return await writer.WriteAsync(batch, Ct);
-            }
-            finally
-            {
-                slots.Release();
-            }
-        }));
     }
 
     /// <summary>(symbol, interval) pairs whose bar_counts row differs from the rows stored.</summary>
@@ -238,7 +221,8 @@ public class PostgresBarWriterConcurrencyTests(PostgresFixture postgres) : IClas
         var fetches = Enumerable.Range(0, 12).Select(i => Fetch($"P{i:00}", Daily(700 + (37 * i)))).ToList();
         var batches = WriteBatch.Pack(fetches, 1000).ToList();
 
-        var results = await WriteInOrderAsync(scope.Writer, batches, 4);
+        // Write parallelism 4, batches started in order as the write stage (a Dataflow block) starts them.
+        var results = await BenchWrites.WriteAllAsync(scope.Writer, batches, 4, Ct);
 
         Assert.Equal(fetches.Sum(f => f.RowCount), results.Sum(r => r.Inserted));
         Assert.Equal(12, results.SelectMany(r => r.CompletedFetches).Count(f => f.WatermarkMoved));
